@@ -1,0 +1,72 @@
+"""Failures a user can meet, each with a message that says what happened and what to do.
+
+The GUI and the CLI show ``str(error)``; nothing here carries a traceback to the user.
+"""
+
+from pathlib import Path
+
+
+class FieldLogError(Exception):
+    """Base for errors with a message meant for the user."""
+
+
+class DatabaseError(FieldLogError):
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class NotADatabaseError(DatabaseError):
+    """The file is not SQLite at all, or its header is damaged."""
+
+
+class NotFieldLogError(DatabaseError):
+    """A valid SQLite file that some other program wrote."""
+
+
+class CorruptDatabaseError(DatabaseError):
+    """SQLite's own checks failed."""
+
+
+class NewerDatabaseError(DatabaseError):
+    """Written by a newer FieldLog that changed the schema in a way this build cannot read."""
+
+
+class UnknownRevisionError(DatabaseError):
+    """A revision this build has never heard of, with no marker saying it is newer."""
+
+
+class DatabaseLockedError(DatabaseError):
+    """Another program holds the database (or its upgrade lock) for too long."""
+
+
+class ReadOnlyLocationError(DatabaseError):
+    """The file or its folder cannot be written."""
+
+
+class InsufficientSpaceError(DatabaseError):
+    """Not enough free disk for a backup and a migration."""
+
+
+class BackupError(DatabaseError):
+    """A backup could not be written or did not verify."""
+
+
+class UpgradeFailedError(DatabaseError):
+    """The upgrade failed; the database was put back as it was."""
+
+    def __init__(self, path: Path, message: str, backup: Path | None) -> None:
+        super().__init__(path, message)
+        self.backup = backup
+
+
+class ValidationError(FieldLogError):
+    """Input that FieldLog refuses, with one message per field."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{name}: {why}" for name, why in problems.items()))
+        self.problems = problems
+
+
+class NotFoundError(FieldLogError):
+    pass

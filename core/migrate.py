@@ -1,0 +1,185 @@
+"""FieldLog's one Alembic runner: config from the package or bundle, our connection, one
+transaction.
+
+Alembic is imported lazily, inside the functions that need it: a database already at head never
+pays for it (see ``core.launch``).
+
+Every upgrade or downgrade runs inside ``migration_transaction``:
+- foreign keys are switched off on the connection *before* BEGIN (inside a transaction the
+  pragma does nothing, and a batch migration that rebuilds ``devices`` would otherwise delete or
+  refuse every reading through the foreign key);
+- ``BEGIN IMMEDIATE`` takes the write lock first, so a second process waits instead of failing
+  halfway;
+- ``PRAGMA foreign_key_check`` runs before COMMIT, and any violation rolls everything back.
+"""
+
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, text
+from sqlalchemy.schema import CreateIndex
+
+from core.db import create_sqlite_engine
+from core.models import metadata
+from core.paths import resolve_db_path
+from core.schema import APPLICATION_ID, SchemaMarker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+
+class ForeignKeyViolationError(Exception):
+    pass
+
+
+def migrations_dir() -> Path:
+    """The migrations folder: inside the PyInstaller bundle, or next to the installed package."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle) / "migrations"
+    spec = find_spec("migrations")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("FieldLog's migrations package is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def alembic_config(
+    connection: Connection | None = None, script_location: Path | None = None
+) -> "Config":
+    from alembic.config import Config
+
+    config = Config()
+    location = str(script_location or migrations_dir())
+    config.set_main_option("script_location", location.replace("%", "%%"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def script_directory(script_location: Path | None = None) -> "ScriptDirectory":
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(script_location=script_location))
+
+
+def _driver(conn: Connection) -> sqlite3.Connection:
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver
+
+
+@contextmanager
+def migration_transaction(conn: Connection) -> Iterator[None]:
+    """Foreign keys off, BEGIN IMMEDIATE, foreign-key check, COMMIT; foreign keys on again."""
+    if conn.in_transaction():
+        raise RuntimeError("migration_transaction needs a connection outside any transaction")
+    driver = _driver(conn)
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with conn.execution_options(sqlite_begin="IMMEDIATE").begin():
+            yield
+            violations = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if violations:
+                raise ForeignKeyViolationError(f"foreign key check failed: {violations[:5]}")
+    finally:
+        conn.execution_options(sqlite_begin="DEFERRED")
+        driver.execute("PRAGMA foreign_keys = ON")
+
+
+@contextmanager
+def migration_connection(path: Path) -> Iterator[Connection]:
+    """A fresh connection to ``path`` inside ``migration_transaction``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_sqlite_engine(path)
+    try:
+        with engine.connect() as conn, migration_transaction(conn):
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def marker_for(script: "ScriptDirectory", revision: str | None) -> SchemaMarker:
+    """The schema marker of ``revision``: its number, and how many breaking steps led there."""
+    if revision is None:
+        return SchemaMarker(0, 0)
+    chain = list(script.iterate_revisions(revision, "base"))
+    compat = sum(1 for rev in chain if rev.module.breaks_older_readers)
+    return SchemaMarker(int(revision), compat)
+
+
+def write_marker(conn: Connection, script: "ScriptDirectory") -> None:
+    """Record the current revision in ``PRAGMA user_version`` (inside the open transaction)."""
+    marker = marker_for(script, current_revision(conn)).encode()
+    if conn.exec_driver_sql("PRAGMA user_version").scalar() != marker:
+        conn.exec_driver_sql(f"PRAGMA user_version = {marker}")
+    if conn.exec_driver_sql("PRAGMA application_id").scalar() != APPLICATION_ID:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def current_revision(conn: Connection) -> str | None:
+    from alembic.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(conn: Connection, target: str = "head", script_location: Path | None = None) -> None:
+    """Run every revision up to ``target`` in one transaction on ``conn``."""
+    from alembic import command
+
+    with migration_transaction(conn):
+        command.upgrade(alembic_config(conn, script_location), target)
+
+
+def downgrade(conn: Connection, target: str, script_location: Path | None = None) -> None:
+    from alembic import command
+
+    with migration_transaction(conn):
+        command.downgrade(alembic_config(conn, script_location), target)
+
+
+def schema_drift(conn: Connection) -> list[Any]:
+    """Differences between the models and the database, as Alembic's autogenerate sees them."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    context = MigrationContext.configure(conn, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
+
+
+def schema_object_problems(conn: Connection) -> list[str]:
+    """Named indexes and CHECK constraints the models declare but the database lacks.
+
+    Autogenerate ignores CHECK constraints and partial-index conditions, and SQLite's batch mode
+    has been seen to drop both; this compares the stored SQL itself.
+    """
+    stored = dict(conn.execute(text("SELECT name, sql FROM sqlite_master")).tuples().all())
+    problems = []
+    for table in metadata.tables.values():
+        for index in table.indexes:
+            expected = str(CreateIndex(index).compile(dialect=conn.dialect))
+            if _squash(stored.get(str(index.name))) != _squash(expected):
+                problems.append(f"index {index.name} is missing or differs")
+        for check in _check_names(table):
+            if f"constraint {check} check" not in _squash(stored.get(table.name)):
+                problems.append(f"check constraint {check} is missing from {table.name}")
+    return problems
+
+
+def _check_names(table: Any) -> list[str]:
+    from sqlalchemy import CheckConstraint
+
+    return [str(c.name) for c in table.constraints if isinstance(c, CheckConstraint)]
+
+
+def _squash(sql: str | None) -> str:
+    return " ".join((sql or "").replace('"', "").lower().split())
+
+
+def cli_database_path(option: str | None) -> Path:
+    """The database for the developers' ``alembic`` command: ``-x db=PATH``, else FieldLog's."""
+    return resolve_db_path(option)

@@ -1,0 +1,153 @@
+"""The schema FieldLog's code expects: the intent. The migrations make it real.
+
+Nothing calls ``metadata.create_all``: schemas are built only by migrating. Alembic's
+autogenerate compares this metadata with a migrated database, and a test fails on any drift.
+
+Times are integer epoch milliseconds in UTC (see ``core.timeutil``). Every constraint and index
+has a name (SQLite batch migrations need names to find them again).
+"""
+
+import enum
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class DeviceStatus(enum.StrEnum):
+    ACTIVE = "active"
+    OUT_OF_SERVICE = "out_of_service"
+    RETIRED = "retired"
+
+
+class ReadingSource(enum.IntEnum):
+    MANUAL = 0
+    IMPORT = 1
+
+
+class UuidBlob(TypeDecorator[uuid.UUID]):
+    """A UUID as 16 raw bytes: a quarter of the disk of SQLAlchemy's CHAR(32) on SQLite."""
+
+    impl = LargeBinary(16)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
+        return None if value is None else uuid.UUID(str(value)).bytes
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> uuid.UUID | None:
+        return None if value is None else uuid.UUID(bytes=bytes(value))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Origin(Base):
+    """A database that creates readings; one row is this database itself (``is_local``)."""
+
+    __tablename__ = "origins"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[uuid.UUID] = mapped_column(UuidBlob, unique=True)
+    is_local: Mapped[bool] = mapped_column(
+        Boolean(create_constraint=False), server_default=text("0")
+    )
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'out_of_service', 'retired')", name="status"),
+        CheckConstraint(
+            "low_limit IS NULL OR high_limit IS NULL OR low_limit <= high_limit",
+            name="limits_ordered",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[uuid.UUID] = mapped_column(UuidBlob, unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    serial_number: Mapped[str | None] = mapped_column(String(100), index=True)
+    location: Mapped[str | None] = mapped_column(String(255), comment="Device location")
+    device_type: Mapped[str | None] = mapped_column(String(100))
+    manufacturer: Mapped[str | None] = mapped_column(String(100))
+    model: Mapped[str | None] = mapped_column(String(100))
+    default_unit: Mapped[str | None] = mapped_column(String(32))
+    low_limit: Mapped[float | None] = mapped_column(Float)
+    high_limit: Mapped[float | None] = mapped_column(Float)
+    calibration_due: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), server_default=text("'active'"))
+    notes: Mapped[str | None] = mapped_column(Text)
+    archived_at: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Reading(Base):
+    """One value taken from a device. Corrections are new rows; the original is kept."""
+
+    __tablename__ = "readings"
+    __table_args__ = (
+        Index("ix_readings_device_id_recorded_at", "device_id", "recorded_at"),
+        Index(
+            "uq_readings_origin_id_origin_seq",
+            "origin_id",
+            "origin_seq",
+            unique=True,
+            sqlite_where=text("origin_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_readings_corrects_id",
+            "corrects_id",
+            sqlite_where=text("corrects_id IS NOT NULL"),
+        ),
+        CheckConstraint("(origin_id IS NULL) = (origin_seq IS NULL)", name="origin_pair"),
+        CheckConstraint("source IN (0, 1)", name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="RESTRICT"))
+    recorded_at: Mapped[int] = mapped_column(BigInteger)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(32))
+    operator: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[int] = mapped_column(SmallInteger, server_default=text("0"))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("readings.id"))
+    superseded: Mapped[bool] = mapped_column(
+        Boolean(create_constraint=False), server_default=text("0")
+    )
+    origin_id: Mapped[int | None] = mapped_column(ForeignKey("origins.id"))
+    origin_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+metadata = Base.metadata

@@ -1,0 +1,27 @@
+"""Shared fixtures: every test gets its own folders, never the user's real data or logs."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.launch import LaunchResult, open_database
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIELDLOG_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setenv("FIELDLOG_DB", str(tmp_path / "default" / "fieldlog.db"))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "fieldlog.db"
+
+
+@pytest.fixture
+def launched(db_path: Path) -> Iterator[LaunchResult]:
+    """A fresh database created by the real launch path (by migrating, never create_all)."""
+    result = open_database(db_path)
+    yield result
+    result.database.close()
