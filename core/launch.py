@@ -107,7 +107,7 @@ def open_database(
     if opened is not None:
         return opened
     _require_writable_folder(db_path.parent)
-    with _migration_lock(db_path, lock_timeout, progress):
+    with migration_lock(db_path, lock_timeout, progress):
         state = inspect(db_path)  # another process may have upgraded it while we waited
         opened = _open_without_migrating(db_path, state)
         if opened is not None:
@@ -172,7 +172,7 @@ def _open(db_path: Path, outcome: Outcome, revision: str | None) -> LaunchResult
 
 
 @contextlib.contextmanager
-def _migration_lock(db_path: Path, timeout: float, progress: Progress | None) -> Iterator[None]:
+def migration_lock(db_path: Path, timeout: float, progress: Progress | None) -> Iterator[None]:
     """Only one process migrates a file; the others wait here, then find it at head."""
     lock = FileLock(db_path.with_name(db_path.name + ".lock"))
     try:

@@ -157,7 +157,7 @@ def schema_object_problems(conn: Connection) -> list[str]:
     Autogenerate ignores CHECK constraints and partial-index conditions, and SQLite's batch mode
     has been seen to drop both; this compares the stored SQL itself.
     """
-    stored = dict(conn.execute(text("SELECT name, sql FROM sqlite_master")).tuples().all())
+    stored: dict[str, str] = dict(conn.execute(text("SELECT name, sql FROM sqlite_master")).all())
     problems = []
     for table in metadata.tables.values():
         for index in table.indexes:

@@ -1,0 +1,223 @@
+"""Device inventory services: plain arguments in, plain dataclasses out.
+
+Listing is paged and sorted in SQL, so a window over 100k devices stays fast.
+"""
+
+import enum
+import uuid
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from core.db import Database
+from core.errors import NotFoundError, ValidationError
+from core.ids import uuid7
+from core.models import Device, DeviceStatus, Reading
+from core.timeutil import from_epoch_ms, now_ms
+from core.validation import check_finite, clean_text
+
+devices = cast(Table, Device.__table__)
+readings = cast(Table, Reading.__table__)
+
+
+@dataclass(frozen=True)
+class DeviceFields:
+    """What a user enters for a device."""
+
+    name: str
+    serial_number: str | None = None
+    device_type: str | None = None
+    manufacturer: str | None = None
+    model: str | None = None
+    location: str | None = None
+    default_unit: str | None = None
+    low_limit: float | None = None
+    high_limit: float | None = None
+    calibration_due: date | None = None
+    status: DeviceStatus = DeviceStatus.ACTIVE
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class DeviceRecord(DeviceFields):
+    id: int = 0
+    uid: uuid.UUID = field(default_factory=uuid.uuid4)
+    archived: bool = False
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    def calibration_overdue(self, today: date) -> bool:
+        return self.calibration_due is not None and self.calibration_due < today
+
+
+class DeviceSort(enum.StrEnum):
+    NAME = "name"
+    SERIAL_NUMBER = "serial_number"
+    DEVICE_TYPE = "device_type"
+    LOCATION = "location"
+    STATUS = "status"
+    CALIBRATION_DUE = "calibration_due"
+    UPDATED_AT = "updated_at"
+
+
+_TEXT_FIELDS = (
+    "name",
+    "serial_number",
+    "device_type",
+    "manufacturer",
+    "model",
+    "location",
+    "default_unit",
+    "notes",
+)
+_FIELD_NAMES = [f.name for f in fields(DeviceFields)]
+
+
+def validate(values: DeviceFields) -> DeviceFields:
+    """The cleaned fields, or a ValidationError naming every bad one."""
+    problems: dict[str, str] = {}
+    cleaned = {name: clean_text(name, getattr(values, name), problems) for name in _TEXT_FIELDS}
+    if not cleaned["name"] and "name" not in problems:
+        problems["name"] = "a device needs a name"
+    check_finite("low_limit", values.low_limit, problems)
+    check_finite("high_limit", values.high_limit, problems)
+    low, high = values.low_limit, values.high_limit
+    if low is not None and high is not None and low > high and not problems:
+        problems["high_limit"] = f"the high limit ({high}) is below the low limit ({low})"
+    try:
+        status = DeviceStatus(values.status)
+    except ValueError:
+        problems["status"] = f"must be one of {', '.join(s.value for s in DeviceStatus)}"
+        status = DeviceStatus.ACTIVE
+    if problems:
+        raise ValidationError(problems)
+    return replace(values, **cleaned, status=status)  # type: ignore[arg-type]
+
+
+def create_device(db: Database, values: DeviceFields) -> DeviceRecord:
+    clean = validate(values)
+    stamp = now_ms()
+    row = _columns(clean) | {"uid": uuid7(), "created_at": stamp, "updated_at": stamp}
+    with db.transaction() as session:
+        new_id = session.connection().execute(insert(devices).values(row)).lastrowid
+    return get_device(db, new_id)
+
+
+def update_device(db: Database, device_id: int, values: DeviceFields) -> DeviceRecord:
+    clean = validate(values)
+    with db.transaction() as session:
+        changed = (
+            session.connection()
+            .execute(
+                update(devices)
+                .where(devices.c.id == device_id)
+                .values(_columns(clean) | {"updated_at": now_ms()})
+            )
+            .rowcount
+        )
+    if not changed:
+        raise NotFoundError(f"There is no device with id {device_id}.")
+    return get_device(db, device_id)
+
+
+def archive_device(db: Database, device_id: int, archived: bool = True) -> DeviceRecord:
+    """Hide a device from the list (or show it again). Its readings stay."""
+    stamp = now_ms()
+    with db.transaction() as session:
+        changed = (
+            session.connection()
+            .execute(
+                update(devices)
+                .where(devices.c.id == device_id)
+                .values(archived_at=stamp if archived else None, updated_at=stamp)
+            )
+            .rowcount
+        )
+    if not changed:
+        raise NotFoundError(f"There is no device with id {device_id}.")
+    return get_device(db, device_id)
+
+
+def delete_device(db: Database, device_id: int) -> None:
+    """Delete a device that has no readings; one with readings can only be archived."""
+    try:
+        with db.transaction() as session:
+            query = devices.delete().where(devices.c.id == device_id)
+            deleted = session.connection().execute(query).rowcount
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"device": "it has readings, so it can only be archived, not deleted"}
+        ) from exc
+    if not deleted:
+        raise NotFoundError(f"There is no device with id {device_id}.")
+
+
+def get_device(db: Database, device_id: int) -> DeviceRecord:
+    with db.transaction() as session:
+        row = session.execute(select(devices).where(devices.c.id == device_id)).mappings().first()
+    if row is None:
+        raise NotFoundError(f"There is no device with id {device_id}.")
+    return _record(row)
+
+
+def list_devices(
+    db: Database,
+    *,
+    filter_text: str = "",
+    sort: DeviceSort = DeviceSort.NAME,
+    descending: bool = False,
+    offset: int = 0,
+    limit: int | None = 500,
+    include_archived: bool = False,
+) -> list[DeviceRecord]:
+    """One page of devices, filtered and sorted in SQL."""
+    column = devices.c[DeviceSort(sort).value]
+    order = column.desc() if descending else column.asc()
+    query = _filtered(select(devices), filter_text, include_archived)
+    query = query.order_by(order.nulls_last(), devices.c.id).offset(offset).limit(limit)
+    with db.transaction() as session:
+        return [_record(row) for row in session.execute(query).mappings()]
+
+
+def count_devices(db: Database, *, filter_text: str = "", include_archived: bool = False) -> int:
+    query = _filtered(select(func.count()).select_from(devices), filter_text, include_archived)
+    with db.transaction() as session:
+        return int(session.execute(query).scalar_one())
+
+
+def device_reading_count(db: Database, device_id: int) -> int:
+    query = select(func.count()).where(readings.c.device_id == device_id)
+    with db.transaction() as session:
+        return int(session.execute(query).scalar_one())
+
+
+def _filtered(query: Select[Any], text: str, include_archived: bool) -> Select[Any]:
+    if not include_archived:
+        query = query.where(devices.c.archived_at.is_(None))
+    needle = text.strip()
+    if needle:
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        searched = ("name", "serial_number", "location", "device_type")
+        query = query.where(or_(*(devices.c[n].ilike(pattern, escape="\\") for n in searched)))
+    return query
+
+
+def _columns(values: DeviceFields) -> dict[str, object]:
+    row = {name: getattr(values, name) for name in _FIELD_NAMES}
+    row["status"] = DeviceStatus(values.status).value
+    return row
+
+
+def _record(data: Any) -> DeviceRecord:
+    return DeviceRecord(
+        **{name: data[name] for name in _FIELD_NAMES if name != "status"},
+        status=DeviceStatus(data["status"]),
+        id=data["id"],
+        uid=data["uid"],
+        archived=data["archived_at"] is not None,
+        created_at=from_epoch_ms(data["created_at"]),
+        updated_at=from_epoch_ms(data["updated_at"]),
+    )

@@ -1,0 +1,134 @@
+"""Support tasks on a database file: status, check, backup, restore, downgrade.
+
+These are what ``fieldlog db ...`` runs on an installed copy, where there is no Alembic command
+line. Each takes the migration lock when it writes, and none leaves a half-done file.
+"""
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from core import backup as backups
+from core.db import create_sqlite_engine
+from core.errors import DatabaseError, UnknownRevisionError, UpgradeFailedError
+from core.launch import (
+    FileKind,
+    Progress,
+    inspect,
+    migration_lock,
+    open_database,
+    translate,
+)
+from core.schema import HEAD_REVISION, SchemaMarker
+from core.sqlite_files import foreign_key_problems, read_only, snapshot
+
+LOCK_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class Status:
+    path: Path
+    exists: bool
+    revision: str | None
+    head: str
+    marker: SchemaMarker | None
+    counts: dict[str, int]
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.revision == self.head
+
+
+def status(path: Path) -> Status:
+    """What is at ``path``, read without writing anything (a missing file stays missing)."""
+    state = inspect(path)
+    if state.kind is not FileKind.FIELDLOG:
+        return Status(path, state.kind is FileKind.EMPTY, None, HEAD_REVISION, None, {})
+    with _reading(path) as conn:
+        counts = dict(snapshot(conn).counts)
+    return Status(path, True, state.revision, HEAD_REVISION, state.marker, counts)
+
+
+def check(path: Path) -> list[str]:
+    """Every problem found: full integrity check, foreign keys, schema objects, model drift."""
+    from core import migrate
+
+    _require_fieldlog(path)
+    with _reading(path) as conn:
+        rows = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
+        problems = [] if rows == ["ok"] else [f"integrity: {row}" for row in rows]
+        problems += [f"foreign key: {row}" for row in foreign_key_problems(conn)]
+    engine = create_sqlite_engine(path)
+    try:
+        with engine.connect() as conn:
+            problems += migrate.schema_object_problems(conn)
+            problems += [f"drift: {diff}" for diff in migrate.schema_drift(conn)]
+    finally:
+        engine.dispose()
+    return problems
+
+
+def backup_now(path: Path) -> Path:
+    """A manual backup: never rotated away."""
+    _require_fieldlog(path)
+    return backups.make_backup(path, "manual")
+
+
+def restore(path: Path, backup_file: Path, progress: Progress | None = None) -> Path | None:
+    """Replace ``path`` with a copy of ``backup_file``; the current file is backed up first.
+
+    Returns that safety backup (None when there was no database to keep).
+    """
+    backups.check_backup_file(backup_file)
+    with migration_lock(path, LOCK_TIMEOUT_S, progress):
+        keep = None
+        if path.exists() and inspect(path).kind is FileKind.FIELDLOG:
+            keep = backups.make_backup(path, "pre-restore")
+        backups.replace_with(path, backup_file)
+    return keep
+
+
+def downgrade(path: Path, target: str, progress: Progress | None = None) -> Path:
+    """Take the schema back to ``target`` after a backup; returns the backup's path."""
+    from core import migrate
+
+    known = {rev.revision for rev in migrate.script_directory().walk_revisions()}
+    if target != "base" and target not in known:
+        raise UnknownRevisionError(path, f"There is no revision {target!r} to downgrade to.")
+    result = open_database(path, progress=progress)  # first bring it to a known, verified state
+    result.database.close()
+    with migration_lock(path, LOCK_TIMEOUT_S, progress):
+        saved = backups.make_backup(path, "pre-downgrade")
+        _downgrade_or_restore(path, target, saved)
+    return saved
+
+
+def _downgrade_or_restore(path: Path, target: str, saved: Path) -> None:
+    from core import migrate
+
+    engine = create_sqlite_engine(path)
+    try:
+        with engine.connect() as conn:
+            migrate.downgrade(conn, target)
+    except Exception as exc:
+        engine.dispose()
+        backups.replace_with(path, saved)
+        message = f"Downgrading {path} failed ({exc}); it was restored from {saved}."
+        raise UpgradeFailedError(path, message, saved) from exc
+    engine.dispose()
+
+
+def _require_fieldlog(path: Path) -> None:
+    if inspect(path).kind is not FileKind.FIELDLOG:
+        raise DatabaseError(path, f"There is no FieldLog database at {path}.")
+
+
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[sqlite3.Connection]:
+    try:
+        with read_only(path) as conn:
+            yield conn
+    except sqlite3.Error as exc:
+        raise translate(path, exc) from exc

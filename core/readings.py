@@ -1,0 +1,301 @@
+"""Reading services: save, correct, list, and series as numpy arrays for charts.
+
+A limit check flags a value, it never clamps or refuses it. A correction is a new reading
+that names the one it corrects; the original is kept and marked superseded.
+"""
+
+import enum
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Connection, Table, func, insert, select, update
+
+from core.db import Database
+from core.errors import NotFoundError, ValidationError
+from core.models import Device, Origin, Reading, ReadingSource
+from core.timeutil import from_epoch_ms, now_ms, to_epoch_ms
+from core.validation import check_finite, check_time, clean_text
+
+readings = cast(Table, Reading.__table__)
+devices = cast(Table, Device.__table__)
+origins = cast(Table, Origin.__table__)
+
+
+class LimitFlag(enum.StrEnum):
+    WITHIN = "within"
+    BELOW = "below"
+    ABOVE = "above"
+
+    @classmethod
+    def of(cls, value: float, low: float | None, high: float | None) -> "LimitFlag":
+        if low is not None and value < low:
+            return cls.BELOW
+        if high is not None and value > high:
+            return cls.ABOVE
+        return cls.WITHIN
+
+
+@dataclass(frozen=True)
+class NewReading:
+    """What a user enters. ``unit`` None means the device's default unit."""
+
+    device_id: int
+    value: float
+    recorded_at: datetime
+    unit: str | None = None
+    operator: str | None = None
+    note: str | None = None
+    source: ReadingSource = ReadingSource.MANUAL
+
+
+@dataclass(frozen=True)
+class ReadingRecord:
+    id: int
+    device_id: int
+    value: float
+    unit: str
+    recorded_at: datetime
+    operator: str | None
+    note: str | None
+    source: ReadingSource
+    created_at: datetime
+    corrects_id: int | None
+    superseded: bool
+    flag: LimitFlag
+
+
+@dataclass(frozen=True)
+class Series:
+    """One device's readings in time order: epoch milliseconds and values."""
+
+    device_id: int
+    times_ms: npt.NDArray[np.int64]
+    values: npt.NDArray[np.float64]
+
+    @property
+    def times_s(self) -> npt.NDArray[np.float64]:
+        """Seconds since the epoch as float64, the x values pyqtgraph wants."""
+        return self.times_ms.astype(np.float64) / 1000.0
+
+
+def add_reading(db: Database, new: NewReading) -> ReadingRecord:
+    """Save one reading in its own transaction; the result carries its limit flag."""
+    with db.transaction() as session:
+        conn = session.connection()
+        device = _device_limits(conn, new.device_id)
+        row = _validated_row(new, device)
+        reading_id = conn.execute(insert(readings).values(row)).lastrowid
+    return _record(row | {"id": reading_id, "superseded": False}, device)
+
+
+def correct_reading(
+    db: Database,
+    reading_id: int,
+    *,
+    value: float | None = None,
+    recorded_at: datetime | None = None,
+    unit: str | None = None,
+    note: str | None = None,
+    operator: str | None = None,
+) -> ReadingRecord:
+    """Record a correction of ``reading_id``; the original stays, marked superseded."""
+    with db.transaction() as session:
+        conn = session.connection()
+        original = _reading_row(conn, reading_id)
+        if original["superseded"]:
+            raise ValidationError({"reading": "it was already corrected; correct the newest one"})
+        device = _device_limits(conn, original["device_id"])
+        new = _correction(original, value, recorded_at, unit, note, operator)
+        row = _validated_row(new, device) | {"corrects_id": reading_id}
+        new_id = conn.execute(insert(readings).values(row)).lastrowid
+        conn.execute(update(readings).where(readings.c.id == reading_id).values(superseded=True))
+    return _record(row | {"id": new_id, "superseded": False}, device)
+
+
+def get_reading(db: Database, reading_id: int) -> ReadingRecord:
+    with db.transaction() as session:
+        conn = session.connection()
+        row = _reading_row(conn, reading_id)
+        return _record(row, _device_limits(conn, row["device_id"]))
+
+
+def list_readings(
+    db: Database,
+    device_id: int,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    include_superseded: bool = False,
+    newest_first: bool = True,
+    offset: int = 0,
+    limit: int | None = 1000,
+) -> list[ReadingRecord]:
+    """Readings of one device in ``[start, end)``, without superseded ones unless asked."""
+    query = select(readings).where(readings.c.device_id == device_id)
+    query = _in_range(query, start, end)
+    if not include_superseded:
+        query = query.where(readings.c.superseded.is_(False))
+    order = readings.c.recorded_at.desc() if newest_first else readings.c.recorded_at.asc()
+    query = query.order_by(order, readings.c.id).offset(offset).limit(limit)
+    with db.transaction() as session:
+        conn = session.connection()
+        device = _device_limits(conn, device_id)
+        return [_record(row, device) for row in conn.execute(query).mappings()]
+
+
+def latest_reading(db: Database, device_id: int) -> ReadingRecord | None:
+    found = list_readings(db, device_id, limit=1)
+    return found[0] if found else None
+
+
+def count_readings(db: Database, device_id: int | None = None) -> int:
+    query = select(func.count()).select_from(readings)
+    if device_id is not None:
+        query = query.where(readings.c.device_id == device_id)
+    with db.transaction() as session:
+        return int(session.execute(query).scalar_one())
+
+
+_SERIES_SQL = (
+    "SELECT recorded_at, value FROM readings WHERE device_id = ? AND recorded_at >= ? "
+    "AND recorded_at < ? AND superseded = 0 ORDER BY recorded_at"
+)
+_ALL_TIME = (-(2**62), 2**62)
+
+
+def series(
+    db: Database, device_id: int, start_ms: int | None = None, end_ms: int | None = None
+) -> Series:
+    """The current (not superseded) readings of a device in ``[start_ms, end_ms)``.
+
+    Read with the driver cursor straight into numpy: charts ask for up to millions of points,
+    and ORM objects would cost ten times as much (PERFORMANCE.md, T3).
+    """
+    bounds = (start_ms if start_ms is not None else _ALL_TIME[0], end_ms or _ALL_TIME[1])
+    with db.raw() as conn:
+        rows = conn.execute(_SERIES_SQL, (device_id, *bounds)).fetchall()
+    return _series_from_rows(device_id, rows)
+
+
+def _series_from_rows(device_id: int, rows: list[Any]) -> Series:
+    if not rows:
+        return Series(device_id, np.empty(0, np.int64), np.empty(0, np.float64))
+    table = np.array(rows, dtype=np.float64)
+    return Series(device_id, table[:, 0].astype(np.int64), np.ascontiguousarray(table[:, 1]))
+
+
+def global_id(db: Database, reading_id: int) -> tuple[uuid.UUID, int]:
+    """A reading's identity across every laptop: (origin UUID, sequence number at that origin)."""
+    with db.raw() as conn:
+        row = _global_id_row(conn, reading_id)
+    if row is None:
+        raise NotFoundError(f"There is no reading with id {reading_id}.")
+    return uuid.UUID(bytes=bytes(row[0])), int(row[1])
+
+
+def _global_id_row(conn: sqlite3.Connection, reading_id: int) -> Any:
+    return conn.execute(
+        "SELECT o.uid, coalesce(r.origin_seq, r.id) FROM readings AS r JOIN origins AS o "
+        "ON o.id = r.origin_id OR (r.origin_id IS NULL AND o.is_local) WHERE r.id = ?",
+        (reading_id,),
+    ).fetchone()
+
+
+@dataclass(frozen=True)
+class _DeviceLimits:
+    default_unit: str | None
+    low: float | None
+    high: float | None
+
+
+def _device_limits(conn: Connection, device_id: int) -> _DeviceLimits:
+    row = conn.execute(
+        select(devices.c.default_unit, devices.c.low_limit, devices.c.high_limit).where(
+            devices.c.id == device_id
+        )
+    ).first()
+    if row is None:
+        raise NotFoundError(f"There is no device with id {device_id}.")
+    return _DeviceLimits(*row)
+
+
+def _validated_row(new: NewReading, device: _DeviceLimits) -> dict[str, Any]:
+    problems: dict[str, str] = {}
+    check_finite("value", new.value, problems)
+    check_time("recorded_at", new.recorded_at, problems)
+    unit = clean_text("unit", new.unit, problems) if new.unit is not None else None
+    operator = clean_text("operator", new.operator, problems)
+    note = clean_text("note", new.note, problems)
+    if problems:
+        raise ValidationError(problems)
+    return {
+        "device_id": new.device_id,
+        "value": float(new.value),
+        "unit": unit if unit is not None else device.default_unit or "",
+        "recorded_at": to_epoch_ms(new.recorded_at),
+        "operator": operator,
+        "note": note,
+        "source": int(new.source),
+        "created_at": now_ms(),
+    }
+
+
+def _correction(
+    original: Any,
+    value: float | None,
+    recorded_at: datetime | None,
+    unit: str | None,
+    note: str | None,
+    operator: str | None,
+) -> NewReading:
+    """The corrected reading: what was given, and the original's values for the rest."""
+
+    def pick(given: Any, column: str) -> Any:
+        return original[column] if given is None else given
+
+    return NewReading(
+        device_id=original["device_id"],
+        value=pick(value, "value"),
+        recorded_at=recorded_at or from_epoch_ms(original["recorded_at"]),
+        unit=pick(unit, "unit"),
+        operator=pick(operator, "operator"),
+        note=pick(note, "note"),
+        source=ReadingSource.MANUAL,
+    )
+
+
+def _reading_row(conn: Connection, reading_id: int) -> Any:
+    row = conn.execute(select(readings).where(readings.c.id == reading_id)).mappings().first()
+    if row is None:
+        raise NotFoundError(f"There is no reading with id {reading_id}.")
+    return row
+
+
+def _in_range(query: Any, start: datetime | None, end: datetime | None) -> Any:
+    if start is not None:
+        query = query.where(readings.c.recorded_at >= to_epoch_ms(start))
+    if end is not None:
+        query = query.where(readings.c.recorded_at < to_epoch_ms(end))
+    return query
+
+
+def _record(row: Any, device: _DeviceLimits) -> ReadingRecord:
+    return ReadingRecord(
+        id=row["id"],
+        device_id=row["device_id"],
+        value=row["value"],
+        unit=row["unit"],
+        recorded_at=from_epoch_ms(row["recorded_at"]),
+        operator=row["operator"],
+        note=row["note"],
+        source=ReadingSource(row["source"]),
+        created_at=from_epoch_ms(row["created_at"]),
+        corrects_id=row.get("corrects_id"),
+        superseded=bool(row["superseded"]),
+        flag=LimitFlag.of(row["value"], device.low, device.high),
+    )

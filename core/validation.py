@@ -1,0 +1,78 @@
+"""Checks on what users type, each with a message that says which field and what to do.
+
+Nothing is guessed: an ambiguous number is refused, never read one way or the other.
+"""
+
+import math
+import re
+from datetime import UTC, datetime, timedelta
+
+MAX_LENGTHS = {
+    "name": 200,
+    "serial_number": 100,
+    "device_type": 100,
+    "manufacturer": 100,
+    "model": 100,
+    "location": 255,
+    "default_unit": 32,
+    "unit": 32,
+    "operator": 100,
+    "notes": 10_000,
+    "note": 10_000,
+}
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+FUTURE_TOLERANCE = timedelta(days=1)
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def clean_text(name: str, value: str | None, problems: dict[str, str]) -> str | None:
+    """Strip ``value``; None for blank; record a problem when it is too long."""
+    if value is None:
+        return None
+    text = value.strip()
+    limit = MAX_LENGTHS[name]
+    if len(text) > limit:
+        problems[name] = f"at most {limit} characters (this has {len(text)})"
+    return text or None
+
+
+def check_finite(name: str, value: float | None, problems: dict[str, str]) -> None:
+    if value is not None and not math.isfinite(value):
+        problems[name] = "must be a finite number"
+
+
+def parse_number(text: str, decimal_separator: str = ".") -> float:
+    """Read a number typed by a user, refusing anything ambiguous.
+
+    With ``decimal_separator="."`` "1,5" is refused rather than read as 15 or 1.5; with ","
+    it reads 1.5 and "1.5" is refused. Thousands separators are never accepted.
+    """
+    if decimal_separator not in {".", ","}:
+        raise ValueError("the decimal separator must be '.' or ','")
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("enter a number")
+    other = "," if decimal_separator == "." else "."
+    if other in stripped:
+        raise ValueError(
+            f"{stripped!r} is ambiguous: use {decimal_separator!r} as the decimal separator "
+            "and no thousands separator"
+        )
+    normal = stripped.replace(",", ".")
+    if not _PLAIN_NUMBER.match(normal):
+        raise ValueError(f"{stripped!r} is not a number")
+    value = float(normal)
+    if not math.isfinite(value):
+        raise ValueError(f"{stripped!r} is too large")
+    return value
+
+
+def check_time(name: str, moment: datetime, problems: dict[str, str]) -> None:
+    """A reading's time must carry a zone and lie between 1970 and tomorrow."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        problems[name] = "needs a time zone"
+    elif moment < EARLIEST:
+        problems[name] = "is before 1970; check the date"
+    elif moment > datetime.now(UTC) + FUTURE_TOLERANCE:
+        problems[name] = "is more than a day in the future; check the date and the clock"

@@ -1,0 +1,164 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+
+from core.db import Database
+from core.devices import DeviceFields, DeviceRecord, create_device
+from core.errors import NotFoundError, ValidationError
+from core.launch import LaunchResult
+from core.models import ReadingSource
+from core.readings import (
+    LimitFlag,
+    NewReading,
+    add_reading,
+    correct_reading,
+    count_readings,
+    get_reading,
+    global_id,
+    latest_reading,
+    list_readings,
+    series,
+)
+from core.timeutil import to_epoch_ms
+
+T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(launched: LaunchResult) -> Database:
+    return launched.database
+
+
+@pytest.fixture
+def gauge(db: Database) -> DeviceRecord:
+    fields = DeviceFields(name="Gauge", default_unit="bar", low_limit=1.0, high_limit=5.0)
+    return create_device(db, fields)
+
+
+def _add(db: Database, device: DeviceRecord, value: float, minutes: int = 0, **kw) -> int:  # type: ignore[no-untyped-def]
+    return add_reading(db, NewReading(device.id, value, T0 + timedelta(minutes=minutes), **kw)).id
+
+
+def test_add_reading_takes_the_device_unit_and_stores_utc(
+    db: Database, gauge: DeviceRecord
+) -> None:
+    local = datetime(2026, 3, 1, 10, 0, tzinfo=timezone(timedelta(hours=2)))
+    saved = add_reading(db, NewReading(gauge.id, 2.5, local, operator=" Ana ", note="ok"))
+    stored = get_reading(db, saved.id)
+    assert stored == saved
+    assert (stored.unit, stored.operator, stored.source) == ("bar", "Ana", ReadingSource.MANUAL)
+    assert stored.recorded_at == T0 and stored.recorded_at.tzinfo == UTC
+
+
+@pytest.mark.parametrize(
+    ("value", "flag"),
+    [
+        (0.5, LimitFlag.BELOW),
+        (1.0, LimitFlag.WITHIN),
+        (5.0, LimitFlag.WITHIN),
+        (9, LimitFlag.ABOVE),
+    ],
+)
+def test_out_of_limit_values_are_flagged_never_clamped(db, gauge, value, flag) -> None:  # type: ignore[no-untyped-def]
+    saved = add_reading(db, NewReading(gauge.id, value, T0))
+    assert (saved.value, saved.flag) == (value, flag)
+    assert get_reading(db, saved.id).value == value
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"value": float("nan")}, "value"),
+        ({"value": float("inf")}, "value"),
+        ({"recorded_at": datetime(2026, 3, 1)}, "recorded_at"),
+        ({"unit": "u" * 33}, "unit"),
+        ({"operator": "o" * 101}, "operator"),
+    ],
+)
+def test_bad_readings_are_refused_and_nothing_is_written(db, gauge, change, field) -> None:  # type: ignore[no-untyped-def]
+    values = {"device_id": gauge.id, "value": 1.0, "recorded_at": T0} | change
+    with pytest.raises(ValidationError) as raised:
+        add_reading(db, NewReading(**values))
+    assert field in raised.value.problems
+    assert count_readings(db) == 0
+
+
+def test_reading_for_a_missing_device_is_refused(db: Database) -> None:
+    with pytest.raises(NotFoundError, match="device"):
+        add_reading(db, NewReading(99, 1.0, T0))
+
+
+def test_correction_keeps_the_original(db: Database, gauge: DeviceRecord) -> None:
+    original = _add(db, gauge, 2.0, note="typo")
+    fixed = correct_reading(db, original, value=3.0)
+    assert (fixed.value, fixed.corrects_id, fixed.note, fixed.unit) == (
+        3.0,
+        original,
+        "typo",
+        "bar",
+    )
+    kept = get_reading(db, original)
+    assert (kept.value, kept.superseded) == (2.0, True)
+    assert [r.id for r in list_readings(db, gauge.id)] == [fixed.id]
+    assert {r.id for r in list_readings(db, gauge.id, include_superseded=True)} == {
+        original,
+        fixed.id,
+    }
+
+
+def test_a_superseded_reading_cannot_be_corrected_again(db: Database, gauge: DeviceRecord) -> None:
+    original = _add(db, gauge, 2.0)
+    correct_reading(db, original, value=3.0)
+    with pytest.raises(ValidationError, match="already corrected"):
+        correct_reading(db, original, value=4.0)
+
+
+def test_list_readings_filters_by_range_and_orders(db: Database, gauge: DeviceRecord) -> None:
+    ids = [_add(db, gauge, float(i), minutes=i) for i in range(5)]
+    window = list_readings(
+        db, gauge.id, start=T0 + timedelta(minutes=1), end=T0 + timedelta(minutes=4)
+    )
+    assert [r.id for r in window] == ids[3:0:-1]
+    assert [r.id for r in list_readings(db, gauge.id, newest_first=False, limit=2)] == ids[:2]
+    latest = latest_reading(db, gauge.id)
+    assert latest is not None and latest.id == ids[-1]
+
+
+def test_series_returns_current_values_in_time_order(db: Database, gauge: DeviceRecord) -> None:
+    for minutes, value in [(2, 20.0), (0, 0.0), (1, 10.0)]:
+        _add(db, gauge, value, minutes=minutes)
+    wrong = _add(db, gauge, 99.0, minutes=3)
+    correct_reading(db, wrong, value=30.0)
+    result = series(db, gauge.id)
+    expected_ms = [to_epoch_ms(T0 + timedelta(minutes=m)) for m in range(4)]
+    assert result.times_ms.tolist() == expected_ms
+    assert result.values.tolist() == [0.0, 10.0, 20.0, 30.0]
+    assert result.times_s.dtype == np.float64 and result.times_s[0] == expected_ms[0] / 1000
+
+
+def test_series_range_is_half_open_and_empty_is_fine(db: Database, gauge: DeviceRecord) -> None:
+    for minutes in range(3):
+        _add(db, gauge, float(minutes), minutes=minutes)
+    start, end = (to_epoch_ms(T0 + timedelta(minutes=m)) for m in (1, 2))
+    assert series(db, gauge.id, start, end).values.tolist() == [1.0]
+    assert len(series(db, 12345).values) == 0
+
+
+def test_global_id_is_the_local_origin_and_rowid(db: Database, gauge: DeviceRecord) -> None:
+    first, second = _add(db, gauge, 1.0), _add(db, gauge, 2.0)
+    origin_a, seq_a = global_id(db, first)
+    origin_b, seq_b = global_id(db, second)
+    assert origin_a == origin_b and (seq_a, seq_b) == (first, second)
+
+
+def test_every_database_has_its_own_origin(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from core.launch import open_database
+
+    origins = []
+    for name in ("a.db", "b.db"):
+        result = open_database(tmp_path / name)
+        with result.database.raw() as conn:
+            origins.append(conn.execute("SELECT uid FROM origins WHERE is_local").fetchall())
+        result.database.close()
+    assert len(origins[0]) == 1 and origins[0] != origins[1]
