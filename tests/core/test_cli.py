@@ -23,14 +23,14 @@ def revision_of(path: Path) -> str:
         conn.close()
 
 
-def test_status_of_a_missing_file_says_so_and_creates_nothing(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_status_of_a_missing_file_says_so_and_creates_nothing(capsys, tmp_path) -> None:
     target = tmp_path / "not" / "there.db"
     code, out, _ = run(capsys, "--db", target, "db", "status")
     assert code == EXIT_OK and "does not exist" in out
     assert not target.parent.exists()
 
 
-def test_upgrade_on_a_new_path_creates_a_database_at_head(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_upgrade_on_a_new_path_creates_a_database_at_head(capsys, tmp_path) -> None:
     target = tmp_path / "new" / "field.db"
     code, out, _ = run(capsys, "--db", target, "db", "upgrade")
     assert code == EXIT_OK and "created" in out
@@ -39,7 +39,7 @@ def test_upgrade_on_a_new_path_creates_a_database_at_head(capsys, tmp_path) -> N
     assert "up to date" in out and "readings: 0" in out
 
 
-def test_device_and_reading_commands(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_device_and_reading_commands(capsys, tmp_path) -> None:
     db = tmp_path / "f.db"
     run(
         capsys,
@@ -65,7 +65,7 @@ def test_device_and_reading_commands(capsys, tmp_path) -> None:  # type: ignore[
     assert "Boiler" in out and "SN-1" in out
 
 
-def test_an_ambiguous_value_is_refused(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_ambiguous_value_is_refused(capsys, tmp_path) -> None:
     db = tmp_path / "f.db"
     run(capsys, "--db", db, "device", "add", "Boiler", "--serial", "SN-1")
     with pytest.raises(SystemExit) as raised:
@@ -74,20 +74,20 @@ def test_an_ambiguous_value_is_refused(capsys, tmp_path) -> None:  # type: ignor
     assert "ambiguous" in capsys.readouterr().err
 
 
-def test_errors_are_one_line_without_a_traceback(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_errors_are_one_line_without_a_traceback(capsys, tmp_path) -> None:
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database" * 10)
-    code, out, err = run(capsys, "--db", junk, "db", "upgrade")
+    code, _, err = run(capsys, "--db", junk, "db", "upgrade")
     assert code == EXIT_ERROR
     assert err.count("\n") == 1 and "Traceback" not in err and str(junk) in err
 
 
-def test_unknown_device_is_a_clear_error(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_device_is_a_clear_error(capsys, tmp_path) -> None:
     code, _, err = run(capsys, "--db", tmp_path / "f.db", "reading", "add", "NOPE", "1")
     assert code == EXIT_ERROR and "'NOPE'" in err
 
 
-def test_downgrade_needs_confirmation_and_takes_a_backup(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_downgrade_needs_confirmation_and_takes_a_backup(capsys, tmp_path) -> None:
     db = tmp_path / "f.db"
     run(capsys, "--db", db, "db", "upgrade")
     code, _, err = run(capsys, "--db", db, "db", "downgrade", "0002")
@@ -98,14 +98,14 @@ def test_downgrade_needs_confirmation_and_takes_a_backup(capsys, tmp_path) -> No
     assert backup.exists() and revision_of(backup) == HEAD_REVISION
 
 
-def test_downgrade_to_an_unknown_revision_changes_nothing(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_downgrade_to_an_unknown_revision_changes_nothing(capsys, tmp_path) -> None:
     db = tmp_path / "f.db"
     run(capsys, "--db", db, "db", "upgrade")
     code, _, err = run(capsys, "--db", db, "db", "downgrade", "0x", "--yes")
     assert code == EXIT_ERROR and "0x" in err and revision_of(db) == HEAD_REVISION
 
 
-def test_backup_list_and_restore(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_list_and_restore(capsys, tmp_path) -> None:
     db = tmp_path / "f.db"
     run(capsys, "--db", db, "device", "add", "Kept")
     _, out, _ = run(capsys, "--db", db, "db", "backup")
@@ -119,7 +119,7 @@ def test_backup_list_and_restore(capsys, tmp_path) -> None:  # type: ignore[no-u
     assert "Kept" in out and "Added later" not in out
 
 
-def test_check_reports_ok_and_finds_a_broken_foreign_key(capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_check_reports_ok_and_finds_a_broken_foreign_key(capsys, tmp_path) -> None:
     db = tmp_path / "f.db"
     run(capsys, "--db", db, "db", "upgrade")
     assert run(capsys, "--db", db, "db", "check")[0] == EXIT_OK

@@ -20,11 +20,11 @@ from core.readings import NewReading, add_reading
 
 
 @pytest.fixture
-def db(launched: LaunchResult):  # type: ignore[no-untyped-def]
+def db(launched: LaunchResult):
     return launched.database
 
 
-def test_create_device_cleans_text_and_stamps_times(db) -> None:  # type: ignore[no-untyped-def]
+def test_create_device_cleans_text_and_stamps_times(db) -> None:
     device = create_device(db, DeviceFields(name="  Boiler gauge ", serial_number=" SN-1 "))
     assert (device.name, device.serial_number, device.status) == (
         "Boiler gauge",
@@ -36,7 +36,7 @@ def test_create_device_cleans_text_and_stamps_times(db) -> None:  # type: ignore
     assert get_device(db, device.id) == device
 
 
-def test_every_field_round_trips(db) -> None:  # type: ignore[no-untyped-def]
+def test_every_field_round_trips(db) -> None:
     fields = DeviceFields(
         name="Flow meter",
         serial_number="FM-9",
@@ -66,14 +66,14 @@ def test_every_field_round_trips(db) -> None:  # type: ignore[no-untyped-def]
         (DeviceFields(name="a", location="l" * 256), "location"),
     ],
 )
-def test_invalid_fields_are_refused_with_the_field_named(db, fields, bad) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_fields_are_refused_with_the_field_named(db, fields, bad) -> None:
     with pytest.raises(ValidationError) as raised:
         create_device(db, fields)
     assert bad in raised.value.problems
     assert count_devices(db) == 0
 
 
-def test_update_changes_fields_and_updated_time(db) -> None:  # type: ignore[no-untyped-def]
+def test_update_changes_fields_and_updated_time(db) -> None:
     device = create_device(db, DeviceFields(name="Old"))
     updated = update_device(db, device.id, DeviceFields(name="New", location="Roof"))
     assert (updated.name, updated.location, updated.created_at) == (
@@ -85,12 +85,12 @@ def test_update_changes_fields_and_updated_time(db) -> None:  # type: ignore[no-
     assert updated.updated_at >= device.updated_at
 
 
-def test_update_of_a_missing_device_says_so(db) -> None:  # type: ignore[no-untyped-def]
+def test_update_of_a_missing_device_says_so(db) -> None:
     with pytest.raises(NotFoundError, match="42"):
         update_device(db, 42, DeviceFields(name="x"))
 
 
-def test_archive_hides_the_device_and_keeps_its_readings(db) -> None:  # type: ignore[no-untyped-def]
+def test_archive_hides_the_device_and_keeps_its_readings(db) -> None:
     device = create_device(db, DeviceFields(name="Gauge"))
     add_reading(db, NewReading(device.id, 1.0, datetime.now(UTC)))
     archive_device(db, device.id)
@@ -99,7 +99,7 @@ def test_archive_hides_the_device_and_keeps_its_readings(db) -> None:  # type: i
     assert archive_device(db, device.id, archived=False).archived is False
 
 
-def test_a_device_with_readings_cannot_be_deleted(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_device_with_readings_cannot_be_deleted(db) -> None:
     device = create_device(db, DeviceFields(name="Gauge"))
     add_reading(db, NewReading(device.id, 1.0, datetime.now(UTC)))
     with pytest.raises(ValidationError, match="archived"):
@@ -107,18 +107,18 @@ def test_a_device_with_readings_cannot_be_deleted(db) -> None:  # type: ignore[n
     assert get_device(db, device.id).name == "Gauge"
 
 
-def test_a_device_without_readings_can_be_deleted(db) -> None:  # type: ignore[no-untyped-def]
+def test_a_device_without_readings_can_be_deleted(db) -> None:
     device = create_device(db, DeviceFields(name="Typo"))
     delete_device(db, device.id)
     with pytest.raises(NotFoundError):
         get_device(db, device.id)
 
 
-def _names(db, **kwargs) -> list[str]:  # type: ignore[no-untyped-def]
+def _names(db, **kwargs) -> list[str]:
     return [d.name for d in list_devices(db, **kwargs)]
 
 
-def test_filter_matches_name_serial_location_and_type(db) -> None:  # type: ignore[no-untyped-def]
+def test_filter_matches_name_serial_location_and_type(db) -> None:
     create_device(db, DeviceFields(name="Alpha", serial_number="Q-100"))
     create_device(db, DeviceFields(name="Beta", location="Basement"))
     create_device(db, DeviceFields(name="Gamma", device_type="pressure"))
@@ -128,14 +128,14 @@ def test_filter_matches_name_serial_location_and_type(db) -> None:  # type: igno
     assert count_devices(db, filter_text="a") == 3
 
 
-def test_filter_treats_wildcards_literally(db) -> None:  # type: ignore[no-untyped-def]
+def test_filter_treats_wildcards_literally(db) -> None:
     create_device(db, DeviceFields(name="100% valve"))
     create_device(db, DeviceFields(name="1000 valve"))
     assert _names(db, filter_text="100%") == ["100% valve"]
     assert _names(db, filter_text="_") == []
 
 
-def test_sort_and_paging_happen_in_sql(db) -> None:  # type: ignore[no-untyped-def]
+def test_sort_and_paging_happen_in_sql(db) -> None:
     for name, due in [("b", date(2027, 1, 1)), ("a", None), ("c", date(2026, 1, 1))]:
         create_device(db, DeviceFields(name=name, calibration_due=due))
     assert _names(db, sort=DeviceSort.NAME, descending=True) == ["c", "b", "a"]
@@ -143,7 +143,7 @@ def test_sort_and_paging_happen_in_sql(db) -> None:  # type: ignore[no-untyped-d
     assert _names(db, offset=1, limit=1) == ["b"]
 
 
-def test_overdue_calibration(db) -> None:  # type: ignore[no-untyped-def]
+def test_overdue_calibration(db) -> None:
     device = create_device(db, DeviceFields(name="a", calibration_due=date(2026, 1, 1)))
     assert device.calibration_overdue(date(2026, 1, 2))
     assert not device.calibration_overdue(date(2026, 1, 1))

@@ -36,7 +36,7 @@ def gauge(db: Database) -> DeviceRecord:
     return create_device(db, fields)
 
 
-def _add(db: Database, device: DeviceRecord, value: float, minutes: int = 0, **kw) -> int:  # type: ignore[no-untyped-def]
+def _add(db: Database, device: DeviceRecord, value: float, minutes: int = 0, **kw) -> int:
     return add_reading(db, NewReading(device.id, value, T0 + timedelta(minutes=minutes), **kw)).id
 
 
@@ -60,7 +60,7 @@ def test_add_reading_takes_the_device_unit_and_stores_utc(
         (9, LimitFlag.ABOVE),
     ],
 )
-def test_out_of_limit_values_are_flagged_never_clamped(db, gauge, value, flag) -> None:  # type: ignore[no-untyped-def]
+def test_out_of_limit_values_are_flagged_never_clamped(db, gauge, value, flag) -> None:
     saved = add_reading(db, NewReading(gauge.id, value, T0))
     assert (saved.value, saved.flag) == (value, flag)
     assert get_reading(db, saved.id).value == value
@@ -76,7 +76,7 @@ def test_out_of_limit_values_are_flagged_never_clamped(db, gauge, value, flag) -
         ({"operator": "o" * 101}, "operator"),
     ],
 )
-def test_bad_readings_are_refused_and_nothing_is_written(db, gauge, change, field) -> None:  # type: ignore[no-untyped-def]
+def test_bad_readings_are_refused_and_nothing_is_written(db, gauge, change, field) -> None:
     values = {"device_id": gauge.id, "value": 1.0, "recorded_at": T0} | change
     with pytest.raises(ValidationError) as raised:
         add_reading(db, NewReading(**values))
@@ -152,7 +152,7 @@ def test_global_id_is_the_local_origin_and_rowid(db: Database, gauge: DeviceReco
     assert origin_a == origin_b and (seq_a, seq_b) == (first, second)
 
 
-def test_every_database_has_its_own_origin(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_every_database_has_its_own_origin(tmp_path) -> None:
     from core.launch import open_database
 
     origins = []

@@ -28,7 +28,7 @@ def test_comma_decimal_separator_reads_comma_and_refuses_point() -> None:
 
 
 def test_ambiguous_message_says_what_to_do() -> None:
-    with pytest.raises(ValueError, match="use '.' as the decimal separator"):
+    with pytest.raises(ValueError, match=r"use '\.' as the decimal separator"):
         parse_number("1,5")
 
 
