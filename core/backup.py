@@ -126,8 +126,11 @@ def check_backup_file(backup: Path) -> None:
     """Refuse to restore from a file that is not a sound SQLite database."""
     if not backup.is_file() or not has_sqlite_header(backup):
         raise NotADatabaseError(backup, f"{backup} is not a FieldLog backup (not a SQLite file).")
-    with read_only(backup) as conn:
-        problems = quick_check(conn)
+    try:
+        with read_only(backup) as conn:
+            problems = quick_check(conn)
+    except sqlite3.DatabaseError as exc:
+        problems = [str(exc)]
     if problems:
         raise CorruptDatabaseError(backup, f"The backup {backup} is damaged: {problems[0]}")
 

@@ -139,6 +139,10 @@ def _read_state(db_path: Path) -> FileState:
             if tables:
                 raise NotFieldLogError(db_path, _foreign(db_path))
             return FileState(FileKind.EMPTY)
+        if "alembic_version" not in tables:
+            if tables:
+                raise CorruptDatabaseError(db_path, _corrupt(db_path, "no schema revision record"))
+            return FileState(FileKind.EMPTY)
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     revision = row[0] if row else None
     return FileState(FileKind.FIELDLOG, revision, SchemaMarker.decode(user_version))
@@ -249,18 +253,27 @@ class _Upgrade:
         self.attempt.info("backup written to %s", self.backup)
 
     def _migrate_and_verify(self, head: str | None) -> None:
+        """Verify inside the migration's transaction, so a failed check rolls everything back;
+        after COMMIT, check the file once more (a failure there restores the backup)."""
         from core import migrate
 
         self._step(f"Upgrading the database from {self.state.revision or 'nothing'} to {head}")
         engine = create_sqlite_engine(self.db_path)
         try:
             with engine.connect() as conn:
-                migrate.upgrade(conn, "head", self.script_location)
-            self._step("Verifying the upgraded database")
+                migrate.upgrade(conn, "head", self.script_location, verify=self._verifier(head))
+            self._step("Checking the upgraded file")
             with engine.connect() as conn:
-                _verify(conn, head)
+                _verify_committed(conn, head)
         finally:
             engine.dispose()
+
+    def _verifier(self, head: str | None) -> Callable[[Connection], None]:
+        def verify(conn: Connection) -> None:
+            self._step("Verifying the upgraded database")
+            _verify(conn, head)
+
+        return verify
 
     def _put_back(self, before: str | None) -> None:
         """Leave the file as it was: untouched if the rollback did it, else from the backup."""
@@ -295,19 +308,32 @@ class _VerificationError(Exception):
 
 
 def _verify(conn: Connection, head: str | None) -> None:
-    """After COMMIT: head revision, quick_check, foreign keys, named objects, no drift."""
+    """Before COMMIT: head revision, quick_check, foreign keys, named objects, no drift."""
     from core import migrate
 
-    revision = migrate.current_revision(conn)
-    if revision != head:
-        raise _VerificationError(f"the revision is {revision}, expected {head}")
-    driver = conn.connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
-    problems = quick_check(driver) or [f"foreign key: {p}" for p in foreign_key_problems(driver)]
+    problems = _revision_and_file_problems(conn, head)
     problems += migrate.schema_object_problems(conn)
     problems += [f"schema differs from the models: {d}" for d in migrate.schema_drift(conn)]
     if problems:
         raise _VerificationError("; ".join(str(p) for p in problems[:5]))
+
+
+def _verify_committed(conn: Connection, head: str | None) -> None:
+    """After COMMIT, read back from the file: the revision and SQLite's own checks."""
+    problems = _revision_and_file_problems(conn, head)
+    if problems:
+        raise _VerificationError("; ".join(problems[:5]))
+
+
+def _revision_and_file_problems(conn: Connection, head: str | None) -> list[str]:
+    from core import migrate
+
+    revision = migrate.current_revision(conn)
+    if revision != head:
+        return [f"the revision is {revision}, expected {head}"]
+    driver = conn.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return quick_check(driver) or [f"foreign key: {p}" for p in foreign_key_problems(driver)]
 
 
 def _revisions(script: object) -> set[str]:

@@ -15,7 +15,7 @@ Every upgrade or downgrade runs inside ``migration_transaction``:
 
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.util import find_spec
 from pathlib import Path
@@ -127,12 +127,23 @@ def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(conn: Connection, target: str = "head", script_location: Path | None = None) -> None:
-    """Run every revision up to ``target`` in one transaction on ``conn``."""
+def upgrade(
+    conn: Connection,
+    target: str = "head",
+    script_location: Path | None = None,
+    verify: Callable[[Connection], None] | None = None,
+) -> None:
+    """Run every revision up to ``target`` in one transaction on ``conn``.
+
+    ``verify`` runs inside that transaction, before COMMIT: if it raises, everything rolls back
+    and the file is left byte for byte as it was.
+    """
     from alembic import command
 
     with migration_transaction(conn):
         command.upgrade(alembic_config(conn, script_location), target)
+        if verify is not None:
+            verify(conn)
 
 
 def downgrade(conn: Connection, target: str, script_location: Path | None = None) -> None:

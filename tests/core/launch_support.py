@@ -1,0 +1,110 @@
+"""Real files in every state the launch contract names, and a way to run launches elsewhere."""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from contextlib import closing
+from pathlib import Path
+
+from core.schema import SchemaMarker
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "db"
+
+
+def behind_head(target: Path, revision: str = "0003") -> Path:
+    """A copy of the committed fixture written at ``revision``, full of data."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(FIXTURES / f"rev_{revision}.db", target)
+    return target
+
+
+def execute(path: Path, *statements: str) -> None:
+    with closing(sqlite3.connect(path)) as conn:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+
+
+def stamp(path: Path, revision: str, marker: SchemaMarker) -> None:
+    """Make ``path`` claim another revision, as a newer or unknown FieldLog would leave it."""
+    execute(
+        path,
+        f"UPDATE alembic_version SET version_num = '{revision}'",
+        f"PRAGMA user_version = {marker.encode()}",
+    )
+
+
+def rows(path: Path, table: str) -> list[tuple[object, ...]]:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall()
+
+
+def scripts_with_extra_revision(folder: Path, upgrade_body: str) -> Path:
+    """A copy of the shipped migrations with a revision 0005 whose upgrade runs ``upgrade_body``."""
+    scripts = folder / "migrations"
+    shutil.copytree(REPO_ROOT / "migrations", scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    body = textwrap.indent(textwrap.dedent(upgrade_body).strip(), "    ")
+    (scripts / "versions" / "0005_extra.py").write_text(
+        f'''"""Extra revision for a launch test."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+breaks_older_readers = False
+
+
+def upgrade() -> None:
+{body}
+
+
+def downgrade() -> None:
+    pass
+''',
+        encoding="utf-8",
+    )
+    return scripts
+
+
+LAUNCH_PROBE = """
+import sys
+from core.errors import FieldLogError
+from core.launch import open_database
+try:
+    result = open_database(sys.argv[1], lock_timeout=float(sys.argv[2]))
+except FieldLogError as exc:
+    print(type(exc).__name__)
+    print(exc)
+    sys.exit(1)
+print(result.outcome.name)
+print(result.backup or "")
+print("alembic" in sys.modules)
+result.database.close()
+"""
+
+
+def launch_in_process(
+    db: Path, *, lock_timeout: float = 30, drop_root_powers: bool = False
+) -> subprocess.Popen[str]:
+    """Start ``open_database(db)`` in a new Python process; read its lines with ``finish``."""
+    command = [sys.executable, "-c", LAUNCH_PROBE, str(db), str(lock_timeout)]
+    if drop_root_powers and hasattr(os, "geteuid") and os.geteuid() == 0:
+        # root ignores file permissions; drop the capabilities that let it, as for a normal user
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "setpriv (util-linux) is needed to test permissions as root"
+        command = [setpriv, "--bounding-set=-dac_override,-dac_read_search", *command]
+    return subprocess.Popen(
+        command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def finish(process: subprocess.Popen[str]) -> tuple[int, list[str]]:
+    out, err = process.communicate(timeout=120)
+    assert not err.strip() or process.returncode in (0, 1), err
+    return process.returncode, out.splitlines()
