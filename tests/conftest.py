@@ -1,11 +1,15 @@
 """Shared fixtures: every test gets its own folders, never the user's real data or logs."""
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from core.launch import LaunchResult, open_database
+
+# Qt tests run without a screen; set before any test imports Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)

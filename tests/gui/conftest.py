@@ -1,0 +1,35 @@
+"""GUI tests drive the real widgets offscreen, and fail on Qt warnings and on leaks.
+
+``qt_log_level_fail`` (pyproject.toml) turns every Qt warning into a failure. The fixture below
+fails a test that leaves a database thread running, a window open, or a Python thread alive.
+"""
+
+import gc
+import threading
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from gui import ops
+
+
+@pytest.fixture(autouse=True)
+def _no_leaks(qapp: QApplication) -> Iterator[None]:
+    threads_before = set(threading.enumerate())
+    yield
+    QApplication.processEvents()
+    gc.collect()
+    running = [o for o in ops.live_ops() if o.running]
+    assert running == [], "an Ops database thread was left running: call shutdown()"
+    visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    for widget in visible:
+        widget.close()
+    assert visible == [], f"widgets left open: {visible}"
+    leaked = [t for t in threading.enumerate() if t not in threads_before and _python_thread(t)]
+    assert leaked == [], f"threads left running: {leaked}"
+
+
+def _python_thread(thread: threading.Thread) -> bool:
+    """A thread Python started (QThreads show up as dummies that Python never forgets)."""
+    return thread.is_alive() and type(thread).__name__ != "_DummyThread"
