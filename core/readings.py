@@ -117,6 +117,25 @@ def correct_reading(
     return _record(row | {"id": new_id, "superseded": False}, device)
 
 
+def withdraw_reading(db: Database, reading_id: int) -> ReadingRecord:
+    """Take back a reading just entered (the user's undo): delete it, and if it was a
+    correction, make the reading it corrected current again. Returns what was withdrawn.
+
+    Refused once another reading corrects it, so that undo never breaks a correction chain.
+    """
+    with db.transaction() as session:
+        conn = session.connection()
+        row = _reading_row(conn, reading_id)
+        if row["superseded"]:
+            raise ValidationError({"reading": "it has been corrected since; undo that first"})
+        device = _device_limits(conn, row["device_id"])
+        if row["corrects_id"] is not None:
+            restored = update(readings).where(readings.c.id == row["corrects_id"])
+            conn.execute(restored.values(superseded=False))
+        conn.execute(readings.delete().where(readings.c.id == reading_id))
+    return _record(row, device)
+
+
 def get_reading(db: Database, reading_id: int) -> ReadingRecord:
     with db.transaction() as session:
         conn = session.connection()

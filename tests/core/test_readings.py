@@ -19,6 +19,7 @@ from core.readings import (
     latest_reading,
     list_readings,
     series,
+    withdraw_reading,
 )
 from core.timeutil import to_epoch_ms
 
@@ -162,3 +163,24 @@ def test_every_database_has_its_own_origin(tmp_path) -> None:
             origins.append(conn.execute("SELECT uid FROM origins WHERE is_local").fetchall())
         result.database.close()
     assert len(origins[0]) == 1 and origins[0] != origins[1]
+
+
+def test_withdrawing_an_entry_deletes_it(launched) -> None:
+    db = launched.database
+    device = create_device(db, DeviceFields(name="Gauge", default_unit="bar"))
+    entry = add_reading(db, NewReading(device.id, 1.5, datetime(2026, 1, 1, tzinfo=UTC)))
+    withdrawn = withdraw_reading(db, entry.id)
+    assert withdrawn.value == 1.5
+    assert count_readings(db, device.id) == 0
+
+
+def test_withdrawing_a_correction_makes_the_original_current_again(launched) -> None:
+    db = launched.database
+    device = create_device(db, DeviceFields(name="Gauge", default_unit="bar"))
+    original = add_reading(db, NewReading(device.id, 1.5, datetime(2026, 1, 1, tzinfo=UTC)))
+    correction = correct_reading(db, original.id, value=1.6)
+    with pytest.raises(ValidationError, match="corrected since"):
+        withdraw_reading(db, original.id)
+    withdraw_reading(db, correction.id)
+    again = get_reading(db, original.id)
+    assert not again.superseded and count_readings(db, device.id) == 1
