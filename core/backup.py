@@ -54,6 +54,24 @@ def make_backup(db_path: Path, reason: str) -> Path:
     return final
 
 
+def keep_damaged(db_path: Path) -> Path:
+    """A byte-for-byte copy of a file SQLite cannot read, -wal included, before it is replaced.
+
+    The backup API needs a readable database; a damaged one is kept as it is, for support.
+    """
+    folder = backups_dir(db_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        final = folder / _backup_name(db_path, None, "damaged")
+        for source in [db_path, *sidecars(db_path)]:
+            if source.exists():
+                suffix = source.name.removeprefix(db_path.name)
+                shutil.copyfile(source, final.with_name(final.name + suffix))
+    except OSError as exc:
+        raise BackupError(db_path, _backup_failure(db_path, folder, exc)) from exc
+    return final
+
+
 def _copy(source: sqlite3.Connection, target: Path) -> None:
     target.unlink(missing_ok=True)
     copy = sqlite3.connect(target)

@@ -83,11 +83,21 @@ def restore(path: Path, backup_file: Path, progress: Progress | None = None) -> 
     """
     backups.check_backup_file(backup_file)
     with migration_lock(path, LOCK_TIMEOUT_S, progress):
-        keep = None
-        if path.exists() and inspect(path).kind is FileKind.FIELDLOG:
-            keep = backups.make_backup(path, "pre-restore")
+        keep = _keep_current(path)
         backups.replace_with(path, backup_file)
     return keep
+
+
+def _keep_current(path: Path) -> Path | None:
+    """Save what is about to be replaced: a backup, or for a damaged file a byte copy."""
+    if not path.exists():
+        return None
+    try:
+        if inspect(path).kind is not FileKind.FIELDLOG:
+            return None
+        return backups.make_backup(path, "pre-restore")
+    except DatabaseError:  # unreadable (BackupError included): keep the bytes as they are
+        return backups.keep_damaged(path)
 
 
 def downgrade(path: Path, target: str, progress: Progress | None = None) -> Path:
