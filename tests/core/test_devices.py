@@ -9,6 +9,8 @@ from core.devices import (
     count_devices,
     create_device,
     delete_device,
+    device_ids,
+    devices_by_ids,
     get_device,
     list_devices,
     update_device,
@@ -147,3 +149,23 @@ def test_overdue_calibration(db) -> None:
     device = create_device(db, DeviceFields(name="a", calibration_due=date(2026, 1, 1)))
     assert device.calibration_overdue(date(2026, 1, 2))
     assert not device.calibration_overdue(date(2026, 1, 1))
+
+
+def test_device_ids_follow_the_sort_and_filter(launched) -> None:
+    db = launched.database
+    made = [
+        create_device(db, DeviceFields(name=name, location=place))
+        for name, place in (("b gauge", "Roof"), ("a meter", "Basement"), ("c probe", "Roof"))
+    ]
+    by_name = device_ids(db)
+    assert [d.name for d in devices_by_ids(db, by_name)] == ["a meter", "b gauge", "c probe"]
+    by_place = device_ids(db, sort=DeviceSort.LOCATION, descending=True)
+    assert by_place[-1] == made[1].id
+    assert device_ids(db, filter_text="roof") == [made[0].id, made[2].id]
+    archive_device(db, made[0].id)
+    assert made[0].id not in device_ids(db)
+    assert made[0].id in device_ids(db, include_archived=True)
+    assert devices_by_ids(db, [made[2].id, 999, made[1].id]) == [
+        get_device(db, made[2].id),
+        get_device(db, made[1].id),
+    ]

@@ -7,11 +7,23 @@ fails a test that leaves a database thread running, a window open, or a Python t
 import gc
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from gui import ops
+
+
+@pytest.fixture(autouse=True)
+def _own_settings(qapp: QApplication, tmp_path: Path) -> Iterator[None]:
+    """Each test gets empty QSettings in its own folder, never the developer's."""
+    qapp.setOrganizationName("FieldLogTests")
+    qapp.setApplicationName("FieldLogTests")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qs"))
+    yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,62 @@
+"""Correct a reading: the original stays in the history, marked as corrected."""
+
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.readings import ReadingRecord
+from core.validation import parse_number
+from gui.entry_panel import describe
+
+
+class CorrectionDialog(QDialog):
+    def __init__(self, original: ReadingRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("correctionDialog")
+        self.setWindowTitle("Correct reading")
+        self.corrected_value = original.value
+        self.note: str | None = None
+        intro = QLabel(
+            f"Original: {describe(original)}.\nThe original is kept in the history and shown "
+            "as corrected."
+        )
+        intro.setWordWrap(True)
+        self.value = QLineEdit(f"{original.value:g}")
+        self.value.setObjectName("correctedValue")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("correctionNote")
+        self.reason.setPlaceholderText("why it is corrected (optional)")
+        self.error = QLabel()
+        self.error.setObjectName("correctionError")
+        self.error.setStyleSheet("color: #c62828")
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Corrected &value", self.value)
+        form.addRow("&Note", self.reason)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.value.selectAll()
+
+    def accept(self) -> None:
+        try:
+            self.corrected_value = parse_number(self.value.text(), QLocale().decimalPoint())
+        except ValueError as exc:
+            self.error.setText(f"Value: {exc}.")
+            self.value.setFocus()
+            return
+        self.note = self.reason.text().strip() or None
+        super().accept()

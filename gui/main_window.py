@@ -1,0 +1,342 @@
+"""The main window: device inventory on the left; entry, chart and readings on the right.
+
+The window paints first and opens the database afterwards, on the database thread, through the
+core launch contract. Until a database is ready nothing that touches one is enabled. The
+panels, and the heavy libraries behind them (SQLAlchemy's ORM, pyqtgraph), are built just
+after the first paint, so that the window appears at once.
+"""
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+)
+
+from gui import launch_dialogs
+from gui.launch_dialogs import Choice
+from gui.ops import Ops
+
+if TYPE_CHECKING:
+    from core.db import Database
+    from core.launch import LaunchResult
+    from gui.workspace import Workspace
+
+log = logging.getLogger("fieldlog.gui")
+DB_FILTER = "FieldLog databases (*.db *.sqlite *.fieldlog);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """One window per process; ``open_path`` switches the database it shows."""
+
+    database_changed = Signal(object)  # the open Database, or None while there is none
+    launch_failed = Signal(object)  # the exception, after its dialog was shown
+
+    def __init__(self, log_file: Path | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("FieldLog")
+        self.resize(1280, 800)
+        self.ops = Ops(self)
+        self.ops.error.connect(self._on_unexpected_error)
+        self.undo_stack = QUndoStack(self)
+        self.log_file = log_file or Path("fieldlog.log")
+        self.database: Database | None = None
+        self.path: Path | None = None
+        self.revision: str | None = None
+        self.workspace: Workspace | None = None
+        self.failure_box: QMessageBox | None = None
+        self._stack = QStackedWidget()
+        self._placeholder = QLabel("Opening the database…")
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setObjectName("placeholder")
+        self._stack.addWidget(self._placeholder)
+        self.setCentralWidget(self._stack)
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        self._restore_geometry()
+        self._set_ready(False)
+
+    # --- actions and menus ------------------------------------------------------------------
+
+    def _action(self, text: str, slot: Callable[[], Any], *keys: Any) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        if keys:
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_action = self._action("&New Database…", self.new_database)
+        self.open_action = self._action("&Open Database…", self.open_database_dialog,
+                                        QKeySequence.StandardKey.Open)  # fmt: skip
+        self.backups_action = self._action("&Backups…", self.show_backups)
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.find_action = self._action("&Find Device", self._focus_filter, "Ctrl+F")
+        self.demo_action = self._action("Load &Sample Data into a New File…", self.new_demo)
+        self.about_action = self._action("&About FieldLog", self.show_about)
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        for action in (self.new_action, self.open_action, self.backups_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self.edit_menu = menu.addMenu("&Edit")
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.find_action)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.demo_action)
+        help_menu.addSeparator()
+        help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        self.file_label = QLabel()
+        self.revision_label = QLabel()
+        self.counts_label = QLabel()
+        for label in (self.file_label, self.revision_label, self.counts_label):
+            self.statusBar().addPermanentWidget(label)
+
+    def _set_ready(self, ready: bool) -> None:
+        for action in (self.backups_action, self.find_action, self.undo_action, self.redo_action):
+            action.setEnabled(ready)
+        if not ready:
+            self._stack.setCurrentWidget(self._placeholder)
+
+    # --- the workspace, built after the first paint -----------------------------------------
+
+    def ensure_workspace(self) -> "Workspace":
+        if self.workspace is None:
+            from gui.workspace import Workspace
+
+            self.workspace = Workspace(self.ops, self.undo_stack, self)
+            self.workspace.counts_changed.connect(self._show_counts)
+            self._stack.addWidget(self.workspace)
+            for action in self.workspace.device_actions():
+                self.edit_menu.addAction(action)
+            self._restore_splitters()
+        return self.workspace
+
+    # --- opening files ---------------------------------------------------------------------
+
+    def open_path(self, path: Path | None, *, demo: bool = False) -> None:
+        """Open ``path`` (None: the per-user default) through the launch contract."""
+        from gui.launching import launch_work
+
+        self.statusBar().showMessage("Opening the database…")
+        self._placeholder.setText(f"Opening {path or 'your database'}…")
+        work = launch_work(path, demo)
+        self.ops.run(
+            work,
+            done=self._on_opened,
+            failed=lambda exc: self._on_launch_failed(path, exc, demo),
+            label="Opening the database…",
+            progress_parent=self,
+        )
+        QTimer.singleShot(0, self.ensure_workspace)
+
+    def _on_opened(self, result: "LaunchResult") -> None:
+        previous = self.database
+        self.database = result.database
+        self.path = result.database.path
+        self.revision = result.revision
+        self.undo_stack.clear()
+        workspace = self.ensure_workspace()
+        workspace.set_database(self.database)
+        self._stack.setCurrentWidget(workspace)
+        self._set_ready(True)
+        self.setWindowTitle(f"{self.path.name} — FieldLog")
+        self.file_label.setText(self.path.name)
+        self.file_label.setToolTip(str(self.path))
+        self.revision_label.setText(f"schema {result.revision}")
+        self.statusBar().showMessage(_outcome_text(result), 8000)
+        QSettings().setValue("database/last", str(self.path))
+        if previous is not None and previous is not self.database:
+            self.ops.run(previous.close)
+        self.database_changed.emit(self.database)
+
+    def _on_launch_failed(self, path: Path | None, exc: BaseException, demo: bool) -> None:
+        from core.paths import resolve_db_path
+
+        target = resolve_db_path(path)
+        log.error("could not open %s", target, exc_info=exc)
+        self.statusBar().showMessage("The database could not be opened.")
+        if self.database is None:
+            self._placeholder.setText("No database is open. Use File → Open or File → New.")
+        self.ops.run(
+            lambda: _has_backup(target), done=lambda has: self._ask(target, exc, has, demo)
+        )
+
+    def _ask(self, target: Path, exc: BaseException, has_backup: bool, demo: bool) -> None:
+        box = launch_dialogs.failure_dialog(self, target, exc, has_backup, self.log_file)
+        self.failure_box = box
+        box.finished.connect(lambda _code: self._on_failure_choice(box, target, demo))
+        box.open()
+        self.launch_failed.emit(exc)
+
+    def _on_failure_choice(self, box: QMessageBox, target: Path, demo: bool) -> None:
+        choice = launch_dialogs.chosen(box)
+        self.failure_box = None
+        box.deleteLater()
+        if choice is Choice.RETRY:
+            self.open_path(target, demo=demo)
+        elif choice is Choice.RESTORE:
+            self.restore_newest(target)
+        elif choice is Choice.OPEN_OTHER:
+            QTimer.singleShot(0, self.open_database_dialog)
+        elif choice is Choice.QUIT and self.database is None:
+            self.close()
+
+    def restore_newest(self, target: Path) -> None:
+        from gui.launching import restore_newest_work
+
+        self.ops.run(
+            restore_newest_work(target),
+            done=lambda _kept: self.open_path(target),
+            failed=lambda exc: self._on_launch_failed(target, exc, False),
+            label="Restoring the newest backup…",
+            progress_parent=self,
+        )
+
+    def new_database(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New FieldLog database", "", DB_FILTER)
+        if path:
+            self.open_path(Path(path))
+
+    def open_database_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open FieldLog database", "", DB_FILTER)
+        if path:
+            self.open_path(Path(path))
+
+    def new_demo(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Sample data: new database", "FieldLog sample.db", DB_FILTER
+        )
+        if path:
+            self.open_path(Path(path), demo=True)
+
+    # --- dialogs ---------------------------------------------------------------------------
+
+    def show_backups(self) -> None:
+        if self.path is None:
+            return
+        from gui.backups_dialog import BackupsDialog
+
+        dialog = BackupsDialog(self.ops, self.path, self)
+        dialog.restore_requested.connect(self._restore_backup)
+        dialog.open()
+
+    def _restore_backup(self, backup: Path) -> None:
+        """Close the database (Windows cannot replace an open file), restore, reopen."""
+        from gui.launching import restore_work
+
+        assert self.path is not None and self.database is not None
+        path, database = self.path, self.database
+        self.database = None
+        self._set_ready(False)
+        self.ensure_workspace().set_database(None)
+        self.ops.run(
+            restore_work(database, path, backup),
+            done=lambda kept: self._after_restore(path, kept),
+            failed=lambda exc: self._on_launch_failed(path, exc, False),
+            label="Restoring the backup…",
+            progress_parent=self,
+        )
+
+    def _after_restore(self, path: Path, kept: Path | None) -> None:
+        self.open_path(path)
+        if kept is not None:
+            self.statusBar().showMessage(f"Restored. The replaced database was saved as {kept}")
+
+    def show_about(self) -> None:
+        from core import __version__
+
+        box = QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setWindowTitle("About FieldLog")
+        box.setText(f"<b>FieldLog {__version__}</b><br>Instrument inventory and reading log")
+        box.setInformativeText(
+            f"Database schema revision: {self.revision or '—'}\n"
+            f"Database: {self.path or '—'}\nLog file: {self.log_file}"
+        )
+        box.open()
+
+    def _on_unexpected_error(self, exc: BaseException) -> None:
+        from gui.launching import user_message
+
+        box = QMessageBox(QMessageBox.Icon.Warning, "FieldLog", user_message(exc), parent=self)
+        box.setObjectName("errorBox")
+        box.setDetailedText(f"{type(exc).__name__}: {exc}\n\nLog file: {self.log_file}")
+        box.open()
+
+    def _focus_filter(self) -> None:
+        if self.workspace is not None:
+            self.workspace.devices.focus_filter()
+
+    def _show_counts(self, devices: int, readings: int) -> None:
+        self.counts_label.setText(f"{devices:,} devices · {readings:,} readings")
+
+    # --- window state ----------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    def _restore_splitters(self) -> None:
+        assert self.workspace is not None
+        for splitter in self.workspace.findChildren(QSplitter):
+            state = QSettings().value(f"window/{splitter.objectName()}")
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+
+    def _save_state(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        if self.workspace is not None:
+            for splitter in self.workspace.findChildren(QSplitter):
+                settings.setValue(f"window/{splitter.objectName()}", splitter.saveState())
+            self.workspace.save_state(settings)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_state()
+        if self.database is not None:
+            self.ops.run(self.database.close)
+            self.database = None
+        self.ops.shutdown()
+        super().closeEvent(event)
+
+
+def _has_backup(path: Path) -> bool:
+    from core.backup import list_backups
+
+    return bool(list_backups(path))
+
+
+def _outcome_text(result: "LaunchResult") -> str:
+    from core.launch import Outcome
+
+    if result.outcome is Outcome.UPGRADED:
+        return (
+            f"Database upgraded from {result.previous_revision} to {result.revision}; "
+            f"a backup is at {result.backup}"
+        )
+    if result.outcome is Outcome.CREATED:
+        return f"New database created at {result.database.path}"
+    return f"Opened {result.database.path}"

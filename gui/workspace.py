@@ -1,0 +1,136 @@
+"""The panels of the main window and the wiring between them.
+
+Devices on the left; on the right the entry panel, the chart and the readings of the visible
+range. Selecting devices shows them everywhere; saving, correcting or undoing refreshes what
+shows the data.
+"""
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+
+from core.db import Database
+from core.devices import count_devices
+from core.readings import ReadingRecord, correct_reading, count_readings, get_reading
+from core.readings import withdraw_reading as withdraw
+from gui.chart import ChartPanel
+from gui.correction_dialog import CorrectionDialog
+from gui.device_panel import DevicePanel
+from gui.entry_panel import EntryPanel
+from gui.ops import Ops
+from gui.readings_panel import ReadingsPanel
+from gui.undo import push_done
+
+LAST_DEVICE_KEY = "workspace/last_device"
+
+
+class Workspace(QWidget):
+    counts_changed = Signal(int, int)  # devices, readings
+
+    def __init__(self, ops: Ops, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ops = ops
+        self._undo = undo_stack
+        self._db: Database | None = None
+        self.devices = DevicePanel(ops, undo_stack)
+        self.entry = EntryPanel(ops, undo_stack)
+        self.chart = ChartPanel(ops)
+        self.readings = ReadingsPanel(ops)
+        self._arrange()
+        self._connect()
+
+    def _arrange(self) -> None:
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setObjectName("rightSplitter")
+        for panel in (self.entry, self.chart, self.readings):
+            right.addWidget(panel)
+        right.setStretchFactor(1, 3)
+        right.setStretchFactor(2, 2)
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.setObjectName("mainSplitter")
+        main.addWidget(self.devices)
+        main.addWidget(right)
+        main.setStretchFactor(1, 2)
+        main.setSizes([480, 800])
+        right.setSizes([170, 380, 250])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(main)
+
+    def _connect(self) -> None:
+        self.devices.selection_changed.connect(self._on_selection_changed)
+        self.devices.device_activated.connect(lambda _id: self.entry.focus_value())
+        self.entry.saved.connect(self._on_readings_changed)
+        self.chart.range_changed.connect(lambda span: self.readings.set_range(*span))
+        self.readings.correct_requested.connect(self.correct)
+
+    def device_actions(self) -> list[QAction]:
+        panel = self.devices
+        return [panel.add_action, panel.edit_action, panel.archive_action]
+
+    def set_database(self, db: Database | None) -> None:
+        self._db = db
+        for panel in (self.devices, self.entry, self.chart, self.readings):
+            panel.set_database(db)
+        if db is not None:
+            self._update_counts()
+            last = QSettings().value(LAST_DEVICE_KEY)
+            if last is not None:
+                self.devices.select_device(int(str(last)))
+
+    def save_state(self, settings: QSettings) -> None:
+        selected = self.devices.selected_device_ids()
+        if selected:
+            settings.setValue(LAST_DEVICE_KEY, selected[0])
+
+    def _on_selection_changed(self, ids: list[int]) -> None:
+        self.entry.set_device(ids[0] if ids else None)
+        self.chart.show_devices(ids)
+        self.readings.show_devices(ids)
+        if ids:
+            QSettings().setValue(LAST_DEVICE_KEY, ids[0])
+
+    def _on_readings_changed(self, _reading: object = None) -> None:
+        self.chart.refresh()
+        self.readings.refresh()
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        db = self._db
+        if db is None:
+            return
+        self._ops.run(
+            lambda: (count_devices(db), count_readings(db)),
+            done=lambda counts: self.counts_changed.emit(*counts),
+        )
+
+    # --- corrections -------------------------------------------------------------------
+
+    def correct(self, reading_id: int) -> None:
+        db = self._db
+        if db is not None:
+            self._ops.run(lambda: get_reading(db, reading_id), done=self._ask_correction)
+
+    def _ask_correction(self, original: ReadingRecord) -> None:
+        dialog = CorrectionDialog(original, self)
+        dialog.accepted.connect(lambda: self._save_correction(original, dialog))
+        dialog.open()
+
+    def _save_correction(self, original: ReadingRecord, dialog: CorrectionDialog) -> None:
+        db = self._db
+        assert db is not None
+        value, note = dialog.corrected_value, dialog.note
+        current: dict[str, int] = {}
+
+        def redo() -> ReadingRecord:
+            made = correct_reading(db, original.id, value=value, note=note)
+            current["id"] = made.id
+            return made
+
+        def saved(_made: ReadingRecord) -> None:
+            push_done(self._undo, self._ops, f"correction of reading #{original.id}",
+                      undo=lambda: withdraw(db, current["id"]), redo=redo,
+                      changed=self._on_readings_changed)  # fmt: skip
+            self._on_readings_changed()
+
+        self._ops.run(redo, done=saved)

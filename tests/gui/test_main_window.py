@@ -1,0 +1,176 @@
+"""The window on real files: each launch failure gets its dialog and the file is untouched."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from core.devices import DeviceFields, create_device
+from core.launch import open_database
+from core.schema import HEAD_MARKER, SchemaMarker
+from core.sqlite_files import sha256
+from gui.main_window import MainWindow
+from tests.core.launch_support import behind_head, execute, stamp
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    made = MainWindow(tmp_path / "logs" / "fieldlog.log")
+    qtbot.addWidget(made)
+    made.show()
+    yield made
+    if made.failure_box is not None:
+        made.failure_box.close()
+    made.close()
+
+
+def opened(qtbot: QtBot, window: MainWindow, path: Path) -> None:
+    window.open_path(path)
+    qtbot.waitUntil(lambda: window.database is not None and window.path == path, timeout=20000)
+
+
+def failure(qtbot: QtBot, window: MainWindow, path: Path) -> QMessageBox:
+    with qtbot.waitSignal(window.launch_failed, timeout=20000):
+        window.open_path(path)
+    assert window.failure_box is not None
+    return window.failure_box
+
+
+def choices(box: QMessageBox) -> list[str]:
+    return [str(b.property("choice")) for b in box.buttons() if b.property("choice")]
+
+
+def test_a_new_file_opens_with_its_name_in_the_title(qtbot, window, tmp_path) -> None:
+    opened(qtbot, window, tmp_path / "site-a.db")
+    assert window.windowTitle() == "site-a.db — FieldLog"
+    assert window.revision == "0004"
+    assert window.workspace is not None and window.workspace.isEnabled()
+    qtbot.waitUntil(lambda: "0 devices" in window.counts_label.text())
+
+
+def test_an_old_database_is_upgraded_and_the_backup_named(qtbot, window, tmp_path) -> None:
+    path = behind_head(tmp_path / "old.db", "0001")
+    opened(qtbot, window, path)
+    assert "upgraded from 0001 to 0004" in window.statusBar().currentMessage()
+    assert "backups" in window.statusBar().currentMessage()
+
+
+def test_switching_files_shows_the_other_files_devices(qtbot, window, tmp_path) -> None:
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    for path, name in ((first, "Gauge in A"), (second, "Meter in B")):
+        result = open_database(path)
+        create_device(result.database, DeviceFields(name=name))
+        result.database.close()
+    opened(qtbot, window, first)
+    model = window.workspace.devices.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and model.device_at(0) is not None)
+    qtbot.waitUntil(lambda: model.device_at(0).name == "Gauge in A")
+    opened(qtbot, window, second)
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and model.device_at(0) is not None)
+    qtbot.waitUntil(lambda: model.device_at(0).name == "Meter in B")
+    assert window.windowTitle() == "b.db — FieldLog"
+
+
+def test_a_newer_database_gets_its_dialog_and_stays_untouched(qtbot, window, tmp_path) -> None:
+    path = tmp_path / "newer.db"
+    open_database(path).database.close()
+    stamp(path, "0009", SchemaMarker(9, HEAD_MARKER.compat + 1))
+    before = sha256(path)
+    box = failure(qtbot, window, path)
+    assert box.objectName() == "launchFailure-newer"
+    assert "newer version of FieldLog" in box.text() and str(path) in box.informativeText()
+    assert choices(box) == ["OPEN_OTHER", "QUIT"]
+    assert sha256(path) == before and window.database is None
+
+
+def test_a_corrupt_database_offers_the_newest_backup(qtbot, window, tmp_path) -> None:
+    path = behind_head(tmp_path / "old.db", "0003")
+    opened(qtbot, window, path)  # upgrading takes a backup
+    window.ops.run(window.database.close)
+    window.database = None
+    qtbot.waitUntil(lambda: not window.ops.busy)
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xa5" * (4096 - 100)  # the schema page, behind an intact header
+    path.write_bytes(bytes(data))
+    box = failure(qtbot, window, path)
+    assert box.objectName() == "launchFailure-corrupt"
+    assert choices(box)[0] == "RESTORE" and path.read_bytes() == bytes(data)
+    restore = next(b for b in box.buttons() if b.property("choice") == "RESTORE")
+    restore.click()
+    qtbot.waitUntil(lambda: window.database is not None, timeout=20000)
+    assert any("-damaged" in p.name for p in (tmp_path / "backups").iterdir())
+
+
+def test_a_failed_upgrade_names_the_backup(qtbot, window, tmp_path, monkeypatch) -> None:
+    from core import launch
+
+    path = behind_head(tmp_path / "old.db", "0003")
+    before = sha256(path)
+
+    def broken(_conn: object, _head: object) -> None:
+        raise launch._VerificationError("simulated verification failure")
+
+    monkeypatch.setattr(launch, "_verify", broken)
+    box = failure(qtbot, window, path)
+    assert box.objectName() == "launchFailure-upgrade"
+    assert "Backup taken before the upgrade" in box.informativeText()
+    assert "simulated verification failure" in box.detailedText()
+    assert sha256(path) == before
+
+
+def test_a_read_only_location_gets_its_dialog(qtbot, window, tmp_path, monkeypatch) -> None:
+    from core import launch
+    from core.errors import ReadOnlyLocationError
+
+    path = behind_head(tmp_path / "old.db")
+    before = sha256(path)
+
+    def read_only(folder: Path) -> None:
+        raise ReadOnlyLocationError(folder, f"FieldLog cannot write to {folder}.")
+
+    monkeypatch.setattr(launch, "_require_writable_folder", read_only)
+    box = failure(qtbot, window, path)
+    assert box.objectName() == "launchFailure-readonly" and sha256(path) == before
+
+
+def test_a_locked_database_offers_to_try_again(qtbot, window, tmp_path, monkeypatch) -> None:
+    from filelock import FileLock
+
+    from core import launch
+
+    path = behind_head(tmp_path / "old.db")
+    defaults = {**(launch.open_database.__kwdefaults__ or {}), "lock_timeout": 0.2}
+    monkeypatch.setattr(launch.open_database, "__kwdefaults__", defaults)
+    with FileLock(path.with_name(path.name + ".lock")):
+        box = failure(qtbot, window, path)
+    assert box.objectName() == "launchFailure-locked"
+    assert choices(box)[0] == "RETRY"
+
+
+def test_not_a_database_gets_the_damaged_dialog(qtbot, window, tmp_path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("shopping list", encoding="utf-8")
+    box = failure(qtbot, window, path)
+    assert box.objectName() == "launchFailure-corrupt"
+    assert choices(box) == ["OPEN_OTHER", "QUIT"]  # no backup to offer
+
+
+def test_about_shows_version_revision_and_path(qtbot, window, tmp_path) -> None:
+    from core import __version__
+
+    opened(qtbot, window, tmp_path / "a.db")
+    window.show_about()
+    box = window.findChild(QMessageBox, "aboutBox")
+    assert box is not None and __version__ in box.text()
+    assert "0004" in box.informativeText() and str(tmp_path / "a.db") in box.informativeText()
+    box.close()
+
+
+def test_foreign_database_untouched(qtbot, window, tmp_path) -> None:
+    path = tmp_path / "other.db"
+    execute(path, "CREATE TABLE contacts (name TEXT)")
+    before = sha256(path)
+    box = failure(qtbot, window, path)
+    assert box.objectName() == "launchFailure-foreign" and sha256(path) == before
