@@ -3,6 +3,7 @@
 import argparse
 import logging
 import logging.handlers
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -104,6 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow(log_file)
     window.show()
+    if os.environ.get("FIELDLOG_EXIT_AFTER_FIRST_PAINT"):  # the cold-start benchmark (T5)
+        QTimer.singleShot(0, app.quit)
+        return app.exec()
     path = demo_path(args.db) if args.demo else args.db
     QTimer.singleShot(0, lambda: window.open_path(path, demo=args.demo))
     return app.exec()

@@ -1,0 +1,1 @@
+"""FieldLog's performance targets (PERFORMANCE.md), each against a baseline in the same run."""

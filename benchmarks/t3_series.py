@@ -1,0 +1,55 @@
+"""T3: one device's series (10k points) out of N rows, into numpy."""
+
+import random
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks import data
+from benchmarks.harness import Result, Sizes, interleaved, timed
+from core.readings import series
+
+POINTS = 10_000
+
+
+def device_rows(devices: int) -> Iterator[tuple[int, float, int]]:
+    rng = np.random.default_rng(3)
+    moments = (data.T0_MS + np.arange(POINTS) * 60_000).tolist()
+    for device in range(1, devices + 1):
+        values = np.round(rng.normal(50, 10, POINTS), 3).tolist()
+        yield from zip([device] * POINTS, values, moments, strict=True)
+
+
+def baseline_fetch(conn: sqlite3.Connection, device: int) -> np.ndarray:
+    found = conn.execute("SELECT recorded_at, value FROM readings WHERE device_id = ? "
+                         "ORDER BY recorded_at", (device,)).fetchall()  # fmt: skip
+    return np.array(found, dtype=np.float64)
+
+
+def run(sizes: Sizes, folder: Path, repeat: int) -> Result:
+    devices = sizes.pick(20, 1000)
+    reference = folder / "t3-reference.db"
+    with data.reference_db(reference) as conn:
+        data.fill_reference(conn, list(device_rows(devices)))
+    ours = data.fieldlog_db(folder / "t3-fieldlog.db", devices)
+    data.fill_fieldlog(ours, list(device_rows(devices)))
+    db = ours.database
+    pick = random.Random(5)
+    with closing(sqlite3.connect(reference)) as conn:
+
+        def mine() -> float:
+            device = pick.randint(1, devices)
+            return timed(lambda: series(db, device))
+
+        def theirs() -> float:
+            device = pick.randint(1, devices)
+            return timed(lambda: baseline_fetch(conn, device))
+
+        mine(), theirs()  # warm the caches of both
+        ours_s, base_s = interleaved(mine, theirs, repeat * 5)
+    db.close()
+    return Result("T3", f"series of {POINTS:,} points out of {devices * POINTS:,} rows",
+                  ours_s * 1000, base_s * 1000, "ms", 1.5)  # fmt: skip
