@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-ARGS ?= db status
+ARGS ?=
 
 .PHONY: run test lint bench bench-full
 
