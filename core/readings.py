@@ -84,13 +84,39 @@ class Series:
 
 
 def add_reading(db: Database, new: NewReading) -> ReadingRecord:
-    """Save one reading in its own transaction; the result carries its limit flag."""
-    with db.transaction() as session:
-        conn = session.connection()
-        device = _device_limits(conn, new.device_id)
-        row = _validated_row(new, device)
-        reading_id = conn.execute(insert(readings).values(row)).lastrowid
+    """Save one reading in its own transaction; the result carries its limit flag.
+
+    This is the save a technician waits for after every Enter, so it talks to the driver
+    directly: two statements in one ``BEGIN IMMEDIATE`` transaction (PERFORMANCE.md, T7).
+    """
+    with db.raw() as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            device = _device_limits_raw(conn, new.device_id)
+            row = _validated_row(new, device)
+            reading_id = conn.execute(_INSERT_SQL, [row[c] for c in _INSERT_COLUMNS]).lastrowid
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
     return _record(row | {"id": reading_id, "superseded": False}, device)
+
+
+_INSERT_COLUMNS = ("device_id", "value", "unit", "recorded_at", "operator", "note", "source",
+                   "created_at")  # fmt: skip
+_INSERT_SQL = (
+    f"INSERT INTO readings ({', '.join(_INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
+)
+
+
+def _device_limits_raw(conn: sqlite3.Connection, device_id: int) -> "_DeviceLimits":
+    row = conn.execute(
+        "SELECT default_unit, low_limit, high_limit FROM devices WHERE id = ?", (device_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"There is no device with id {device_id}.")
+    return _DeviceLimits(*row)
 
 
 def correct_reading(
