@@ -13,7 +13,16 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from gui import ops
+from gui import ops as ops_module
+from gui.ops import Ops
+
+
+@pytest.fixture
+def ops() -> Iterator[Ops]:
+    """A database thread for the widgets under test, stopped afterwards."""
+    runner = Ops()
+    yield runner
+    runner.shutdown()
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +41,7 @@ def _no_leaks(qapp: QApplication) -> Iterator[None]:
     yield
     QApplication.processEvents()
     gc.collect()
-    running = [o for o in ops.live_ops() if o.running]
+    running = [o for o in ops_module.live_ops() if o.running]
     assert running == [], "an Ops database thread was left running: call shutdown()"
     visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     for widget in visible:

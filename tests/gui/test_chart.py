@@ -4,7 +4,6 @@ import csv
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,13 +22,6 @@ from gui.readings_panel import Columns, ReadingsPanel
 from tests.core.launch_support import REPO_ROOT
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture
-def ops() -> Iterator[Ops]:
-    runner = Ops()
-    yield runner
-    runner.shutdown()
 
 
 @pytest.fixture

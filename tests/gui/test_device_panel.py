@@ -1,6 +1,5 @@
 """The device inventory driven through its widgets: add, edit, archive, filter, sort, undo."""
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -16,13 +15,6 @@ from gui.device_dialog import DeviceDialog
 from gui.device_model import OVERDUE_BACKGROUND, Columns
 from gui.device_panel import DevicePanel
 from gui.ops import Ops
-
-
-@pytest.fixture
-def ops() -> Iterator[Ops]:
-    runner = Ops()
-    yield runner
-    runner.shutdown()
 
 
 @pytest.fixture

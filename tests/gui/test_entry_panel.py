@@ -1,7 +1,5 @@
 """Keyboard reading entry: saved, flagged and refused values, previous value, undo."""
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QUndoStack
@@ -12,13 +10,6 @@ from core.launch import LaunchResult
 from core.readings import LimitFlag, count_readings, list_readings
 from gui.entry_panel import OPERATOR_KEY, EntryPanel
 from gui.ops import Ops
-
-
-@pytest.fixture
-def ops() -> Iterator[Ops]:
-    runner = Ops()
-    yield runner
-    runner.shutdown()
 
 
 @pytest.fixture

@@ -1,20 +1,11 @@
 """The database thread: results and errors come back on the UI thread, in order."""
 
 import threading
-from collections.abc import Iterator
 
-import pytest
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from gui.ops import Ops
-
-
-@pytest.fixture
-def ops() -> Iterator[Ops]:
-    runner = Ops()
-    yield runner
-    runner.shutdown()
 
 
 def test_results_arrive_on_the_ui_thread_in_order(qtbot: QtBot, ops: Ops) -> None:
