@@ -1,0 +1,202 @@
+"""The readings of a time range as a table model, newest first, fetched 500 rows at a time.
+
+A thin adapter over ``core.chart_data.readings_page``: rows come in pages through the database
+thread when the view scrolls near the end (``canFetchMore``/``fetchMore``), so a range with a
+million readings opens as fast as one with ten (PERFORMANCE.md, "Tables").
+"""
+
+import enum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from core.chart_data import ReadingRow, readings_page
+from core.db import Database
+from core.models import ReadingSource
+from core.readings import LimitFlag
+from gui.ops import Ops
+
+PAGE = 500
+Index = QModelIndex | QPersistentModelIndex
+Role = Qt.ItemDataRole
+
+
+class Columns(enum.IntEnum):
+    TIME = 0
+    DEVICE = 1
+    VALUE = 2
+    UNIT = 3
+    FLAG = 4
+    OPERATOR = 5
+    NOTE = 6
+    SOURCE = 7
+    CORRECTION = 8
+
+
+HEADERS = ("Time (local)", "Device", "Value", "Unit", "Limit", "Operator", "Note", "Source",
+           "Correction")  # fmt: skip
+FLAG_TEXT = {LimitFlag.ABOVE: "▲ high", LimitFlag.BELOW: "▼ low", LimitFlag.WITHIN: ""}
+FLAG_BACKGROUND = QColor(255, 228, 228)
+FLAG_FOREGROUND = QColor(183, 28, 28)
+SUPERSEDED_FOREGROUND = QColor(128, 128, 128)
+
+
+def correction_text(row: ReadingRow) -> str:
+    if row.corrected_by is not None:
+        return f"corrected by #{row.corrected_by}"
+    if row.corrects_id is not None:
+        return f"corrects #{row.corrects_id}"
+    return ""
+
+
+def cell_text(row: ReadingRow, column: Columns) -> str:
+    if column is Columns.TIME:
+        return row.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    if column is Columns.VALUE:
+        return f"{row.value:g}"
+    if column is Columns.FLAG:
+        return FLAG_TEXT[row.flag]
+    if column is Columns.NOTE:
+        return (row.note or "").replace("\n", " ")
+    if column is Columns.SOURCE:
+        return "import" if row.source is ReadingSource.IMPORT else "manual"
+    if column is Columns.CORRECTION:
+        return correction_text(row)
+    plain = {
+        Columns.DEVICE: row.device_name,
+        Columns.UNIT: row.unit,
+        Columns.OPERATOR: row.operator,
+    }
+    return plain[column] or ""
+
+
+def row_tooltip(row: ReadingRow, column: Columns) -> str | None:
+    if column is Columns.TIME:
+        return row.recorded_at.astimezone().isoformat(sep=" ", timespec="seconds")
+    if column is Columns.NOTE and row.note:
+        return row.note
+    if row.superseded:
+        return f"Replaced by the correction #{row.corrected_by}; kept for the record."
+    return None
+
+
+class ReadingsTableModel(QAbstractTableModel):
+    """Readings of some devices in ``[start_ms, end_ms)``, newest first, paged through ops."""
+
+    page_loaded = Signal(int)  # how many rows the page had (0: the range has no more)
+    load_failed = Signal(object)  # the exception
+
+    def __init__(self, ops: Ops, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ops = ops
+        self._db: Database | None = None
+        self._device_ids: list[int] = []
+        self._span: tuple[int | None, int | None] = (None, None)
+        self._rows: list[ReadingRow] = []
+        self._more = False
+        self._fetching = False
+        self._generation = 0
+
+    def load(self, db: Database | None, device_ids: list[int], start_ms: int | None,
+             end_ms: int | None) -> None:  # fmt: skip
+        """Forget the rows and fetch the first page of these devices and range."""
+        self._db, self._device_ids, self._span = db, list(device_ids), (start_ms, end_ms)
+        self._generation += 1
+        self.beginResetModel()
+        self._rows = []
+        self._more = db is not None and bool(device_ids)
+        self._fetching = False
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    @property
+    def loading(self) -> bool:
+        return self._fetching
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more and not self._fetching
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        db = self._db
+        if not self.canFetchMore(parent) or db is None:
+            return
+        self._fetching = True
+        ids, (start, end), generation = self._device_ids, self._span, self._generation
+        after = self._rows[-1].key if self._rows else None
+        self._ops.run(
+            lambda: readings_page(db, ids, start, end, after=after, limit=PAGE),
+            done=lambda rows: self._on_page(generation, rows),
+            failed=lambda exc: self._on_failed(generation, exc),
+            label="Loading readings",
+        )
+
+    def _on_page(self, generation: int, rows: list[ReadingRow]) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        self._more = len(rows) == PAGE
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+        self.page_loaded.emit(len(rows))
+
+    def _on_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._fetching = self._more = False
+            self.load_failed.emit(exc)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Role.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def reading(self, row: int) -> ReadingRow:
+        return self._rows[row]
+
+    def row_of(self, reading_id: int) -> int | None:
+        return next((n for n, r in enumerate(self._rows) if r.id == reading_id), None)
+
+    def data(self, index: Index, role: int = Role.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self._rows[index.row()], Columns(index.column())
+        if role == Role.DisplayRole:
+            return cell_text(row, column)
+        if role == Role.ToolTipRole:
+            return row_tooltip(row, column)
+        if role == Role.TextAlignmentRole and column is Columns.VALUE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return _style(row, column, role)
+
+
+def _style(row: ReadingRow, column: Columns, role: int) -> Any:
+    """Out-of-limit readings in red; corrected originals grey and struck through."""
+    flagged = row.flag is not LimitFlag.WITHIN
+    if role == Role.ForegroundRole:
+        if row.superseded:
+            return QBrush(SUPERSEDED_FOREGROUND)
+        return QBrush(FLAG_FOREGROUND) if flagged else None
+    if role == Role.BackgroundRole and flagged and not row.superseded:
+        return QBrush(FLAG_BACKGROUND)
+    if role == Role.FontRole and (row.superseded or flagged):
+        font = QFont()
+        font.setStrikeOut(row.superseded and column is not Columns.CORRECTION)
+        font.setBold(flagged and not row.superseded and column in (Columns.VALUE, Columns.FLAG))
+        return font
+    return None
