@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, collate, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.db import Database
@@ -62,6 +62,18 @@ class DeviceSort(enum.StrEnum):
     STATUS = "status"
     CALIBRATION_DUE = "calibration_due"
     UPDATED_AT = "updated_at"
+    DEFAULT_UNIT = "default_unit"
+    LOW_LIMIT = "low_limit"
+
+
+_TEXT_SORTS = {
+    DeviceSort.NAME,
+    DeviceSort.SERIAL_NUMBER,
+    DeviceSort.DEVICE_TYPE,
+    DeviceSort.LOCATION,
+    DeviceSort.DEFAULT_UNIT,
+}
+_IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on bound parameters
 
 
 _TEXT_FIELDS = (
@@ -142,6 +154,25 @@ def archive_device(db: Database, device_id: int, archived: bool = True) -> Devic
     return get_device(db, device_id)
 
 
+def archive_devices(db: Database, device_ids: Sequence[int], archived: bool = True) -> list[int]:
+    """Archive (or unarchive) several devices in one transaction.
+
+    Returns the ids whose state changed, so that an undo touches only those.
+    """
+    state = devices.c.archived_at.is_(None) if archived else devices.c.archived_at.is_not(None)
+    stamp = now_ms()
+    values = {"archived_at": stamp if archived else None, "updated_at": stamp}
+    changed: list[int] = []
+    with db.transaction() as session:
+        for start in range(0, len(device_ids), _IN_CHUNK):
+            chunk = list(device_ids[start : start + _IN_CHUNK])
+            found = select(devices.c.id).where(devices.c.id.in_(chunk), state)
+            ids = list(session.execute(found).scalars())
+            session.execute(update(devices).where(devices.c.id.in_(ids)).values(values))
+            changed += ids
+    return changed
+
+
 def delete_device(db: Database, device_id: int) -> None:
     """Delete a device that has no readings; one with readings can only be archived."""
     try:
@@ -175,10 +206,8 @@ def list_devices(
     include_archived: bool = False,
 ) -> list[DeviceRecord]:
     """One page of devices, filtered and sorted in SQL."""
-    column = devices.c[DeviceSort(sort).value]
-    order = column.desc() if descending else column.asc()
     query = _filtered(select(devices), filter_text, include_archived)
-    query = query.order_by(order.nulls_last(), devices.c.id).offset(offset).limit(limit)
+    query = query.order_by(*_order(sort, descending)).offset(offset).limit(limit)
     with db.transaction() as session:
         return [_record(row) for row in session.execute(query).mappings()]
 
@@ -193,21 +222,23 @@ def device_ids(
 ) -> list[int]:
     """Every matching device id in display order: one small query, even for 100k devices.
 
-    A table holds these and fetches rows for the ids on screen (``devices_by_ids``).
+    A table holds these and fetches rows for the ids on screen (``devices_by_ids``). The query
+    is built with SQLAlchemy but run on the driver connection: for 100k ids SQLAlchemy's row
+    processing costs more than the query itself (240 ms against 145 ms).
     """
-    column = devices.c[DeviceSort(sort).value]
-    order = column.desc() if descending else column.asc()
     query = _filtered(select(devices.c.id), filter_text, include_archived)
-    query = query.order_by(order.nulls_last(), devices.c.id)
-    with db.transaction() as session:
-        return list(session.execute(query).scalars())
+    sql, params = _driver_sql(db, query.order_by(*_order(sort, descending)))
+    with db.raw() as conn:
+        return [device_id for (device_id,) in conn.execute(sql, params)]
 
 
 def devices_by_ids(db: Database, ids: Sequence[int]) -> list[DeviceRecord]:
     """The devices with ``ids``, in that order (ids that no longer exist are left out)."""
-    query = select(devices).where(devices.c.id.in_(list(ids)))
+    found: dict[int, DeviceRecord] = {}
     with db.transaction() as session:
-        found = {row["id"]: _record(row) for row in session.execute(query).mappings()}
+        for start in range(0, len(ids), _IN_CHUNK):
+            query = select(devices).where(devices.c.id.in_(list(ids[start : start + _IN_CHUNK])))
+            found.update((row["id"], _record(row)) for row in session.execute(query).mappings())
     return [found[i] for i in ids if i in found]
 
 
@@ -217,10 +248,43 @@ def count_devices(db: Database, *, filter_text: str = "", include_archived: bool
         return int(session.execute(query).scalar_one())
 
 
+def count_unsortable(
+    db: Database, *, sort: DeviceSort, filter_text: str = "", include_archived: bool = False
+) -> int:
+    """How many matching devices have no value to sort by: they come last in either order."""
+    column = devices.c[DeviceSort(sort).value]
+    if not column.nullable:
+        return 0
+    query = select(func.count()).select_from(devices).where(column.is_(None))
+    with db.transaction() as session:
+        return int(session.execute(_filtered(query, filter_text, include_archived)).scalar_one())
+
+
 def device_reading_count(db: Database, device_id: int) -> int:
     query = select(func.count()).where(readings.c.device_id == device_id)
     with db.transaction() as session:
         return int(session.execute(query).scalar_one())
+
+
+def _order(sort: DeviceSort, descending: bool) -> tuple[ColumnElement[Any], ...]:
+    """Text sorts ignore case (as a person reads a list); blanks go last; ties follow the id.
+
+    Descending is the exact reverse of ascending (ties too), except that blanks stay last: so a
+    table can reverse its list without asking again (see ``count_unsortable``).
+    """
+    column: ColumnElement[Any] = devices.c[DeviceSort(sort).value]
+    if sort in _TEXT_SORTS:
+        column = collate(column, "NOCASE")
+    if descending:
+        return column.desc().nulls_last(), devices.c.id.desc()
+    return column.asc().nulls_last(), devices.c.id.asc()
+
+
+def _driver_sql(db: Database, query: Select[Any]) -> tuple[str, list[Any]]:
+    """``query`` as SQL and positional parameters for the sqlite3 driver (plain values only:
+    no SQLAlchemy type processing happens on this path)."""
+    compiled = query.compile(dialect=db.engine.dialect)
+    return str(compiled), [compiled.params[name] for name in compiled.positiontup or ()]
 
 
 def _filtered(query: Select[Any], text: str, include_archived: bool) -> Select[Any]:

@@ -1,6 +1,13 @@
-"""Add or edit a device, with each problem shown under its own field."""
+"""Add or edit a device, with each problem shown under its own field.
 
-from PySide6.QtCore import QDate, QLocale
+The dialog checks what was typed with ``core.devices.validate`` (a pure function, safe on the
+UI thread) and then emits ``submitted``; whoever opened it saves the fields as an op and calls
+``saved()`` (which closes it) or ``save_failed(error)`` (which shows why and keeps it open).
+"""
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QLocale, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -12,16 +19,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from core.devices import DeviceFields, DeviceRecord, validate
-from core.errors import ValidationError
+from core.errors import FieldLogError, ValidationError
 from core.models import DeviceStatus
 from core.validation import parse_number
-from gui.device_model import STATUS_TEXT
+from gui.device_model import STATUS_TEXT, number_text
 
+ERROR_STYLE = "color: #c62828"
 TEXT_FIELDS = (
     ("name", "&Name"),
     ("serial_number", "&Serial number"),
@@ -31,46 +40,53 @@ TEXT_FIELDS = (
     ("location", "&Location"),
     ("default_unit", "Default &unit"),
 )
+LIMIT_FIELDS = (("low_limit", "Lo&w limit"), ("high_limit", "&High limit"))
+FIELD_ORDER = [name for name, _ in TEXT_FIELDS + LIMIT_FIELDS] + [
+    "calibration_due",
+    "status",
+    "notes",
+]
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _date(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
 
 
 class DeviceDialog(QDialog):
-    """``fields`` holds the checked values once the dialog is accepted."""
+    """``fields`` holds the checked values once they have been submitted."""
+
+    submitted = Signal(object)  # the checked DeviceFields, to be saved by the owner
 
     def __init__(self, device: DeviceRecord | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("deviceDialog")
-        self.setWindowTitle("Edit device" if device else "Add device")
+        self.setWindowTitle(f"Edit device “{device.name}”" if device else "Add device")
+        self.device = device
         self.fields: DeviceFields | None = None
         self.inputs: dict[str, QLineEdit] = {}
         self.errors: dict[str, QLabel] = {}
+        self._decimal_point = QLocale().decimalPoint()
         self._form = QFormLayout()
-        for name, label in TEXT_FIELDS:
+        for name, label in TEXT_FIELDS + LIMIT_FIELDS:
             self.inputs[name] = self._add_line(name, label)
-        self.inputs["low_limit"] = self._add_line("low_limit", "Lo&w limit")
-        self.inputs["high_limit"] = self._add_line("high_limit", "&High limit")
         self._add_calibration()
         self._add_status()
-        self.notes = QPlainTextEdit()
-        self.notes.setObjectName("notes")
-        self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(70)
-        self._add_row("N&otes", self.notes, self._with_error("notes", self.notes))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self._form)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(460)
+        self._add_notes()
+        self._build_buttons()
         if device is not None:
             self._fill(device)
+
+    # --- building -------------------------------------------------------------------------
 
     def _add_line(self, name: str, label: str) -> QLineEdit:
         line = QLineEdit()
         line.setObjectName(name)
         self._add_row(label, line, self._with_error(name, line))
+        line.textEdited.connect(lambda _text: self._clear_problem(name))
         return line
 
     def _add_row(self, text: str, buddy: QWidget, row: QWidget) -> None:
@@ -79,9 +95,11 @@ class DeviceDialog(QDialog):
         self._form.addRow(label, row)
 
     def _with_error(self, name: str, widget: QWidget) -> QWidget:
+        """``widget`` with a red message label under it, hidden until there is a problem."""
         error = QLabel()
         error.setObjectName(f"{name}_error")
-        error.setStyleSheet("color: #c62828")
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
         error.hide()
         self.errors[name] = error
         box = QWidget()
@@ -93,10 +111,11 @@ class DeviceDialog(QDialog):
         return box
 
     def _add_calibration(self) -> None:
-        self.has_calibration = QCheckBox("Calibration due")
+        self.has_calibration = QCheckBox("Due on")
+        self.has_calibration.setObjectName("has_calibration")
         self.calibration = QDateEdit(QDate.currentDate().addYears(1))
-        self.calibration.setCalendarPopup(True)
         self.calibration.setObjectName("calibration_due")
+        self.calibration.setCalendarPopup(True)
         self.calibration.setDisplayFormat("yyyy-MM-dd")
         self.calibration.setEnabled(False)
         self.has_calibration.toggled.connect(self.calibration.setEnabled)
@@ -105,7 +124,9 @@ class DeviceDialog(QDialog):
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(self.has_calibration)
         line.addWidget(self.calibration, 1)
-        self._add_row("&Calibration", self.has_calibration, row)
+        self._add_row(
+            "&Calibration", self.has_calibration, self._with_error("calibration_due", row)
+        )
 
     def _add_status(self) -> None:
         self.status = QComboBox()
@@ -114,40 +135,55 @@ class DeviceDialog(QDialog):
             self.status.addItem(text, status.value)
         self._add_row("S&tatus", self.status, self._with_error("status", self.status))
 
+    def _add_notes(self) -> None:
+        self.notes = QPlainTextEdit()
+        self.notes.setObjectName("notes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(70)
+        self._add_row("N&otes", self.notes, self._with_error("notes", self.notes))
+
+    def _build_buttons(self) -> None:
+        self.general_error = QLabel()
+        self.general_error.setObjectName("general_error")
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        assert isinstance(save, QPushButton)
+        self.save_button = save
+        self._saving = False
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+
     def _fill(self, device: DeviceRecord) -> None:
         for name, _ in TEXT_FIELDS:
             self.inputs[name].setText(getattr(device, name) or "")
-        for name in ("low_limit", "high_limit"):
+        for name, _ in LIMIT_FIELDS:
             value = getattr(device, name)
-            self.inputs[name].setText("" if value is None else f"{value:g}")
+            self.inputs[name].setText("" if value is None else self._number_text(value))
         if device.calibration_due is not None:
             self.has_calibration.setChecked(True)
-            due = device.calibration_due
-            self.calibration.setDate(QDate(due.year, due.month, due.day))
+            self.calibration.setDate(_qdate(device.calibration_due))
         self.status.setCurrentIndex(self.status.findData(device.status.value))
         self.notes.setPlainText(device.notes or "")
 
-    # --- checking ---------------------------------------------------------------------------
+    def _number_text(self, value: float) -> str:
+        return number_text(value, self._decimal_point)
+
+    # --- checking and saving ----------------------------------------------------------------
 
     def accept(self) -> None:
+        """Check the form; if it is fine, hand it to the owner to save (the dialog stays)."""
         problems: dict[str, str] = {}
-        limits = {name: self._number(name, problems) for name in ("low_limit", "high_limit")}
-        text = {name: self.inputs[name].text() for name, _ in TEXT_FIELDS}
-        due = self.calibration.date().toPython() if self.has_calibration.isChecked() else None
-        values = DeviceFields(
-            name=text["name"],
-            serial_number=text["serial_number"],
-            device_type=text["device_type"],
-            manufacturer=text["manufacturer"],
-            model=text["model"],
-            location=text["location"],
-            default_unit=text["default_unit"],
-            low_limit=limits["low_limit"],
-            high_limit=limits["high_limit"],
-            calibration_due=due,  # type: ignore[arg-type]
-            status=DeviceStatus(self.status.currentData()),
-            notes=self.notes.toPlainText(),
-        )
+        values = self._read(problems)
         try:
             cleaned = validate(values)
         except ValidationError as exc:
@@ -156,26 +192,82 @@ class DeviceDialog(QDialog):
             self.show_problems(problems)
             return
         self.fields = cleaned
+        self._set_saving(True)
+        self.submitted.emit(cleaned)
+
+    def saved(self) -> None:
+        """The owner saved the fields: close as accepted."""
+        self._set_saving(False)
         super().accept()
+
+    def reject(self) -> None:
+        """Cancel, unless a save is under way (its outcome still has to be shown here)."""
+        if not self._saving:
+            super().reject()
+
+    def save_failed(self, error: BaseException) -> None:
+        """The owner could not save: show why and let the user fix it or cancel."""
+        self._set_saving(False)
+        if isinstance(error, ValidationError):
+            self.show_problems(error.problems)
+        elif isinstance(error, FieldLogError):
+            self._show_general(str(error))
+        else:
+            self._show_general("The device could not be saved; the details are in the log file.")
+
+    def _read(self, problems: dict[str, str]) -> DeviceFields:
+        text = {name: self.inputs[name].text() for name, _ in TEXT_FIELDS}
+        due = _date(self.calibration.date()) if self.has_calibration.isChecked() else None
+        return DeviceFields(
+            **text,
+            low_limit=self._number("low_limit", problems),
+            high_limit=self._number("high_limit", problems),
+            calibration_due=due,
+            status=DeviceStatus(self.status.currentData()),
+            notes=self.notes.toPlainText(),
+        )
 
     def _number(self, name: str, problems: dict[str, str]) -> float | None:
         text = self.inputs[name].text().strip()
         if not text:
             return None
         try:
-            return parse_number(text, QLocale().decimalPoint())
+            return parse_number(text, self._decimal_point)
         except ValueError as exc:
             problems[name] = str(exc)
             return None
 
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self.save_button.setEnabled(not saving)
+
+    # --- showing problems -------------------------------------------------------------------
+
     def show_problems(self, problems: dict[str, str]) -> None:
         """Each message under its field; the first bad field gets the focus."""
         for name, label in self.errors.items():
-            label.setVisible(name in problems)
             label.setText(problems.get(name, ""))
-        order = [name for name, _ in TEXT_FIELDS] + ["low_limit", "high_limit", "status", "notes"]
-        first = next((name for name in order if name in problems), None)
-        widget = {"status": self.status, "notes": self.notes}.get(first or "")
-        target = widget or self.inputs.get(first or "")
-        if target is not None:
-            target.setFocus()
+            label.setVisible(name in problems)
+        unplaced = [f"{name}: {why}" for name, why in problems.items() if name not in self.errors]
+        self._show_general("\n".join(unplaced))
+        first = next((name for name in FIELD_ORDER if name in problems), None)
+        if first is not None:
+            self._focus(first)
+
+    def _focus(self, name: str) -> None:
+        due = self.calibration if self.calibration.isEnabled() else self.has_calibration
+        widget: QWidget = {
+            "calibration_due": due,
+            "status": self.status,
+            "notes": self.notes,
+        }.get(name) or self.inputs[name]
+        widget.setFocus()
+        if isinstance(widget, QLineEdit):
+            widget.selectAll()
+
+    def _show_general(self, message: str) -> None:
+        self.general_error.setText(message)
+        self.general_error.setVisible(bool(message))
+
+    def _clear_problem(self, name: str) -> None:
+        self.errors[name].hide()

@@ -2,13 +2,25 @@
 
 Sorting and filtering happen in SQL (``core.devices.device_ids``), so the model never sorts
 Python objects and never sits under a ``QSortFilterProxyModel`` (PERFORMANCE.md: 339× slower).
-Rows are fetched 200 at a time, on the database thread, when the view first asks for one; until
-a block arrives its cells are blank. A reload bumps a generation number, so answers to older
-requests are dropped.
+A (re)load fetches only the ordered ids, so ``rowCount`` is exact at once; rows come 200 at a
+time, on the database thread, when the view first asks for one. Until a block arrives its cells
+show what the previous load had for those devices (no flicker on a refresh), or nothing.
+
+Reversing the order (a second click on the sorted column) fetches no ids: ``device_ids`` makes
+descending the exact reverse of ascending, so the model reverses its list and fetches only the
+new first block.
+
+A reload bumps a generation number: answers to older requests are dropped, and older requests
+still waiting in the queue skip their query.
 """
 
 import enum
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -22,14 +34,32 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.db import Database
-from core.devices import DeviceRecord, DeviceSort, device_ids, devices_by_ids
+from core.devices import (
+    DeviceRecord,
+    DeviceSort,
+    count_unsortable,
+    device_ids,
+    devices_by_ids,
+)
 from core.models import DeviceStatus
 from gui.ops import Ops
 
 BLOCK = 200
+MAX_CACHED_BLOCKS = 50  # 10,000 rows: scrolling through 100k devices does not keep them all
 Index = QModelIndex | QPersistentModelIndex
+Role = Qt.ItemDataRole
 OVERDUE_BACKGROUND = QColor(255, 205, 210)
 OVERDUE_TEXT = QColor(183, 28, 28)
+MUTED_TEXT = QColor(128, 128, 128)
+OUT_OF_SERVICE_TEXT = QColor(230, 81, 0)
+OVERDUE_BACKGROUND_BRUSH = QBrush(OVERDUE_BACKGROUND)
+OVERDUE_TEXT_BRUSH = QBrush(OVERDUE_TEXT)
+MUTED_BRUSH = QBrush(MUTED_TEXT)
+OUT_OF_SERVICE_BRUSH = QBrush(OUT_OF_SERVICE_TEXT)
+# The roles ``data`` answers; a view asks for several more per cell on every paint.
+ANSWERED_ROLES = frozenset(
+    {Role.DisplayRole, Role.ToolTipRole, Role.FontRole, Role.BackgroundRole, Role.ForegroundRole}
+)
 
 
 class Columns(enum.IntEnum):
@@ -43,6 +73,7 @@ class Columns(enum.IntEnum):
     LIMITS = 7
 
 
+COLUMNS = tuple(Columns)  # by index, faster than Columns(i) in a paint's thousands of calls
 HEADERS = {
     Columns.NAME: "Name",
     Columns.SERIAL: "Serial number",
@@ -60,12 +91,53 @@ SORTS = {
     Columns.LOCATION: DeviceSort.LOCATION,
     Columns.STATUS: DeviceSort.STATUS,
     Columns.CALIBRATION_DUE: DeviceSort.CALIBRATION_DUE,
+    Columns.UNIT: DeviceSort.DEFAULT_UNIT,
+    Columns.LIMITS: DeviceSort.LOW_LIMIT,
 }
 STATUS_TEXT = {
     DeviceStatus.ACTIVE: "Active",
     DeviceStatus.OUT_OF_SERVICE: "Out of service",
     DeviceStatus.RETIRED: "Retired",
 }
+
+
+@dataclass(frozen=True)
+class DeviceQuery:
+    """Which devices the table lists, and in which order."""
+
+    filter_text: str = ""
+    show_archived: bool = False
+    sort_column: Columns = Columns.NAME
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What one (re)load brings back from the database thread."""
+
+    ids: list[int]  # every matching device, in order
+    first: list[DeviceRecord]  # the first block's rows: the first paint needs no second trip
+    unsortable: int  # how many ids at the end have no value to sort by (last either way)
+
+
+def load_listing(db: Database, query: DeviceQuery) -> Listing:
+    sort, text, archived = SORTS[query.sort_column], query.filter_text, query.show_archived
+    ids = device_ids(db, filter_text=text, sort=sort, descending=query.descending,
+                     include_archived=archived)  # fmt: skip
+    unsortable = count_unsortable(db, sort=sort, filter_text=text, include_archived=archived)
+    return Listing(ids, devices_by_ids(db, ids[:BLOCK]), min(unsortable, len(ids)))
+
+
+def reversed_ids(ids: list[int], unsortable: int) -> list[int]:
+    """``ids`` in the opposite order, as ``core.devices.device_ids`` gives it: descending is
+    ascending reversed, except that devices without a value stay last."""
+    cut = len(ids) - unsortable
+    return ids[:cut][::-1] + ids[cut:][::-1]
+
+
+def number_text(value: float, decimal_point: str = ".") -> str:
+    """The shortest text that reads back as exactly ``value`` ("1.5", "20", "1e-07")."""
+    return repr(value).removesuffix(".0").replace(".", decimal_point)
 
 
 def limits_text(device: DeviceRecord) -> str:
@@ -75,93 +147,249 @@ def limits_text(device: DeviceRecord) -> str:
     return f"{'' if low is None else f'{low:g}'} … {'' if high is None else f'{high:g}'}"
 
 
+def status_text(device: DeviceRecord) -> str:
+    return STATUS_TEXT[device.status] + (" (archived)" if device.archived else "")
+
+
+def due_text(device: DeviceRecord) -> str | None:
+    return device.calibration_due.isoformat() if device.calibration_due else None
+
+
+CELL_TEXT: dict[Columns, Callable[[DeviceRecord], str | None]] = {
+    Columns.NAME: attrgetter("name"),
+    Columns.SERIAL: attrgetter("serial_number"),
+    Columns.TYPE: attrgetter("device_type"),
+    Columns.LOCATION: attrgetter("location"),
+    Columns.STATUS: status_text,
+    Columns.CALIBRATION_DUE: due_text,
+    Columns.UNIT: attrgetter("default_unit"),
+    Columns.LIMITS: limits_text,
+}
+
+
 def cell_text(device: DeviceRecord, column: Columns) -> str:
-    values = {
-        Columns.NAME: device.name,
-        Columns.SERIAL: device.serial_number,
-        Columns.TYPE: device.device_type,
-        Columns.LOCATION: device.location,
-        Columns.STATUS: STATUS_TEXT[device.status] + (" (archived)" if device.archived else ""),
-        Columns.CALIBRATION_DUE: device.calibration_due and device.calibration_due.isoformat(),
-        Columns.UNIT: device.default_unit,
-        Columns.LIMITS: limits_text(device),
-    }
-    return values[column] or ""
+    return CELL_TEXT[column](device) or ""
+
+
+def is_overdue(device: DeviceRecord, today: date) -> bool:
+    return device.calibration_overdue(today) and not device.archived
+
+
+def tooltip(device: DeviceRecord, today: date) -> str | None:
+    if is_overdue(device, today):
+        return f"Calibration overdue since {device.calibration_due}"
+    return "Archived: hidden unless “Show archived” is on" if device.archived else None
+
+
+@cache
+def _italic() -> QFont:
+    font = QFont()
+    font.setItalic(True)
+    return font
+
+
+def style(device: DeviceRecord, column: Columns, role: int, today: date) -> Any:
+    """Overdue calibration in red; archived rows grey and italic; retired grey."""
+    overdue = column is Columns.CALIBRATION_DUE and is_overdue(device, today)
+    if role == Role.BackgroundRole:
+        return OVERDUE_BACKGROUND_BRUSH if overdue else None
+    if role == Role.ForegroundRole:
+        if device.archived or device.status is DeviceStatus.RETIRED:
+            return MUTED_BRUSH
+        if overdue:
+            return OVERDUE_TEXT_BRUSH
+        out = column is Columns.STATUS and device.status is DeviceStatus.OUT_OF_SERVICE
+        return OUT_OF_SERVICE_BRUSH if out else None
+    if role == Role.FontRole and device.archived:
+        return _italic()
+    return None
 
 
 class DeviceTableModel(QAbstractTableModel):
-    loaded = Signal()  # the id list of a (re)load has arrived
+    """Devices matching a filter, in a sort order chosen by ``sort`` (that is, in SQL)."""
+
+    loaded = Signal()  # the ids of a (re)load have arrived: rowCount is exact
+    load_failed = Signal(object)  # the exception
 
     def __init__(self, ops: Ops, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._ops = ops
         self._db: Database | None = None
         self._ids: list[int] = []
+        self._positions: dict[int, int] | None = None  # id -> row, built when first asked
         self._rows: dict[int, DeviceRecord] = {}
-        self._asked: set[int] = set()  # blocks requested
+        self._previous: dict[int, DeviceRecord] = {}  # the last load's rows, shown meanwhile
+        self._asked: set[int] = set()  # blocks requested or arrived
+        self._arrived: deque[int] = deque()  # blocks in the order they came (oldest evicted)
+        self._unsortable = 0
         self._generation = 0
-        self.filter_text = ""
-        self.include_archived = False
-        self.sort_column = Columns.NAME
-        self.descending = False
+        self._loading = False
+        self.query = DeviceQuery()
         self.today = date.today()
+
+    # --- what to show ----------------------------------------------------------------------
+
+    def set_database(self, db: Database | None) -> None:
+        """Show ``db``'s devices (None: none). Rows cached from another file are forgotten."""
+        self._db = db
+        self._replace([], [])  # the old ids mean other devices (or none) in ``db``
+        self._previous = {}
+        self.reload()
+
+    def set_filter(self, text: str) -> None:
+        self._set_query(replace(self.query, filter_text=text))
+
+    def set_show_archived(self, shown: bool) -> None:
+        self._set_query(replace(self.query, show_archived=shown))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Reload in a new order, sorted in SQL. Reversing the current order needs no query;
+        asking for the current order does nothing (a view asks twice when ``sortByColumn`` is
+        called with sorting enabled)."""
+        descending = order == Qt.SortOrder.DescendingOrder
+        wanted = replace(self.query, sort_column=Columns(column), descending=descending)
+        if self._can_reverse_into(wanted):
+            self._reverse(wanted)
+        else:
+            self._set_query(wanted)
+
+    def _can_reverse_into(self, wanted: DeviceQuery) -> bool:
+        flipped = replace(self.query, descending=not self.query.descending)
+        return wanted == flipped and self._db is not None and not self._loading
+
+    def _reverse(self, query: DeviceQuery) -> None:
+        """The list backwards: only the new first block is fetched, not the ids."""
+        ids, unsortable = reversed_ids(self._ids, self._unsortable), self._unsortable
+        self.query = query
+        self._start(lambda db: Listing(ids, devices_by_ids(db, ids[:BLOCK]), unsortable))
+
+    def _set_query(self, query: DeviceQuery) -> None:
+        if query != self.query:
+            self.query = query
+            self.reload()
+
+    @property
+    def loading(self) -> bool:
+        """True from a (re)load until its ids have arrived."""
+        return self._loading
 
     # --- loading ---------------------------------------------------------------------------
 
-    def set_database(self, db: Database | None) -> None:
-        self._db = db
-        self.reload()
-
     def reload(self) -> None:
         """Fetch the ordered ids again (after a filter, sort or edit); rows come lazily."""
+        query = self.query
+        self._start(lambda db: load_listing(db, query))
+
+    def _start(self, fetch: Callable[[Database], Listing]) -> None:
+        """Run ``fetch`` as an op and show its listing, unless a newer one was asked for."""
         self._generation += 1
-        db, generation = self._db, self._generation
+        generation, db = self._generation, self._db
         if db is None:
-            self._replace([])
+            self._loading = False
+            self._replace([], [])
             return
-        text, sort, descending = self.filter_text, SORTS[self.sort_column], self.descending
-        archived = self.include_archived
+        self._loading = True
 
-        def work() -> list[int]:
-            return device_ids(db, filter_text=text, sort=sort, descending=descending,
-                              include_archived=archived)  # fmt: skip
+        def work() -> Listing | None:
+            if generation != self._generation:  # a newer load is queued behind this one
+                return None
+            return fetch(db)
 
-        self._ops.run(work, done=lambda ids: self._on_ids(generation, ids), label="devices")
+        self._ops.run(
+            work,
+            done=lambda listing: self._on_loaded(generation, listing),
+            failed=lambda exc: self._on_failed(generation, exc),
+            label="Loading devices",
+        )
 
-    def _on_ids(self, generation: int, ids: list[int]) -> None:
-        if generation == self._generation:
-            self._replace(ids)
+    def _on_loaded(self, generation: int, listing: Listing | None) -> None:
+        if generation == self._generation and listing is not None:
+            self._loading = False
+            self._unsortable = listing.unsortable
+            self._replace(listing.ids, listing.first)
             self.loaded.emit()
 
-    def _replace(self, ids: list[int]) -> None:
+    def _on_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._loading = False
+            self.load_failed.emit(exc)
+
+    def _replace(self, ids: list[int], first: list[DeviceRecord]) -> None:
+        """Show ``ids``, the first block's rows at hand; what was shown before stays on hand
+        (by id) until fresh rows come."""
         self.beginResetModel()
-        self._ids = ids
-        self._rows.clear()
-        self._asked.clear()
+        self._ids, self._positions = ids, None
+        if self._rows:
+            self._previous = self._rows
+        self._rows = {device.id: device for device in first}
+        self._asked = {0}
+        self._arrived = deque([0])
         self.today = date.today()
         self.endResetModel()
 
     def _request_block(self, row: int) -> None:
-        block = row // BLOCK
-        if block in self._asked or self._db is None:
+        block, db = row // BLOCK, self._db
+        if block in self._asked or db is None:
             return
         self._asked.add(block)
-        db, generation = self._db, self._generation
+        generation = self._generation
         wanted = self._ids[block * BLOCK : (block + 1) * BLOCK]
+
+        def work() -> list[DeviceRecord] | None:
+            return devices_by_ids(db, wanted) if generation == self._generation else None
+
         self._ops.run(
-            lambda: devices_by_ids(db, wanted),
+            work,
             done=lambda found: self._on_block(generation, block, found),
-            label="devices",
+            failed=lambda exc: self._on_failed(generation, exc),
+            label="Loading devices",
         )
 
-    def _on_block(self, generation: int, block: int, found: list[DeviceRecord]) -> None:
-        if generation != self._generation:
+    def _on_block(self, generation: int, block: int, found: list[DeviceRecord] | None) -> None:
+        if generation != self._generation or found is None:
             return
         self._rows.update((device.id, device) for device in found)
+        self._arrived.append(block)
+        self._evict_old_blocks()
         first, last = block * BLOCK, min((block + 1) * BLOCK, len(self._ids)) - 1
         if last >= first:
-            right = self.index(last, len(Columns) - 1)
-            self.dataChanged.emit(self.index(first, 0), right)
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(Columns) - 1))
+
+    def _evict_old_blocks(self) -> None:
+        while len(self._arrived) > MAX_CACHED_BLOCKS:
+            old = self._arrived.popleft()
+            self._asked.discard(old)
+            for device_id in self._ids[old * BLOCK : (old + 1) * BLOCK]:
+                self._rows.pop(device_id, None)
+                self._previous.pop(device_id, None)
+
+    # --- rows and ids ----------------------------------------------------------------------
+
+    def device_id(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, device_id: int) -> int | None:
+        if self._positions is None:
+            self._positions = {i: row for row, i in enumerate(self._ids)}
+        return self._positions.get(device_id)
+
+    def device_at(self, row: int) -> DeviceRecord | None:
+        """The device in ``row`` (perhaps as the previous load saw it), or None while its block
+        is on its way; asks for the block if it is missing."""
+        device = self.peek(row)
+        if not self.is_loaded(row):
+            self._request_block(row)
+        return device
+
+    def peek(self, row: int) -> DeviceRecord | None:
+        """The device in ``row`` if it is at hand (perhaps as the previous load saw it), without
+        asking for its block."""
+        device_id = self._ids[row]
+        return self._rows.get(device_id) or self._previous.get(device_id)
+
+    def is_loaded(self, row: int) -> bool:
+        """Whether ``row`` holds data fetched by the current load."""
+        return self._ids[row] in self._rows
 
     # --- what views ask --------------------------------------------------------------------
 
@@ -172,68 +400,20 @@ class DeviceTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(Columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+        if orientation == Qt.Orientation.Horizontal and role == Role.DisplayRole:
             return HEADERS[Columns(section)]
         return None
 
-    def device_id(self, row: int) -> int:
-        return self._ids[row]
-
-    def row_of(self, device_id: int) -> int | None:
-        try:
-            return self._ids.index(device_id)
-        except ValueError:
+    def data(self, index: Index, role: int = Role.DisplayRole) -> Any:
+        if role not in ANSWERED_ROLES or not index.isValid():
             return None
-
-    def device_at(self, row: int) -> DeviceRecord | None:
-        """The loaded device in ``row``, or None while its block is on its way."""
-        device = self._rows.get(self._ids[row])
-        if device is None:
-            self._request_block(row)
-        return device
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        device = self.device_at(index.row())
+        row = index.row()
+        device = self._rows.get(self._ids[row]) or self.device_at(row)
         if device is None:
             return None
-        return self._role_data(device, Columns(index.column()), role)
-
-    def _role_data(self, device: DeviceRecord, column: Columns, role: int) -> Any:
-        overdue = device.calibration_overdue(self.today) and not device.archived
-        if role == Qt.ItemDataRole.DisplayRole:
+        column = COLUMNS[index.column()]
+        if role == Role.DisplayRole:
             return cell_text(device, column)
-        if role == Qt.ItemDataRole.ToolTipRole and overdue:
-            return f"Calibration overdue since {device.calibration_due}"
-        if role == Qt.ItemDataRole.BackgroundRole and overdue:
-            return QBrush(OVERDUE_BACKGROUND) if column == Columns.CALIBRATION_DUE else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._foreground(device, column, overdue)
-        if role == Qt.ItemDataRole.FontRole and device.archived:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        return None
-
-    def _foreground(self, device: DeviceRecord, column: Columns, overdue: bool) -> Any:
-        if device.archived or device.status is DeviceStatus.RETIRED:
-            return QBrush(QColor(128, 128, 128))
-        if overdue and column == Columns.CALIBRATION_DUE:
-            return QBrush(OVERDUE_TEXT)
-        if column == Columns.STATUS and device.status is DeviceStatus.OUT_OF_SERVICE:
-            return QBrush(QColor(230, 81, 0))
-        return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if Columns(column) not in SORTS:
-            return
-        self.sort_column = Columns(column)
-        self.descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
-
-    def sortable(self, column: int) -> bool:
-        return Columns(column) in SORTS
-
-    def is_loaded(self, row: int) -> bool:
-        return self._ids[row] in self._rows
+        if role == Role.ToolTipRole:
+            return tooltip(device, self.today)
+        return style(device, column, role, self.today)

@@ -1,15 +1,28 @@
-"""The device inventory: a filter that narrows as you type, the table, and its actions."""
+"""The device inventory: a filter that narrows as you type, the table, and its actions.
+
+Every edit runs as an op and, once it has succeeded, goes on the undo stack. The selection is
+kept by device id across reloads (filter, sort, edits), so it survives anything that leaves the
+device listed.
+"""
 
 from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -20,100 +33,146 @@ from core.db import Database
 from core.devices import (
     DeviceFields,
     DeviceRecord,
-    archive_device,
+    archive_devices,
     create_device,
     delete_device,
     get_device,
     update_device,
 )
+from core.errors import FieldLogError
 from gui.device_dialog import DeviceDialog
 from gui.device_model import Columns, DeviceTableModel
 from gui.ops import Ops
 from gui.undo import push_done
 
 FILTER_DELAY_MS = 150
+COLUMN_WIDTHS = {
+    Columns.NAME: 190,
+    Columns.SERIAL: 110,
+    Columns.TYPE: 130,
+    Columns.LOCATION: 150,
+    Columns.STATUS: 110,
+    Columns.CALIBRATION_DUE: 110,
+    Columns.UNIT: 60,
+}
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-def _fields_of(device: DeviceRecord) -> DeviceFields:
+def fields_of(device: DeviceRecord) -> DeviceFields:
     return DeviceFields(**{name: getattr(device, name) for name in DeviceFields.__annotations__})
 
 
+def described(names: list[str], count: int) -> str:
+    """“Name” for one device, “3 devices” for several."""
+    return f"“{names[0]}”" if count == 1 and names else f"{count} devices"
+
+
 class DevicePanel(QWidget):
-    selection_changed = Signal(list)  # selected device ids
+    selection_changed = Signal(list)  # selected device ids, list[int]
     device_activated = Signal(int)  # Enter or double-click on a device
+    devices_changed = Signal()  # a device was added, edited or archived (or that was undone)
 
     def __init__(self, ops: Ops, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ops = ops
         self.undo_stack = undo_stack
         self._db: Database | None = None
-        self._keep_selected: list[int] = []
+        self._keep_selected: list[int] = []  # what the user selected, restored after reloads
+        self._emitted: list[int] | None = None
+        self._dialog: DeviceDialog | None = None
         self.model = DeviceTableModel(ops, self)
         self.model.loaded.connect(self._on_loaded)
+        self.model.load_failed.connect(self._on_load_failed)
         self._build()
         self._build_actions()
         self.set_database(None)
 
+    # --- building --------------------------------------------------------------------------
+
     def _build(self) -> None:
-        self.filter = QLineEdit(placeholderText="Filter by name, serial, location or type")
-        self.filter.setObjectName("deviceFilter")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.installEventFilter(self)
-        self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
-        self._filter_timer.timeout.connect(self._apply_filter)
-        self.filter.textChanged.connect(lambda _text: self._filter_timer.start())
-        self.show_archived = QCheckBox("Show archived")
-        self.show_archived.toggled.connect(self._on_show_archived)
-        self.table = QTableView()
-        self.table.setObjectName("deviceTable")
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in ((Columns.NAME, 200), (Columns.SERIAL, 110), (Columns.TYPE, 150)):
-            self.table.setColumnWidth(column, width)
-        self.table.selectionModel().selectionChanged.connect(self._on_selection)
-        self.table.doubleClicked.connect(lambda index: self._activate(index.row()))
-        self.table.installEventFilter(self)
+        self._build_filter()
+        self._build_table()
+        self.status_label = QLabel()
+        self.status_label.setObjectName("deviceStatus")
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
         top.addWidget(self.show_archived)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status_label)
+        QWidget.setTabOrder(self.filter, self.show_archived)
+        QWidget.setTabOrder(self.show_archived, self.table)
+
+    def _build_filter(self) -> None:
+        self.filter = QLineEdit(placeholderText="Filter by name, serial, location or type (Ctrl+F)")
+        self.filter.setObjectName("deviceFilter")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.installEventFilter(self)
+        self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(lambda: self.model.set_filter(self.filter.text()))
+        self.filter.textChanged.connect(lambda _text: self._filter_timer.start())
+        self.show_archived = QCheckBox("Show archived")
+        self.show_archived.setObjectName("showArchived")
+        self.show_archived.toggled.connect(self.model.set_show_archived)
+
+    def _build_table(self) -> None:
+        table = self.table = QTableView()
+        table.setObjectName("deviceTable")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        rows = table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row sizing at 100k
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicator(Columns.NAME, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)  # a header click calls model.sort: sorted in SQL
+        for column, width in COLUMN_WIDTHS.items():
+            table.setColumnWidth(column, width)
+        table.selectionModel().selectionChanged.connect(self._on_selection)
+        table.doubleClicked.connect(lambda index: self._activate(index.row()))
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.installEventFilter(self)
 
     def _build_actions(self) -> None:
-        def action(text: str, slot: Callable[[], Any], *keys: str) -> QAction:
+        def action(text: str, slot: Callable[[], None], *keys: str) -> QAction:
             made = QAction(text, self)
             made.setShortcuts([QKeySequence(k) for k in keys])
             made.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             made.triggered.connect(slot)
             self.addAction(made)
+            self.table.addAction(made)  # the table's context menu
             return made
 
         self.add_action = action("&Add Device…", self.add_device, "Ins", "Ctrl+N")
         self.edit_action = action("&Edit Device…", self.edit_selected, "Ctrl+E")
-        self.archive_action = action("Archive / &Unarchive Device", self.archive_selected)
+        self.archive_action = action("A&rchive Device", self.archive_selected)
+        self.archive_action.setToolTip("Archive the selected devices (Del in the table)")
 
     # --- state -----------------------------------------------------------------------------
 
     def set_database(self, db: Database | None) -> None:
+        """Show ``db``'s devices; None (no database yet) disables everything."""
+        if self._dialog is not None:
+            self._dialog.reject()
         self._db = db
+        self._keep_selected = []  # ids of another file would name other devices
         for widget in (self.filter, self.show_archived, self.table):
             widget.setEnabled(db is not None)
-        for act in (self.add_action, self.edit_action, self.archive_action):
-            act.setEnabled(db is not None)
+        self._show_status("" if db is not None else "No database open.")
         self.model.set_database(db)
+        self._emit_selection([])
+        self._update_actions()
 
     def refresh(self) -> None:
-        self._keep_selected = self.selected_device_ids() or self._keep_selected
+        """Reload the list (after an edit elsewhere); the selection is kept by device id."""
         self.model.reload()
 
     def focus_filter(self) -> None:
@@ -121,139 +180,211 @@ class DevicePanel(QWidget):
         self.filter.selectAll()
 
     def selected_device_ids(self) -> list[int]:
-        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
-        return [self.model.device_id(row) for row in rows]
+        return [self.model.device_id(row) for row in self._selected_rows()]
+
+    def _selected_rows(self) -> list[int]:
+        return sorted(index.row() for index in self.table.selectionModel().selectedRows())
 
     def select_device(self, device_id: int) -> None:
-        """Select ``device_id`` now if it is listed, else once the list has loaded."""
+        """Select ``device_id`` now if it is listed, and again once a pending load arrives."""
         self._keep_selected = [device_id]
         self._restore_selection()
 
-    def _apply_filter(self) -> None:
-        self.model.filter_text = self.filter.text()
-        self.refresh()
-
-    def _on_show_archived(self, shown: bool) -> None:
-        self.model.include_archived = shown
-        self.refresh()
-
     def _on_loaded(self) -> None:
         self._restore_selection()
-        if not self.selected_device_ids():
-            self.selection_changed.emit([])
+        self._emit_selection(self.selected_device_ids())
+        self._show_count()
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        message = str(exc) if isinstance(exc, FieldLogError) else "the details are in the log file"
+        self._show_status(f"Could not load the devices: {message}", error=True)
+
+    def _show_count(self) -> None:
+        count, text = self.model.rowCount(), self.model.query.filter_text.strip()
+        if count:
+            shown = f"{count:,} device{'s' if count != 1 else ''}"
+            self._show_status(f"{shown} matching “{text}”" if text else shown)
+        elif text:
+            self._show_status(f"No device matches “{text}”.")
+        else:
+            self._show_status("No devices yet: press Ins to add one.")
+
+    def _show_status(self, text: str, *, error: bool = False) -> None:
+        self.status_label.setStyleSheet("color: #c62828" if error else "")
+        self.status_label.setText(text)
+
+    # --- selection -------------------------------------------------------------------------
 
     def _restore_selection(self) -> None:
-        rows = [self.model.row_of(i) for i in self._keep_selected]
-        found = [row for row in rows if row is not None]
-        if not found:
+        rows = sorted(r for r in map(self.model.row_of, self._keep_selected) if r is not None)
+        if not rows:
             return
-        selection = self.table.selectionModel()
+        last = self.model.columnCount() - 1
+        wanted = QItemSelection()
+        for row in rows:
+            wanted.select(self.model.index(row, 0), self.model.index(row, last))
         flags = QItemSelectionModel.SelectionFlag
-        selection.clearSelection()
-        for row in found:
-            selection.select(self.model.index(row, 0), flags.Select | flags.Rows)
-        self.table.setCurrentIndex(self.model.index(found[0], 0))
-        self.table.scrollTo(self.model.index(found[0], 0))
+        selection = self.table.selectionModel()
+        selection.select(wanted, flags.ClearAndSelect)
+        selection.setCurrentIndex(self.model.index(rows[0], 0), flags.NoUpdate)
+        self.table.scrollTo(self.model.index(rows[0], 0))
 
     def _on_selection(self) -> None:
         ids = self.selected_device_ids()
-        if ids:
-            self._keep_selected = ids
-        self.selection_changed.emit(ids)
+        self._keep_selected = ids
+        self._emit_selection(ids)
+        self._update_actions()
+
+    def _emit_selection(self, ids: list[int], *, force: bool = False) -> None:
+        """Tell the other panels, once per change (a reload that restores it is no change)."""
+        if force or ids != self._emitted:
+            self._emitted = ids
+            self.selection_changed.emit(ids)
+
+    def _update_actions(self) -> None:
+        ready, ids = self._db is not None, self.selected_device_ids()
+        self.add_action.setEnabled(ready)
+        self.edit_action.setEnabled(ready and bool(ids))
+        self.archive_action.setEnabled(ready and bool(ids))
+        unarchive = bool(ids) and self._all_archived(ids)
+        self.archive_action.setText("Un&archive Device" if unarchive else "A&rchive Device")
+
+    def _all_archived(self, ids: list[int]) -> bool:
+        """Whether every selected device whose row is at hand is archived (none at hand: no)."""
+        rows = (self.model.row_of(i) for i in ids)
+        known = [d for d in (self.model.peek(r) for r in rows if r is not None) if d is not None]
+        return bool(known) and all(device.archived for device in known)
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if watched is self.filter and self._filter_key(event):
+                return True
+            if watched is self.table and self._table_key(event):
+                return True
+        return super().eventFilter(watched, event)
+
+    def _filter_key(self, event: QKeyEvent) -> bool:
+        """Down moves to the table; Escape clears the filter."""
+        if event.key() == Qt.Key.Key_Down:
+            self.table.setFocus(Qt.FocusReason.TabFocusReason)
+            if not self.selected_device_ids() and self.model.rowCount():
+                self.table.selectRow(0)
+            return True
+        if event.key() == Qt.Key.Key_Escape and self.filter.text():
+            self.filter.clear()
+            return True
+        return False
+
+    def _table_key(self, event: QKeyEvent) -> bool:
+        """Enter activates the current device; Delete archives the selection."""
+        if event.key() in ENTER_KEYS:
+            self._activate(self.table.currentIndex().row())
+            return True
+        if event.key() == Qt.Key.Key_Delete and self.archive_action.isEnabled():
+            self.archive_selected()
+            return True
+        return False
 
     def _activate(self, row: int) -> None:
         if 0 <= row < self.model.rowCount():
             self.device_activated.emit(self.model.device_id(row))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            key = event.key()
-            if watched is self.filter and key == Qt.Key.Key_Down:
-                self.table.setFocus()
-                if not self.selected_device_ids() and self.model.rowCount():
-                    self.table.selectRow(0)
-                return True
-            if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._activate(self.table.currentIndex().row())
-                return True
-        return super().eventFilter(watched, event)
-
     # --- editing ---------------------------------------------------------------------------
 
     def add_device(self) -> None:
-        if self._db is None:
+        if self._db is not None:
+            dialog = DeviceDialog(None, self)
+            self._show_dialog(dialog, lambda fields: self._create(dialog, fields))
+
+    def edit_selected(self) -> None:
+        """Edit the first selected device, as it is in the database now."""
+        ids, db = self.selected_device_ids(), self._db
+        if ids and db is not None and self._dialog is None:
+            self._ops.run(lambda: get_device(db, ids[0]), done=self._open_editor,
+                          label="Opening the device")  # fmt: skip
+
+    def _open_editor(self, device: DeviceRecord) -> None:
+        if self._dialog is None:
+            dialog = DeviceDialog(device, self)
+            self._show_dialog(dialog, lambda fields: self._update(dialog, device, fields))
+
+    def _show_dialog(self, dialog: DeviceDialog, save: Callable[[DeviceFields], None]) -> None:
+        if self._dialog is not None:  # one at a time (it is window-modal anyway)
+            dialog.deleteLater()
             return
-        dialog = DeviceDialog(None, self)
-        dialog.accepted.connect(lambda: self._create(dialog))
+        self._dialog = dialog
+        dialog.submitted.connect(save)
+        dialog.finished.connect(lambda _code: self._forget_dialog(dialog))
         dialog.open()
 
-    def _create(self, dialog: DeviceDialog) -> None:
-        db, fields = self._db, dialog.fields
-        assert db is not None and fields is not None
-        current: dict[str, int] = {}
+    def _forget_dialog(self, dialog: DeviceDialog) -> None:
+        if self._dialog is dialog:
+            self._dialog = None
+        dialog.deleteLater()
+
+    def _create(self, dialog: DeviceDialog, fields: DeviceFields) -> None:
+        db = self._db
+        assert db is not None
+        made_id: list[int] = []
 
         def redo() -> DeviceRecord:
             made = create_device(db, fields)
-            current["id"] = made.id
+            made_id[:] = [made.id]
             return made
 
         def done(made: DeviceRecord) -> None:
-            push_done(self.undo_stack, self._ops, f"add device {made.name}",
-                      undo=lambda: delete_device(db, current["id"]), redo=redo,
-                      changed=self.refresh)  # fmt: skip
+            push_done(self.undo_stack, self._ops, f"Add device “{made.name}”",
+                      undo=lambda: delete_device(db, made_id[0]), redo=redo,
+                      changed=self._changed)  # fmt: skip
+            dialog.saved()
             self.select_device(made.id)
-            self.refresh()
+            self._changed()
 
-        self._ops.run(redo, done=done)
+        self._ops.run(redo, done=done, failed=dialog.save_failed, label="Saving the device")
 
-    def edit_selected(self) -> None:
-        ids, db = self.selected_device_ids(), self._db
-        if ids and db is not None:
-            self._ops.run(lambda: get_device(db, ids[0]), done=self._open_editor)
-
-    def _open_editor(self, device: DeviceRecord) -> None:
-        dialog = DeviceDialog(device, self)
-        dialog.accepted.connect(lambda: self._update(device, dialog))
-        dialog.open()
-
-    def _update(self, before: DeviceRecord, dialog: DeviceDialog) -> None:
-        db, fields = self._db, dialog.fields
-        assert db is not None and fields is not None
-        old = _fields_of(before)
+    def _update(self, dialog: DeviceDialog, before: DeviceRecord, fields: DeviceFields) -> None:
+        db, old = self._db, fields_of(before)
+        assert db is not None
+        if fields == old:
+            dialog.saved()
+            return
 
         def done(_after: DeviceRecord) -> None:
-            push_done(self.undo_stack, self._ops, f"edit device {before.name}",
+            push_done(self.undo_stack, self._ops, f"Edit device “{before.name}”",
                       undo=lambda: update_device(db, before.id, old),
                       redo=lambda: update_device(db, before.id, fields),
                       changed=self._changed)  # fmt: skip
+            dialog.saved()
             self._changed()
 
-        self._ops.run(lambda: update_device(db, before.id, fields), done=done)
+        self._ops.run(lambda: update_device(db, before.id, fields), done=done,
+                      failed=dialog.save_failed, label="Saving the device")  # fmt: skip
 
     def archive_selected(self) -> None:
-        """Archive the selected devices, or bring them back if they are archived already."""
+        """Archive the selected devices, or bring them back if they all are archived."""
         ids, db = self.selected_device_ids(), self._db
         if not ids or db is None:
             return
-        rows = [self.model.row_of(i) for i in ids]
-        loaded = [self.model.device_at(r) for r in rows if r is not None]
-        archive = not all(device is not None and device.archived for device in loaded)
+        archive = not self._all_archived(ids)
+        names = [d.name for d in map(self.model.peek, self._selected_rows()) if d is not None]
+        verb = "Archive" if archive else "Unarchive"
+        what = described(names, len(ids))
 
-        def apply(state: bool) -> Callable[[], None]:
-            def work() -> None:
-                for device_id in ids:
-                    archive_device(db, device_id, state)
-
-            return work
-
-        def done(_result: object) -> None:
-            text = f"{'archive' if archive else 'unarchive'} {len(ids)} device(s)"
-            push_done(self.undo_stack, self._ops, text, undo=apply(not archive),
-                      redo=apply(archive), changed=self._changed)  # fmt: skip
+        def done(changed: list[int]) -> None:
+            if changed:
+                push_done(self.undo_stack, self._ops, f"{verb} {what}",
+                          undo=lambda: archive_devices(db, changed, not archive),
+                          redo=lambda: archive_devices(db, changed, archive),
+                          changed=self._changed)  # fmt: skip
             self._changed()
 
-        self._ops.run(apply(archive), done=done)
+        self._ops.run(lambda: archive_devices(db, ids, archive), done=done,
+                      label=f"{verb} devices")  # fmt: skip
 
     def _changed(self) -> None:
+        """After an edit or its undo: reload, and tell the other panels the devices changed."""
         self.refresh()
-        self.selection_changed.emit(self.selected_device_ids())
+        self._emit_selection(self.selected_device_ids(), force=True)
+        self.devices_changed.emit()

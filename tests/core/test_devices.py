@@ -6,7 +6,9 @@ from core.devices import (
     DeviceFields,
     DeviceSort,
     archive_device,
+    archive_devices,
     count_devices,
+    count_unsortable,
     create_device,
     delete_device,
     device_ids,
@@ -16,6 +18,7 @@ from core.devices import (
     update_device,
 )
 from core.errors import NotFoundError, ValidationError
+from core.ids import uuid7
 from core.launch import LaunchResult
 from core.models import DeviceStatus
 from core.readings import NewReading, add_reading
@@ -169,3 +172,87 @@ def test_device_ids_follow_the_sort_and_filter(launched) -> None:
         get_device(db, made[2].id),
         get_device(db, made[1].id),
     ]
+
+
+def test_device_ids_filter_like_list_devices_with_wildcards_literal(db) -> None:
+    made = {
+        name: create_device(db, DeviceFields(name=name, serial_number=serial)).id
+        for name, serial in (("100% valve", "A_1"), ("1000 valve", "A-1"), ("Back\\slash", None))
+    }
+    assert device_ids(db, filter_text="100%") == [made["100% valve"]]
+    assert device_ids(db, filter_text="a_1") == [made["100% valve"]]
+    assert device_ids(db, filter_text="\\") == [made["Back\\slash"]]
+    for text in ("", "valve", "1", "zzz"):
+        listed = [d.id for d in list_devices(db, filter_text=text, limit=None)]
+        assert device_ids(db, filter_text=text) == listed
+
+
+def test_text_sorts_ignore_case_and_blanks_go_last_both_ways(db) -> None:
+    for name, place in (("beta", "roof"), ("Alpha", None), ("gamma", "Basement")):
+        create_device(db, DeviceFields(name=name, location=place))
+
+    def named(**kwargs) -> list[str]:
+        return [d.name for d in devices_by_ids(db, device_ids(db, **kwargs))]
+
+    assert named() == ["Alpha", "beta", "gamma"]
+    assert named(descending=True) == ["gamma", "beta", "Alpha"]
+    assert named(sort=DeviceSort.LOCATION) == ["gamma", "beta", "Alpha"]
+    assert named(sort=DeviceSort.LOCATION, descending=True) == ["beta", "gamma", "Alpha"]
+    assert _names(db, sort=DeviceSort.NAME) == named()  # the same order as the list
+
+
+def test_unit_and_limit_sorts(db) -> None:
+    for name, unit, low in (("a", "kPa", 3.0), ("b", "bar", None), ("c", "Bar", -2.0)):
+        create_device(db, DeviceFields(name=name, default_unit=unit, low_limit=low))
+    by_unit = device_ids(db, sort=DeviceSort.DEFAULT_UNIT)
+    assert [d.name for d in devices_by_ids(db, by_unit)] == ["b", "c", "a"]
+    by_low = device_ids(db, sort=DeviceSort.LOW_LIMIT)
+    assert [d.name for d in devices_by_ids(db, by_low)] == ["c", "a", "b"]
+
+
+def test_devices_by_ids_keeps_the_order_past_one_in_list(db) -> None:
+    rows = [(uuid7().bytes, f"D{n:04d}", 0, 0) for n in range(1200)]
+    with db.raw() as conn:
+        conn.executemany(
+            "INSERT INTO devices (uid, name, created_at, updated_at) VALUES (?, ?, ?, ?)", rows
+        )
+    ids = device_ids(db, descending=True)
+    assert len(ids) == 1200
+    assert [d.name for d in devices_by_ids(db, ids)] == [f"D{n:04d}" for n in range(1199, -1, -1)]
+    assert devices_by_ids(db, []) == []
+
+
+def test_archive_devices_reports_only_the_ones_that_changed(db) -> None:
+    a, b, c = (create_device(db, DeviceFields(name=n)).id for n in "abc")
+    archive_device(db, a)
+    assert archive_devices(db, [a, b]) == [b]
+    assert device_ids(db) == [c]
+    assert archive_devices(db, [a, b, c], archived=False) == [a, b]
+    assert device_ids(db) == [a, b, c]
+    assert archive_devices(db, [999]) == []
+
+
+@pytest.mark.parametrize("sort", list(DeviceSort))
+def test_descending_is_ascending_reversed_with_blanks_kept_last(db, sort) -> None:
+    for n in range(12):
+        create_device(db, DeviceFields(
+            name=["pump", "Pump", "valve"][n % 3], location=[None, "Roof", "roof", "Attic"][n % 4],
+            device_type=None if n % 5 else "flow", calibration_due=date(2026, 1, 1 + n % 2)
+            if n % 3 else None, low_limit=None if n % 2 else float(n % 3)))  # fmt: skip
+    up = device_ids(db, sort=sort)
+    down = device_ids(db, sort=sort, descending=True)
+    blanks = count_unsortable(db, sort=sort)
+    cut = len(up) - blanks
+    assert down == up[:cut][::-1] + up[cut:][::-1]
+    assert all(getattr(d, sort.value) is None for d in devices_by_ids(db, up[cut:]))
+
+
+def test_count_unsortable_follows_the_filter(db) -> None:
+    create_device(db, DeviceFields(name="a", location="Roof"))
+    create_device(db, DeviceFields(name="b"))
+    archived = create_device(db, DeviceFields(name="c"))
+    archive_device(db, archived.id)
+    assert count_unsortable(db, sort=DeviceSort.LOCATION) == 1
+    assert count_unsortable(db, sort=DeviceSort.LOCATION, include_archived=True) == 2
+    assert count_unsortable(db, sort=DeviceSort.LOCATION, filter_text="a") == 0
+    assert count_unsortable(db, sort=DeviceSort.NAME) == 0
