@@ -28,22 +28,38 @@ def run_target(target: str, sizes: Sizes, repeat: int) -> Result:
     return result
 
 
-def main(argv: list[str] | None = None) -> int:
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="small sizes (the default; CI)")
     mode.add_argument("--full", action="store_true", help="the sizes of PERFORMANCE.md")
+    mode.add_argument("--tiny", action="store_true", help="the harness's own test: toy sizes")
     parser.add_argument("--only", help="comma-separated targets, e.g. T2,T7")
-    parser.add_argument("--repeat", type=int, default=None)
+    parser.add_argument("--repeat", type=positive, default=None, help="runs per median")
     args = parser.parse_args(argv)
+    args.only = [t.strip() for t in args.only.upper().split(",")] if args.only else list(TARGETS)
+    unknown = [target for target in args.only if target not in TARGETS]
+    if unknown:
+        parser.error(f"unknown targets {', '.join(unknown)}; known: {', '.join(TARGETS)}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
     quiet_env()
-    sizes = Sizes(quick=not args.full)
+    sizes = Sizes(quick=not args.full, tiny=args.tiny)
     repeat = args.repeat or (3 if sizes.quick else 5)
-    chosen = args.only.upper().split(",") if args.only else list(TARGETS)
-    print(f"FieldLog benchmarks, {'quick' if sizes.quick else 'full'} mode, median of {repeat}. "
+    mode = "tiny" if sizes.tiny else "quick" if sizes.quick else "full"
+    print(f"FieldLog benchmarks, {mode} mode, median of {repeat}. "
           "Shared, noisy machine: only ratios to the same-run baseline mean anything.")  # fmt: skip
     crashed = False
-    for target in chosen:
+    for target in args.only:
         try:
             print(run_target(target, sizes, repeat).line(), flush=True)
         except Exception:

@@ -1,9 +1,10 @@
 """The reference schema of PERFORMANCE.md and the generated rows both sides get."""
 
 import os
+import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from core.db import apply_pragmas
-from core.ids import uuid7
+from core.devices import DeviceFields, create_device
 from core.launch import LaunchResult, open_database
 
 REFERENCE_SCHEMA = (
@@ -22,19 +23,31 @@ REFERENCE_SCHEMA = (
 T0_MS = 1_700_000_000_000
 
 
-def rows(count: int, devices: int, seed: int = 1) -> list[tuple[int, float, int]]:
+Row = tuple[int, float, int]  # (device_id, value, recorded_at)
+
+
+def rows(count: int, devices: int, seed: int = 1) -> list[Row]:
     """(device_id, value, recorded_at) in random order, one reading a minute per device."""
+    device, values, moment = _columns(count, devices, seed)
+    order = np.random.default_rng(seed).permutation(count)
+    return _zipped(device[order], values[order], moment[order])
+
+
+def sorted_rows(count: int, devices: int, seed: int = 1) -> list[Row]:
+    """The same rows as ``rows``, sorted by (device_id, recorded_at): the fast way to build."""
+    device, values, moment = _columns(count, devices, seed)
+    order = np.lexsort((moment, device))
+    return _zipped(device[order], values[order], moment[order])
+
+
+def _columns(count: int, devices: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
-    device = np.arange(count) % devices + 1
-    moment = T0_MS + (np.arange(count) // devices) * 60_000
     values = np.round(rng.normal(50, 10, count), 3)
-    order = rng.permutation(count)
-    return list(zip(device[order].tolist(), values[order].tolist(), moment[order].tolist(),
-                    strict=True))  # fmt: skip
+    return np.arange(count) % devices + 1, values, T0_MS + (np.arange(count) // devices) * 60_000
 
 
-def sorted_rows(count: int, devices: int) -> list[tuple[int, float, int]]:
-    return sorted(rows(count, devices), key=lambda r: (r[0], r[2]))
+def _zipped(device: np.ndarray, values: np.ndarray, moment: np.ndarray) -> list[Row]:
+    return list(zip(device.tolist(), values.tolist(), moment.tolist(), strict=True))
 
 
 @contextmanager
@@ -46,7 +59,7 @@ def reference_db(path: Path) -> Iterator[sqlite3.Connection]:
         yield conn
 
 
-def fill_reference(conn: sqlite3.Connection, data: list[tuple[int, float, int]]) -> None:
+def fill_reference(conn: sqlite3.Connection, data: Iterable[Row]) -> None:
     conn.execute("BEGIN")
     conn.executemany("INSERT INTO readings (device_id, value, recorded_at) VALUES (?, ?, ?)",
                      data)  # fmt: skip
@@ -54,20 +67,16 @@ def fill_reference(conn: sqlite3.Connection, data: list[tuple[int, float, int]])
 
 
 def fieldlog_db(path: Path, devices: int) -> LaunchResult:
-    """A FieldLog database made by migrating, with ``devices`` devices."""
+    """A FieldLog database made by migrating, with devices 1 to ``devices`` made by the core."""
     result = open_database(path)
-    with result.database.raw() as conn:
-        conn.execute("BEGIN")
-        conn.executemany(
-            "INSERT INTO devices (id, uid, name, default_unit, created_at, updated_at) "
-            "VALUES (?, ?, ?, 'bar', 0, 0)",
-            [(n, uuid7().bytes, f"Device {n}") for n in range(1, devices + 1)],
-        )
-        conn.execute("COMMIT")
+    for number in range(1, devices + 1):
+        made = create_device(result.database, DeviceFields(f"Device {number}", default_unit="bar"))
+        if made.id != number:
+            raise RuntimeError(f"device {number} got id {made.id}: the rows name devices 1..N")
     return result
 
 
-def fill_fieldlog(result: LaunchResult, data: list[tuple[int, float, int]]) -> None:
+def fill_fieldlog(result: LaunchResult, data: Iterable[Row]) -> None:
     with result.database.raw() as conn:
         conn.execute("BEGIN")
         conn.executemany(
@@ -81,6 +90,19 @@ def fill_fieldlog(result: LaunchResult, data: list[tuple[int, float, int]]) -> N
 def size_on_disk(path: Path) -> int:
     wal = path.with_name(path.name + "-wal")
     return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+def fresh_copy(source: Path, target: Path) -> None:
+    """Copy a checkpointed database, leaving no stale ``-wal``/``-shm`` of an earlier copy.
+
+    The copy is flushed to disk here: otherwise the first fsync of whatever is timed next
+    writes out the whole copy, and an O(1) ALTER looks O(rows).
+    """
+    for suffix in ("-wal", "-shm"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    shutil.copyfile(source, target)
+    with target.open("rb+") as copied:
+        os.fsync(copied.fileno())
 
 
 def checkpoint(path: Path) -> None:

@@ -12,15 +12,14 @@ from benchmarks import data
 from benchmarks.harness import Result, Sizes, interleaved, timed
 from core.readings import series
 
-POINTS = 10_000
 
-
-def device_rows(devices: int) -> Iterator[tuple[int, float, int]]:
+def device_rows(devices: int, points: int) -> Iterator[data.Row]:
+    """``points`` readings per device, sorted by (device_id, recorded_at): the same every call."""
     rng = np.random.default_rng(3)
-    moments = (data.T0_MS + np.arange(POINTS) * 60_000).tolist()
+    moments = (data.T0_MS + np.arange(points) * 60_000).tolist()
     for device in range(1, devices + 1):
-        values = np.round(rng.normal(50, 10, POINTS), 3).tolist()
-        yield from zip([device] * POINTS, values, moments, strict=True)
+        values = np.round(rng.normal(50, 10, points), 3).tolist()
+        yield from zip([device] * points, values, moments, strict=True)
 
 
 def baseline_fetch(conn: sqlite3.Connection, device: int) -> np.ndarray:
@@ -30,12 +29,12 @@ def baseline_fetch(conn: sqlite3.Connection, device: int) -> np.ndarray:
 
 
 def run(sizes: Sizes, folder: Path, repeat: int) -> Result:
-    devices = sizes.pick(20, 1000)
+    devices, points = sizes.pick(20, 1000), sizes.pick(10_000, 10_000)
     reference = folder / "t3-reference.db"
     with data.reference_db(reference) as conn:
-        data.fill_reference(conn, list(device_rows(devices)))
+        data.fill_reference(conn, device_rows(devices, points))
     ours = data.fieldlog_db(folder / "t3-fieldlog.db", devices)
-    data.fill_fieldlog(ours, list(device_rows(devices)))
+    data.fill_fieldlog(ours, device_rows(devices, points))
     db = ours.database
     pick = random.Random(5)
     with closing(sqlite3.connect(reference)) as conn:
@@ -51,5 +50,5 @@ def run(sizes: Sizes, folder: Path, repeat: int) -> Result:
         mine(), theirs()  # warm the caches of both
         ours_s, base_s = interleaved(mine, theirs, repeat * 5)
     db.close()
-    return Result("T3", f"series of {POINTS:,} points out of {devices * POINTS:,} rows",
+    return Result("T3", f"series of {points:,} points out of {devices * points:,} rows",
                   ours_s * 1000, base_s * 1000, "ms", 1.5)  # fmt: skip
