@@ -1,0 +1,1 @@
+"""Importing readings from files: parsers (``formats``) and the service that writes batches."""
