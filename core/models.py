@@ -82,6 +82,30 @@ class Origin(Base):
     created_at: Mapped[int] = mapped_column(BigInteger)
 
 
+class ImportBatch(Base):
+    """One import of one file: what it added, so that the whole batch can be undone.
+
+    ``file_hash`` (SHA-256 of the bytes) tells a re-import of the same file; duplicates are
+    found per reading, so an overlapping file adds only what is new.
+    """
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[uuid.UUID] = mapped_column(UuidBlob, unique=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_hash: Mapped[str] = mapped_column(String(64), index=True)
+    file_size: Mapped[int] = mapped_column(BigInteger)
+    format: Mapped[str] = mapped_column(String(32))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    imported_at: Mapped[int] = mapped_column(BigInteger)
+    readings_added: Mapped[int] = mapped_column(Integer)
+    duplicates: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    devices_created: Mapped[int] = mapped_column(Integer)
+    undone_at: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class Device(Base):
     __tablename__ = "devices"
     __table_args__ = (
@@ -109,6 +133,7 @@ class Device(Base):
     archived_at: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[int] = mapped_column(BigInteger)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))  # made by
 
 
 class Reading(Base):
@@ -129,6 +154,11 @@ class Reading(Base):
             "corrects_id",
             sqlite_where=text("corrects_id IS NOT NULL"),
         ),
+        Index(
+            "ix_readings_batch_id",
+            "batch_id",
+            sqlite_where=text("batch_id IS NOT NULL"),
+        ),
         CheckConstraint("(origin_id IS NULL) = (origin_seq IS NULL)", name="origin_pair"),
         CheckConstraint("source IN (0, 1)", name="source"),
     )
@@ -148,6 +178,7 @@ class Reading(Base):
     )
     origin_id: Mapped[int | None] = mapped_column(ForeignKey("origins.id"))
     origin_seq: Mapped[int | None] = mapped_column(Integer)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
 
 metadata = Base.metadata

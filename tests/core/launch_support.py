@@ -9,10 +9,11 @@ import textwrap
 from contextlib import closing
 from pathlib import Path
 
-from core.schema import SchemaMarker
+from core.schema import HEAD_REVISION, SchemaMarker
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "db"
+EXTRA_REVISION = f"{int(HEAD_REVISION) + 1:04d}"  # the revision after head, made by tests
 
 
 def behind_head(target: Path, revision: str = "0003") -> Path:
@@ -44,17 +45,18 @@ def rows(path: Path, table: str) -> list[tuple[object, ...]]:
 
 
 def scripts_with_extra_revision(folder: Path, upgrade_body: str) -> Path:
-    """A copy of the shipped migrations with a revision 0005 whose upgrade runs ``upgrade_body``."""
+    """A copy of the shipped migrations with one more revision (``EXTRA_REVISION``), whose
+    upgrade runs ``upgrade_body``."""
     scripts = folder / "migrations"
     shutil.copytree(REPO_ROOT / "migrations", scripts, ignore=shutil.ignore_patterns("__pycache__"))
     body = textwrap.indent(textwrap.dedent(upgrade_body).strip(), "    ")
-    (scripts / "versions" / "0005_extra.py").write_text(
+    (scripts / "versions" / f"{EXTRA_REVISION}_extra.py").write_text(
         f'''"""Extra revision for a launch test."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "{EXTRA_REVISION}"
+down_revision = "{HEAD_REVISION}"
 branch_labels = None
 depends_on = None
 breaks_older_readers = False

@@ -11,6 +11,7 @@ from core import backup as backups
 from core.errors import CorruptDatabaseError, NotADatabaseError
 from core.launch import LaunchResult
 from core.paths import backups_dir
+from core.schema import HEAD_REVISION
 from tests.core.launch_support import rows
 
 
@@ -41,7 +42,7 @@ def test_a_backup_is_named_with_time_revision_and_reason(launched: LaunchResult)
     copy = backups.make_backup(path, "manual")
     assert copy.parent == backups_dir(path)
     (info,) = backups.list_backups(path)
-    assert (info.path, info.revision, info.reason) == (copy, "0004", "manual")
+    assert (info.path, info.revision, info.reason) == (copy, HEAD_REVISION, "manual")
     assert info.created.tzinfo is not None and info.size == copy.stat().st_size
 
 

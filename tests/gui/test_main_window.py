@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from core.devices import DeviceFields, create_device
 from core.launch import open_database
-from core.schema import HEAD_MARKER, SchemaMarker
+from core.schema import HEAD_MARKER, HEAD_REVISION, SchemaMarker
 from core.sqlite_files import sha256
 from gui.main_window import MainWindow
 from tests.core.launch_support import behind_head, execute, stamp
@@ -45,7 +45,7 @@ def choices(box: QMessageBox) -> list[str]:
 def test_a_new_file_opens_with_its_name_in_the_title(qtbot, window, tmp_path) -> None:
     opened(qtbot, window, tmp_path / "site-a.db")
     assert window.windowTitle() == "site-a.db — FieldLog"
-    assert window.revision == "0004"
+    assert window.revision == HEAD_REVISION
     assert window.workspace is not None and window.workspace.isEnabled()
     qtbot.waitUntil(lambda: "0 devices" in window.counts_label.text())
 
@@ -53,7 +53,7 @@ def test_a_new_file_opens_with_its_name_in_the_title(qtbot, window, tmp_path) ->
 def test_an_old_database_is_upgraded_and_the_backup_named(qtbot, window, tmp_path) -> None:
     path = behind_head(tmp_path / "old.db", "0001")
     opened(qtbot, window, path)
-    assert "upgraded from 0001 to 0004" in window.statusBar().currentMessage()
+    assert f"upgraded from 0001 to {HEAD_REVISION}" in window.statusBar().currentMessage()
     assert "backups" in window.statusBar().currentMessage()
 
 
@@ -164,7 +164,8 @@ def test_about_shows_version_revision_and_path(qtbot, window, tmp_path) -> None:
     window.show_about()
     box = window.findChild(QMessageBox, "aboutBox")
     assert box is not None and __version__ in box.text()
-    assert "0004" in box.informativeText() and str(tmp_path / "a.db") in box.informativeText()
+    details = box.informativeText()
+    assert HEAD_REVISION in details and str(tmp_path / "a.db") in details
     box.close()
 
 
