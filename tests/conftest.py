@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from core.db import Database
 from core.launch import LaunchResult, open_database
 
 # Qt tests run without a screen; set before any test imports Qt.
@@ -29,3 +30,8 @@ def launched(db_path: Path) -> Iterator[LaunchResult]:
     result = open_database(db_path)
     yield result
     result.database.close()
+
+
+@pytest.fixture
+def db(launched: LaunchResult) -> Database:
+    return launched.database

@@ -21,16 +21,10 @@ from core.chart_data import (
 )
 from core.db import Database
 from core.devices import DeviceFields, DeviceRecord, create_device
-from core.launch import LaunchResult
 from core.models import ReadingSource
 from core.readings import LimitFlag, NewReading, add_reading, correct_reading, series
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def db(launched: LaunchResult) -> Database:
-    return launched.database
 
 
 @pytest.fixture

@@ -19,14 +19,8 @@ from core.devices import (
 )
 from core.errors import NotFoundError, ValidationError
 from core.ids import uuid7
-from core.launch import LaunchResult
 from core.models import DeviceStatus
 from core.readings import NewReading, add_reading
-
-
-@pytest.fixture
-def db(launched: LaunchResult):
-    return launched.database
 
 
 def test_create_device_cleans_text_and_stamps_times(db) -> None:

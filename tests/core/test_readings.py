@@ -6,7 +6,6 @@ import pytest
 from core.db import Database
 from core.devices import DeviceFields, DeviceRecord, create_device
 from core.errors import NotFoundError, ValidationError
-from core.launch import LaunchResult
 from core.models import ReadingSource
 from core.readings import (
     LimitFlag,
@@ -24,11 +23,6 @@ from core.readings import (
 from core.timeutil import to_epoch_ms
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def db(launched: LaunchResult) -> Database:
-    return launched.database
 
 
 @pytest.fixture

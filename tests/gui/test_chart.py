@@ -20,7 +20,6 @@ from pytestqt.qtbot import QtBot
 from core.chart_data import ChartSeries
 from core.db import Database
 from core.devices import DeviceFields, create_device
-from core.launch import LaunchResult
 from core.readings import LimitFlag, NewReading, add_reading, correct_reading, list_readings
 from core.readings import series as core_series
 from gui.chart import NO_DEVICE, NO_READINGS, NONE_IN_RANGE, ChartPanel
@@ -29,11 +28,6 @@ from tests.core.launch_support import REPO_ROOT
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 GAUGE_VALUES = [3.0, 3.5, 5.2, 2.8, 1.1, 3.3]  # hourly, the last one an hour ago
-
-
-@pytest.fixture
-def db(launched: LaunchResult) -> Database:
-    return launched.database
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from core.devices import (
     devices_by_ids,
 )
 from core.ids import uuid7
-from core.launch import LaunchResult, open_database
+from core.launch import open_database
 from core.models import DeviceStatus
 from gui.device_model import (
     BLOCK,
@@ -36,11 +36,6 @@ from gui.device_model import (
 from gui.ops import Ops
 
 Role = Qt.ItemDataRole
-
-
-@pytest.fixture
-def db(launched: LaunchResult) -> Database:
-    return launched.database
 
 
 @pytest.fixture

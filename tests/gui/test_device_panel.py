@@ -11,16 +11,10 @@ from pytestqt.qtbot import QtBot
 from core.db import Database
 from core.devices import DeviceFields, archive_device, create_device, delete_device, list_devices
 from core.ids import uuid7
-from core.launch import LaunchResult
 from gui.device_dialog import DeviceDialog
 from gui.device_model import OVERDUE_BACKGROUND, Columns
 from gui.device_panel import DevicePanel
 from gui.ops import Ops
-
-
-@pytest.fixture
-def db(launched: LaunchResult) -> Database:
-    return launched.database
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from pytestqt.qtbot import QtBot
 
 from core.db import Database
 from core.devices import DeviceFields, create_device
-from core.launch import LaunchResult
 from core.models import ReadingSource
 from core.readings import NewReading, add_reading, correct_reading, list_readings
 from gui.chart import ChartPanel
@@ -20,11 +19,6 @@ from gui.readings_panel import NO_DEVICE, NONE_IN_RANGE, ReadingsPanel
 NOW = datetime.now(UTC).replace(microsecond=0)
 VALUES = [3.0, 5.2, 2.8, 1.1, 3.3]  # one a day, the last one a day ago
 Role = Qt.ItemDataRole
-
-
-@pytest.fixture
-def db(launched: LaunchResult) -> Database:
-    return launched.database
 
 
 @pytest.fixture
