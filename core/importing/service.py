@@ -1,0 +1,677 @@
+"""Import a parsed file into the database as one batch: all or nothing, and never twice.
+
+The whole import is one transaction on the driver connection. A dry run does exactly the same
+work and rolls back at the end, so its report is the report the real import would give.
+
+**Devices.** Each channel of the file is matched to a device: through ``device_map`` (the
+wizard's choice), else by serial number (only when one channel of the file carries that serial:
+a logger's serial names the logger, not each of its columns), else by exact name. A channel with
+no device gets one made for it when ``create_devices`` is set; otherwise its rows are rejected
+with a message saying how to go on.
+
+**Duplicates.** A row is a duplicate when its device already has a reading at the same moment
+with the same value, whether imported, typed in or corrected since (the corrected original is
+still a reading at that moment, so a re-import does not bring it back). A row at a moment that
+already has a *different* value is rejected as a conflict: FieldLog never overwrites a reading.
+Rows are handled in chunks; earlier chunks are already in the open transaction, so duplicates
+inside the file are found the same way, with memory bounded by the chunk.
+
+**Speed.** Each chunk is sorted by (device, time) before its INSERT, so the readings index grows
+almost in order (PERFORMANCE.md, T1: the insert is most of the import).
+"""
+
+import hashlib
+import sqlite3
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from core.db import Database
+from core.errors import FieldLogError, NotFoundError
+from core.ids import uuid7
+from core.importing.records import Channel, ParsedFile, Rejected, Sample
+from core.models import ReadingSource
+from core.timeutil import from_epoch_ms, now_ms
+
+CHUNK_ROWS = 100_000
+KEPT_REJECTIONS = 1000  # the report lists this many rejected rows; it counts them all
+FUTURE_TOLERANCE_MS = 24 * 3600 * 1000  # a logger's clock a little ahead is still believable
+
+Progress = Callable[[int, int], None]  # (bytes read, file size)
+
+
+class ImportCancelled(FieldLogError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"The import of {path.name} was cancelled; nothing was imported.")
+
+
+class BatchUndoError(FieldLogError):
+    pass
+
+
+@dataclass(frozen=True)
+class DeviceMatch:
+    """What one channel of the file was matched to."""
+
+    channel: Channel
+    device_id: int | None  # None: rejected, or (dry run) to be created
+    device_name: str
+    how: str  # "serial", "name", "chosen", "created", "unknown"
+    readings: int = 0  # new readings for this channel
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    format: str
+    description: str
+    timezone: str | None
+    dry_run: bool
+    accepted: int = 0  # new readings (added, or that would be added)
+    duplicates: int = 0
+    rejected_count: int = 0
+    flagged: int = 0  # accepted readings outside their device's limits (kept, flagged)
+    rejected: list[Rejected] = field(default_factory=list)  # the first KEPT_REJECTIONS
+    matches: list[DeviceMatch] = field(default_factory=list)
+    batch_id: int | None = None
+    earlier_batches: list[int] = field(default_factory=list)  # same file hash, imported before
+    first_ms: int | None = None
+    last_ms: int | None = None
+
+    @property
+    def devices_created(self) -> list[str]:
+        return [m.device_name for m in self.matches if m.how == "created"]
+
+    @property
+    def nothing_importable(self) -> bool:
+        """No row could be used: every row was rejected, or there were none."""
+        return self.accepted == 0 and self.duplicates == 0
+
+    def text(self) -> str:
+        """The report as a technician reads it (the CLI prints this; the wizard shows it)."""
+        verb = "would be" if self.dry_run else "were"
+        lines = [f"{self.path.name}: {self.description}"]
+        if self.timezone:
+            lines.append(f"Times read as {self.timezone}.")
+        if self.first_ms is not None and self.last_ms is not None:
+            span = f"{_local(self.first_ms)} to {_local(self.last_ms)}"
+            lines.append(f"Readings from {span}.")
+        lines.append(
+            f"{self.accepted:,} new readings {verb} imported; {self.duplicates:,} duplicates "
+            f"skipped; {self.rejected_count:,} rows rejected; {self.flagged:,} outside limits "
+            "(imported and flagged)."
+        )
+        if self.earlier_batches:
+            batches = ", ".join(str(b) for b in self.earlier_batches)
+            lines.append(f"This exact file was imported before (batch {batches}).")
+        for match in self.matches:
+            lines.append(f"  {_match_text(match, self.dry_run)}")
+        for bad in self.rejected:
+            lines.append(f"  line {bad.line}: {bad.reason}")
+        if self.rejected_count > len(self.rejected):
+            lines.append(f"  … and {self.rejected_count - len(self.rejected):,} more rejected rows")
+        if not self.dry_run and self.batch_id is not None:
+            lines.append(f"Recorded as batch {self.batch_id}; `fieldlog batch undo "
+                         f"{self.batch_id}` removes it.")  # fmt: skip
+        return "\n".join(lines)
+
+
+def _match_text(match: DeviceMatch, dry_run: bool) -> str:
+    column = match.channel.column or match.channel.key
+    unit = f" [{match.channel.unit}]" if match.channel.unit else ""
+    if match.how == "unknown":
+        return f"{column}{unit}: no device found — rows rejected"
+    if match.how == "created":
+        made = "would be created" if dry_run else "created"
+        return f"{column}{unit} → new device “{match.device_name}” ({made}), {match.readings:,} new"
+    return f"{column}{unit} → “{match.device_name}” (by {match.how}), {match.readings:,} new"
+
+
+def _local(ms: int) -> str:
+    return from_epoch_ms(ms).astimezone().isoformat(sep=" ", timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Up to CHUNK_ROWS samples as columns, plus the rows rejected while reading them."""
+
+    line: npt.NDArray[np.int64]
+    channel: npt.NDArray[np.int64]
+    time_ms: npt.NDArray[np.int64]
+    value: npt.NDArray[np.float64]
+    unit: list[str | None] | None  # per row, or None when every row takes its channel's
+    operator: list[str | None] | None
+    note: list[str | None] | None
+    rejected: list[Rejected]
+
+
+def chunks_of(records: Iterable[Sample | Rejected], size: int = CHUNK_ROWS) -> Iterator[Chunk]:
+    """Group a parser's records into column chunks."""
+    samples: list[Sample] = []
+    rejected: list[Rejected] = []
+    for record in records:
+        if isinstance(record, Rejected):
+            rejected.append(record)
+            continue
+        samples.append(record)
+        if len(samples) >= size:
+            yield _chunk(samples, rejected)
+            samples, rejected = [], []
+    if samples or rejected:
+        yield _chunk(samples, rejected)
+
+
+def _chunk(samples: list[Sample], rejected: list[Rejected]) -> Chunk:
+    def optional(name: str) -> list[str | None] | None:
+        values = [getattr(s, name) for s in samples]
+        return values if any(v is not None for v in values) else None
+
+    return Chunk(
+        line=np.fromiter((s.line for s in samples), np.int64, len(samples)),
+        channel=np.fromiter((s.channel for s in samples), np.int64, len(samples)),
+        time_ms=np.fromiter((s.time_ms for s in samples), np.int64, len(samples)),
+        value=np.fromiter((s.value for s in samples), np.float64, len(samples)),
+        unit=optional("unit"),
+        operator=optional("operator"),
+        note=optional("note"),
+        rejected=rejected,
+    )
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def import_parsed(
+    db: Database,
+    parsed: ParsedFile,
+    *,
+    dry_run: bool = False,
+    create_devices: bool = False,
+    device_map: dict[str, int] | None = None,
+    chunks: Iterable[Chunk] | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportReport:
+    """Import ``parsed`` as one batch (or, with ``dry_run``, report what that would do).
+
+    ``chunks`` replaces ``chunks_of(parsed.records)`` for parsers that read columns directly.
+    Raises ``ImportCancelled`` when ``cancelled()`` turns true; nothing is written then.
+    """
+    report = ImportReport(parsed.path, parsed.format, parsed.description, parsed.timezone,
+                          dry_run)  # fmt: skip
+    digest = file_hash(parsed.path)
+    with db.raw() as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            writer = _BatchWriter(conn, parsed, report, digest, device_map or {}, create_devices)
+            for chunk in chunks if chunks is not None else chunks_of(parsed.records):
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled(parsed.path)
+                writer.write(chunk)
+                if progress is not None:
+                    progress(parsed.position(), parsed.total_bytes)
+            writer.finish()
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("ROLLBACK" if dry_run else "COMMIT")
+    if dry_run:
+        report.batch_id = None
+    return report
+
+
+_DEVICES_SQL = (
+    "SELECT id, name, serial_number, default_unit, low_limit, high_limit, archived_at "
+    "FROM devices ORDER BY archived_at IS NOT NULL, id"
+)
+_INSERT_COLUMNS = ("device_id", "value", "unit", "recorded_at", "operator", "note", "source",
+                   "created_at", "batch_id")  # fmt: skip
+_INSERT_SQL = (
+    f"INSERT INTO readings ({', '.join(_INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
+)
+_EXISTING_SQL = (
+    "SELECT recorded_at, value FROM readings WHERE device_id = ? AND recorded_at BETWEEN ? AND ? "
+    "ORDER BY recorded_at"
+)
+
+
+@dataclass
+class _Target:
+    """A channel's device, once resolved."""
+
+    device_id: int
+    name: str
+    unit: str  # the device's default unit, '' when it has none
+    low: float | None
+    high: float | None
+    how: str
+    readings: int = 0
+
+
+class _BatchWriter:
+    """Writes one import inside an open transaction."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        parsed: ParsedFile,
+        report: ImportReport,
+        digest: str,
+        device_map: dict[str, int],
+        create_devices: bool,
+    ) -> None:
+        self.conn, self.parsed, self.report = conn, parsed, report
+        self.created_at = now_ms()
+        report.earlier_batches = [row[0] for row in conn.execute(
+            "SELECT id FROM import_batches WHERE file_hash = ? AND undone_at IS NULL ORDER BY id",
+            (digest,),
+        )]  # fmt: skip
+        self.batch_id = self._start_batch(digest)
+        report.batch_id = self.batch_id
+        self.targets = self._resolve(device_map, create_devices)
+
+    def _start_batch(self, digest: str) -> int:
+        parsed = self.parsed
+        cursor = self.conn.execute(
+            "INSERT INTO import_batches (uid, file_name, file_hash, file_size, format, timezone, "
+            "imported_at, readings_added, duplicates, rejected, devices_created) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)",
+            (uuid7().bytes, parsed.path.name[:255], digest, parsed.path.stat().st_size,
+             parsed.format, parsed.timezone, self.created_at),
+        )  # fmt: skip
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    # --- devices ---------------------------------------------------------------------------
+
+    def _resolve(self, device_map: dict[str, int], create: bool) -> list[_Target | None]:
+        rows = self.conn.execute(_DEVICES_SQL).fetchall()
+        by_id = {row[0]: row for row in rows}
+        by_serial: dict[str, list[tuple]] = {}  # type: ignore[type-arg]
+        by_name: dict[str, list[tuple]] = {}  # type: ignore[type-arg]
+        for row in rows:
+            if row[2]:
+                by_serial.setdefault(row[2], []).append(row)
+            by_name.setdefault(row[1], []).append(row)
+        channels = self.parsed.channels
+        serial_uses = Counter(channel.serial for channel in channels if channel.serial)
+        targets: list[_Target | None] = []
+        for channel in channels:
+            target: _Target | None = None
+            if channel.key in device_map:
+                chosen = by_id.get(device_map[channel.key])
+                if chosen is None:
+                    raise NotFoundError(
+                        f"There is no device with id {device_map[channel.key]} "
+                        f"(chosen for {channel.column or channel.key})."
+                    )
+                target = _target(chosen, "chosen")
+            elif (
+                channel.serial and serial_uses[channel.serial] == 1 and channel.serial in by_serial
+            ):
+                target = _target(by_serial[channel.serial][0], "serial")
+            elif channel.name in by_name:
+                target = _target(by_name[channel.name][0], "name")
+            elif create:
+                target = self._create_device(channel)
+                by_name.setdefault(channel.name, []).append(
+                    (target.device_id, channel.name, channel.serial, channel.unit, None, None, None)
+                )
+            targets.append(target)
+        return targets
+
+    def _create_device(self, channel: Channel) -> _Target:
+        stamp = self.created_at
+        cursor = self.conn.execute(
+            "INSERT INTO devices (uid, name, serial_number, device_type, default_unit, status, "
+            "notes, created_at, updated_at, batch_id) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)",
+            (uuid7().bytes, channel.name[:200], channel.serial, channel.quantity,
+             channel.unit or None, f"Created by importing {self.parsed.path.name}.", stamp, stamp,
+             self.batch_id),
+        )  # fmt: skip
+        assert cursor.lastrowid is not None
+        return _Target(cursor.lastrowid, channel.name, channel.unit, None, None, "created")
+
+    # --- rows ------------------------------------------------------------------------------
+
+    def write(self, chunk: Chunk) -> None:
+        for bad in chunk.rejected:
+            self._reject(bad)
+        if not len(chunk.line):
+            return
+        device, keep = self._devices_of(chunk)
+        order = np.lexsort((chunk.line, chunk.time_ms, device))  # by device, time, file order
+        order = order[keep[order]]
+        device, times, values = device[order], chunk.time_ms[order], chunk.value[order]
+        fresh = self._not_duplicates(chunk, order, device, times, values)
+        self._insert(chunk, order[fresh], device[fresh])
+
+    def _devices_of(self, chunk: Chunk) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """Each row's device id (0 for none) and whether the row can be kept: it has a device,
+        a believable time, a finite value and its device's unit."""
+        ids = np.array([t.device_id if t else 0 for t in self.targets] or [0], dtype=np.int64)
+        device = ids[chunk.channel]
+        keep = device != 0
+        for index, channel in enumerate(self.parsed.channels):
+            if self.targets[index] is None:
+                self._reject_rows(chunk, (chunk.channel == index), _no_device(channel))
+        late = now_ms() + FUTURE_TOLERANCE_MS
+        odd_time = keep & ((chunk.time_ms < 0) | (chunk.time_ms > late))
+        self._reject_rows(chunk, odd_time, "the time is before 1970 or in the future")
+        odd_value = keep & ~odd_time & ~np.isfinite(chunk.value)
+        self._reject_rows(chunk, odd_value, "the value is not a finite number")
+        keep &= ~odd_time & ~odd_value
+        keep &= self._unit_ok(chunk, keep)
+        return device, keep
+
+    def _unit_ok(self, chunk: Chunk, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """Rows whose unit differs from their device's are refused: FieldLog does not convert
+        units, and a chart mixing °F into °C would mislead."""
+        ok = np.ones(len(keep), dtype=bool)
+        for index, target in enumerate(self.targets):
+            if target is None or not target.unit:
+                continue
+            mine = keep & (chunk.channel == index)
+            if chunk.unit is None:
+                unit = self.parsed.channels[index].unit
+                clash = mine if unit and unit != target.unit else np.zeros(len(keep), dtype=bool)
+                self._reject_rows(chunk, clash, _unit_clash(unit, target))
+                ok &= ~clash
+                continue
+            for row in np.flatnonzero(mine):
+                own = chunk.unit[row]
+                if own and own != target.unit:
+                    ok[row] = False
+                    self._reject(Rejected(int(chunk.line[row]), _unit_clash(own, target)))
+        return ok
+
+    def _reject_rows(self, chunk: Chunk, rows: npt.NDArray[np.bool_], reason: str) -> None:
+        """Reject the rows where ``rows`` is true, keeping the first few for the report."""
+        picked = np.flatnonzero(rows)
+        room = max(0, KEPT_REJECTIONS - len(self.report.rejected))
+        self.report.rejected.extend(Rejected(int(chunk.line[r]), reason) for r in picked[:room])
+        self.report.rejected_count += len(picked)
+
+    def _not_duplicates(
+        self,
+        chunk: Chunk,
+        order: npt.NDArray[np.intp],
+        device: npt.NDArray[np.int64],
+        times: npt.NDArray[np.int64],
+        values: npt.NDArray[np.float64],
+    ) -> npt.NDArray[np.bool_]:
+        """Which of the sorted rows are new: not already stored (or earlier in the file) at
+        the same moment. A different value at a stored moment is a conflict, rejected."""
+        fresh = np.ones(len(order), dtype=bool)
+        same_as_previous = np.zeros(len(order), dtype=bool)
+        if len(order) > 1:
+            same_as_previous[1:] = (device[1:] == device[:-1]) & (times[1:] == times[:-1])
+        for device_id in np.unique(device):
+            rows = np.flatnonzero(device == device_id)
+            span = (int(device_id), int(times[rows[0]]), int(times[rows[-1]]))
+            stored = self.conn.execute(_EXISTING_SQL, span).fetchall()
+            if stored:
+                stored_t = np.array([s[0] for s in stored], dtype=np.int64)
+                stored_v = np.array([s[1] for s in stored], dtype=np.float64)
+                self._against_stored(rows, times, values, stored_t, stored_v, fresh, chunk, order)
+        for row in np.flatnonzero(same_as_previous & fresh):
+            previous = row - 1
+            while previous > 0 and same_as_previous[previous]:
+                previous -= 1  # the first row at this moment decides
+            if values[row] == values[previous]:
+                self.report.duplicates += 1
+            else:
+                self._reject(Rejected(int(chunk.line[order[row]]), _conflict(
+                    float(values[previous]), int(chunk.line[order[previous]]), float(values[row]),
+                    "earlier")))  # fmt: skip
+            fresh[row] = False
+        return fresh
+
+    def _against_stored(
+        self,
+        rows: npt.NDArray[np.intp],
+        times: npt.NDArray[np.int64],
+        values: npt.NDArray[np.float64],
+        stored_t: npt.NDArray[np.int64],
+        stored_v: npt.NDArray[np.float64],
+        fresh: npt.NDArray[np.bool_],
+        chunk: Chunk,
+        order: npt.NDArray[np.intp],
+    ) -> None:
+        at = np.searchsorted(stored_t, times[rows])
+        inside = at < len(stored_t)
+        hit = np.zeros(len(rows), dtype=bool)
+        hit[inside] = stored_t[at[inside]] == times[rows][inside]
+        for position in np.flatnonzero(hit):
+            row = rows[position]
+            first = at[position]
+            last = int(np.searchsorted(stored_t, times[row], side="right"))
+            if values[row] in stored_v[first:last]:
+                self.report.duplicates += 1
+            else:
+                reason = _conflict(float(stored_v[first]), None, float(values[row]), "stored")
+                self._reject(Rejected(int(chunk.line[order[row]]), reason))
+            fresh[row] = False
+
+    def _insert(
+        self, chunk: Chunk, rows: npt.NDArray[np.intp], device: npt.NDArray[np.int64]
+    ) -> None:
+        if not len(rows):
+            return
+        values, times = chunk.value[rows], chunk.time_ms[rows]
+        pairs = zip(self.targets, self.parsed.channels, strict=True)
+        units = [(target.unit if target else "") or channel.unit for target, channel in pairs]
+        channel = chunk.channel[rows]
+        unit_of = [units[c] for c in channel.tolist()]
+        if chunk.unit is not None:  # a row's own unit (already checked against the device's)
+            unit_of = [chunk.unit[r] or u for r, u in zip(rows.tolist(), unit_of, strict=True)]
+        operator = _pick(chunk.operator, rows)
+        note = _pick(chunk.note, rows)
+        source, created, batch = int(ReadingSource.IMPORT), self.created_at, self.batch_id
+        self.conn.executemany(
+            _INSERT_SQL,
+            zip(device.tolist(), values.tolist(), unit_of, times.tolist(), operator, note,
+                _repeat(source, len(rows)), _repeat(created, len(rows)),
+                _repeat(batch, len(rows)), strict=True),
+        )  # fmt: skip
+        self._count(channel, device, values, times)
+
+    def _count(
+        self,
+        channel: npt.NDArray[np.int64],
+        device: npt.NDArray[np.int64],
+        values: npt.NDArray[np.float64],
+        times: npt.NDArray[np.int64],
+    ) -> None:
+        report = self.report
+        report.accepted += len(values)
+        first, last = int(times.min()), int(times.max())
+        report.first_ms = first if report.first_ms is None else min(report.first_ms, first)
+        report.last_ms = last if report.last_ms is None else max(report.last_ms, last)
+        for index, target in enumerate(self.targets):
+            if target is None:
+                continue
+            mine = channel == index
+            target.readings += int(mine.sum())
+            low, high = target.low, target.high
+            picked = values[mine]
+            outside = np.zeros(len(picked), dtype=bool)
+            if low is not None:
+                outside |= picked < low
+            if high is not None:
+                outside |= picked > high
+            report.flagged += int(outside.sum())
+
+    def _reject(self, bad: Rejected) -> None:
+        self.report.rejected_count += 1
+        if len(self.report.rejected) < KEPT_REJECTIONS:
+            self.report.rejected.append(bad)
+
+    def finish(self) -> None:
+        report = self.report
+        report.rejected.sort(key=lambda bad: bad.line)
+        report.matches = [
+            DeviceMatch(channel, t.device_id, t.name, t.how, t.readings)
+            if t is not None
+            else DeviceMatch(channel, None, channel.name, "unknown")
+            for channel, t in zip(self.parsed.channels, self.targets, strict=True)
+        ]
+        self.conn.execute(
+            "UPDATE import_batches SET readings_added = ?, duplicates = ?, rejected = ?, "
+            "devices_created = ? WHERE id = ?",
+            (report.accepted, report.duplicates, report.rejected_count,
+             len(report.devices_created), self.batch_id),
+        )  # fmt: skip
+
+
+def _target(row: tuple, how: str) -> _Target:  # type: ignore[type-arg]
+    return _Target(row[0], row[1], row[3] or "", row[4], row[5], how)
+
+
+def _pick(column: list[str | None] | None, rows: npt.NDArray[np.intp]) -> list[str | None]:
+    if column is None:
+        return [None] * len(rows)
+    return [column[r] for r in rows.tolist()]
+
+
+def _repeat(value: object, count: int) -> list[object]:
+    return [value] * count
+
+
+def _no_device(channel: Channel) -> str:
+    named = f"serial {channel.serial} or name “{channel.name}”" if channel.serial else (
+        f"name “{channel.name}”")  # fmt: skip
+    return (f"no device with {named}; add the device first, or import with "
+            "“create devices” (--create-devices)")  # fmt: skip
+
+
+def _unit_clash(unit: str, target: _Target) -> str:
+    return (f"unit {unit} differs from {target.unit}, the unit of “{target.name}”; FieldLog "
+            "does not convert units: import into another device or fix the file")  # fmt: skip
+
+
+def _conflict(kept: float, kept_line: int | None, value: float, where: str) -> str:
+    """``where``: "stored" (in the database) or "earlier" (in the file, at ``kept_line``)."""
+    source = "is already stored" if where == "stored" else f"comes earlier, on line {kept_line},"
+    return (f"the device has a different value at this time ({kept!r} {source}); {value!r} was "
+            "not imported: FieldLog never overwrites a reading")  # fmt: skip
+
+
+# --- batches ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    id: int
+    uid: uuid.UUID
+    file_name: str
+    file_hash: str
+    format: str
+    timezone: str | None
+    imported_at: datetime
+    readings_added: int
+    duplicates: int
+    rejected: int
+    devices_created: int
+    undone_at: datetime | None
+    readings_now: int  # readings of the batch still in the database
+
+
+_BATCH_SQL = (
+    "SELECT b.id, b.uid, b.file_name, b.file_hash, b.format, b.timezone, b.imported_at, "
+    "b.readings_added, b.duplicates, b.rejected, b.devices_created, b.undone_at, "
+    "(SELECT count(*) FROM readings AS r WHERE r.batch_id = b.id) FROM import_batches AS b"
+)
+
+
+def list_batches(db: Database) -> list[BatchRecord]:
+    """Every import, newest first."""
+    with db.raw() as conn:
+        return [_batch(row) for row in conn.execute(f"{_BATCH_SQL} ORDER BY b.id DESC")]
+
+
+def get_batch(db: Database, batch_id: int) -> BatchRecord:
+    with db.raw() as conn:
+        row = conn.execute(f"{_BATCH_SQL} WHERE b.id = ?", (batch_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"There is no import batch {batch_id}.")
+    return _batch(row)
+
+
+def _batch(row: tuple) -> BatchRecord:  # type: ignore[type-arg]
+    return BatchRecord(
+        row[0], uuid.UUID(bytes=bytes(row[1])), row[2], row[3], row[4], row[5],
+        from_epoch_ms(row[6]), row[7], row[8], row[9], row[10],
+        None if row[11] is None else from_epoch_ms(row[11]), row[12],
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BatchUndone:
+    batch_id: int
+    readings_removed: int
+    devices_removed: list[str]
+    devices_kept: list[str]  # made by the import, but holding other readings since
+
+
+def undo_batch(db: Database, batch_id: int) -> BatchUndone:
+    """Remove every reading a batch added, and the devices it created that nothing else uses.
+
+    Refused, changing nothing, when a later correction refers to one of its readings: the
+    correction would lose what it corrects. The batch stays listed, marked undone.
+    """
+    with db.raw() as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = _undo(conn, batch_id)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return result
+
+
+def _undo(conn: sqlite3.Connection, batch_id: int) -> BatchUndone:
+    row = conn.execute(
+        "SELECT file_name, undone_at FROM import_batches WHERE id = ?", (batch_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(f"There is no import batch {batch_id}.")
+    name, undone_at = row
+    if undone_at is not None:
+        raise BatchUndoError(
+            f"Batch {batch_id} ({name}) was already undone on {_local(undone_at)}."
+        )
+    corrections = conn.execute(
+        "SELECT count(*) FROM readings AS c JOIN readings AS r ON c.corrects_id = r.id "
+        "WHERE r.batch_id = ? AND (c.batch_id IS NOT ? )",
+        (batch_id, batch_id),
+    ).fetchone()[0]
+    if corrections:
+        raise BatchUndoError(
+            f"Batch {batch_id} ({name}) cannot be undone: {corrections} of its readings have "
+            "been corrected since. Undo or withdraw those corrections first."
+        )
+    removed = conn.execute("DELETE FROM readings WHERE batch_id = ?", (batch_id,)).rowcount
+    made = conn.execute(
+        "SELECT id, name, EXISTS (SELECT 1 FROM readings AS r WHERE r.device_id = d.id) "
+        "FROM devices AS d WHERE batch_id = ? ORDER BY name",
+        (batch_id,),
+    ).fetchall()
+    unused = [(device_id, device) for device_id, device, used in made if not used]
+    conn.executemany("DELETE FROM devices WHERE id = ?", [(d,) for d, _ in unused])
+    conn.execute("UPDATE import_batches SET undone_at = ? WHERE id = ?", (now_ms(), batch_id))
+    return BatchUndone(batch_id, removed, [n for _, n in unused],
+                       [n for _, n, used in made if used])  # fmt: skip
