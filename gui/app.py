@@ -2,21 +2,20 @@
 
 import argparse
 import logging
-import logging.handlers
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gui.resources import icon_path
 
 log = logging.getLogger("fieldlog.gui")
 DEMO_FILENAME = "FieldLog sample.db"
+LOG_MAX_BYTES = 2_000_000
+LOG_KEEP = 3  # older logs kept beside the current one
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,9 +49,8 @@ def configure_logging() -> Path:
     root = logging.getLogger()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-        )
+        rotate_log(path)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -60,6 +58,23 @@ def configure_logging() -> Path:
     root.setLevel(logging.INFO)
     logging.captureWarnings(True)
     return path
+
+
+def rotate_log(path: Path, max_bytes: int = LOG_MAX_BYTES, keep: int = LOG_KEEP) -> None:
+    """Start a new log when the current one is big: ``fieldlog.log`` becomes ``.1``, ``.1``
+    becomes ``.2``, and so on. Done once at start rather than by ``RotatingFileHandler``, which
+    renames the open file mid-run (refused on Windows while a second FieldLog has it open) and
+    whose module costs the first paint 10 ms. A file that cannot be renamed is left to grow."""
+    try:
+        if path.stat().st_size < max_bytes:
+            return
+        for number in range(keep - 1, 0, -1):
+            older = path.with_name(f"{path.name}.{number}")
+            if older.exists():
+                older.replace(path.with_name(f"{path.name}.{number + 1}"))
+        path.replace(path.with_name(f"{path.name}.1"))
+    except OSError:
+        return
 
 
 def install_excepthook(log_file: Path) -> None:
@@ -82,8 +97,13 @@ def make_application(argv0: str = "fieldlog") -> QApplication:
     app.setOrganizationName("FieldLog")
     app.setApplicationName("FieldLog")
     app.setApplicationVersion(__version__)
-    app.setWindowIcon(QIcon(str(icon_path())))
     return app
+
+
+def set_icon(app: QApplication) -> None:
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(icon_path())))
 
 
 def demo_path(option: Path | None) -> Path:
@@ -99,6 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.self_test:
         from gui.selftest import run_self_test
 
+        set_icon(app)
         return run_self_test(app, args.screenshot, log_file)
     install_excepthook(log_file)
     from gui.main_window import MainWindow
@@ -106,8 +127,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = MainWindow(log_file)
     window.show()
     if os.environ.get("FIELDLOG_EXIT_AFTER_FIRST_PAINT"):  # the cold-start benchmark (T5)
-        QTimer.singleShot(0, app.quit)
+        window.first_painted.connect(app.quit)
         return app.exec()
     path = demo_path(args.db) if args.demo else args.db
-    QTimer.singleShot(0, lambda: window.open_path(path, demo=args.demo))
+    window.first_painted.connect(lambda: set_icon(app))  # a few ms the first paint need not wait
+    window.first_painted.connect(lambda: window.open_path(path, demo=args.demo))
     return app.exec()

@@ -11,19 +11,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
-from gui import launch_dialogs
-from gui.launch_dialogs import Choice
 from gui.ops import Ops
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class MainWindow(QMainWindow):
 
     database_changed = Signal(object)  # the open Database, or None while there is none
     launch_failed = Signal(object)  # the exception, after its dialog was shown
+    first_painted = Signal()  # once: the window is on screen; slower set-up follows
 
     def __init__(self, log_file: Path | None = None) -> None:
         super().__init__()
@@ -54,10 +56,11 @@ class MainWindow(QMainWindow):
         self.revision: str | None = None
         self.workspace: Workspace | None = None
         self.failure_box: QMessageBox | None = None
+        self._painted = False
         self._stack = QStackedWidget()
-        self._placeholder = QLabel("Opening the database…")
-        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._placeholder.setObjectName("placeholder")
+        self.placeholder_label = QLabel("Opening the database…")
+        self.placeholder_label.setObjectName("placeholder")
+        self._placeholder = _centered(self.placeholder_label)
         self._stack.addWidget(self._placeholder)
         self.setCentralWidget(self._stack)
         self._build_actions()
@@ -65,29 +68,38 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._restore_geometry()
         self._set_ready(False)
+        # One event-loop turn after the first paint: the window shows without waiting for it.
+        self.first_painted.connect(lambda: QTimer.singleShot(0, self._assign_shortcuts))
 
     # --- actions and menus ------------------------------------------------------------------
 
-    def _action(self, text: str, slot: Callable[[], Any], *keys: Any) -> QAction:
+    def _action(self, text: str, slot: Callable[[], Any]) -> QAction:
         action = QAction(text, self)
         action.triggered.connect(slot)
-        if keys:
-            action.setShortcuts([QKeySequence(k) for k in keys])
         return action
 
     def _build_actions(self) -> None:
         self.new_action = self._action("&New Database…", self.new_database)
-        self.open_action = self._action("&Open Database…", self.open_database_dialog,
-                                        QKeySequence.StandardKey.Open)  # fmt: skip
+        self.open_action = self._action("&Open Database…", self.open_database_dialog)
         self.backups_action = self._action("&Backups…", self.show_backups)
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.find_action = self._action("&Find Device", self._focus_filter, "Ctrl+F")
+        self.quit_action = self._action("&Quit", self.close)
+        self.find_action = self._action("&Find Device", self._focus_filter)
         self.demo_action = self._action("Load &Sample Data into a New File…", self.new_demo)
         self.about_action = self._action("&About FieldLog", self.show_about)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+
+    def _assign_shortcuts(self) -> None:
+        """Keys for the menu actions: the platform's own where Qt knows one (Redo is Ctrl+Y on
+        Windows, Shift+Cmd+Z on macOS). Done after the first paint: Qt builds its enums
+        lazily, and ``QKeySequence.StandardKey`` alone costs several milliseconds."""
+        from PySide6.QtGui import QKeySequence
+
+        standard = QKeySequence.StandardKey
+        for action, key in ((self.open_action, standard.Open), (self.quit_action, standard.Quit),
+                            (self.undo_action, standard.Undo), (self.redo_action, standard.Redo),
+                            (self.find_action, QKeySequence("Ctrl+F"))):  # fmt: skip
+            action.setShortcut(key)
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
@@ -140,7 +152,7 @@ class MainWindow(QMainWindow):
         from gui.launching import launch_work
 
         self.statusBar().showMessage("Opening the database…")
-        self._placeholder.setText(f"Opening {path or 'your database'}…")
+        self.placeholder_label.setText(f"Opening {path or 'your database'}…")
         work = launch_work(path, demo)
         self.ops.run(
             work,
@@ -178,12 +190,14 @@ class MainWindow(QMainWindow):
         log.error("could not open %s", target, exc_info=exc)
         self.statusBar().showMessage("The database could not be opened.")
         if self.database is None:
-            self._placeholder.setText("No database is open. Use File → Open or File → New.")
+            self.placeholder_label.setText("No database is open. Use File → Open or File → New.")
         self.ops.run(
             lambda: _has_backup(target), done=lambda has: self._ask(target, exc, has, demo)
         )
 
     def _ask(self, target: Path, exc: BaseException, has_backup: bool, demo: bool) -> None:
+        from gui import launch_dialogs  # only when a launch fails: not on the way to first paint
+
         box = launch_dialogs.failure_dialog(self, target, exc, has_backup, self.log_file)
         self.failure_box = box
         box.finished.connect(lambda _code: self._on_failure_choice(box, target, demo))
@@ -191,7 +205,9 @@ class MainWindow(QMainWindow):
         self.launch_failed.emit(exc)
 
     def _on_failure_choice(self, box: QMessageBox, target: Path, demo: bool) -> None:
-        choice = launch_dialogs.chosen(box)
+        from gui.launch_dialogs import Choice, chosen
+
+        choice = chosen(box)
         self.failure_box = None
         box.deleteLater()
         if choice is Choice.RETRY:
@@ -314,6 +330,12 @@ class MainWindow(QMainWindow):
                 settings.setValue(f"window/{splitter.objectName()}", splitter.saveState())
             self.workspace.save_state(settings)
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.first_painted.emit)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_state()
         if self.database is not None:
@@ -321,6 +343,21 @@ class MainWindow(QMainWindow):
             self.database = None
         self.ops.shutdown()
         super().closeEvent(event)
+
+
+def _centered(label: QLabel) -> QWidget:
+    """``label`` in the middle of a widget. Stretches do what ``Qt.AlignCenter`` would: the
+    ``Qt`` namespace costs about 40 ms to load, which the first paint should not wait for."""
+    row = QHBoxLayout()
+    row.addStretch()
+    row.addWidget(label)
+    row.addStretch()
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.addStretch()
+    column.addLayout(row)
+    column.addStretch()
+    return box
 
 
 def _has_backup(path: Path) -> bool:

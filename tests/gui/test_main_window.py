@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -175,3 +176,17 @@ def test_foreign_database_untouched(qtbot, window, tmp_path) -> None:
     before = sha256(path)
     box = failure(qtbot, window, path)
     assert box.objectName() == "launchFailure-foreign" and sha256(path) == before
+
+
+def test_menu_keys_are_set_once_the_window_has_painted(qtbot, tmp_path) -> None:
+    """The shortcuts are assigned one event-loop turn after the first paint (T5)."""
+    made = MainWindow(tmp_path / "fieldlog.log")
+    qtbot.addWidget(made)
+    assert made.open_action.shortcut().isEmpty()
+    with qtbot.waitSignal(made.first_painted, timeout=5000):
+        made.show()
+    qtbot.waitUntil(lambda: not made.open_action.shortcut().isEmpty(), timeout=5000)
+    assert made.open_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
+    assert made.find_action.shortcut().toString() == "Ctrl+F"
+    assert made.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+    made.close()
