@@ -42,18 +42,15 @@ from core.devices import (
     devices_by_ids,
 )
 from core.models import DeviceStatus
+from gui.colors import alarm_brushes
 from gui.ops import Ops
 
 BLOCK = 200
 MAX_CACHED_BLOCKS = 50  # 10,000 rows: scrolling through 100k devices does not keep them all
 Index = QModelIndex | QPersistentModelIndex
 Role = Qt.ItemDataRole
-OVERDUE_BACKGROUND = QColor(255, 205, 210)
-OVERDUE_TEXT = QColor(183, 28, 28)
 MUTED_TEXT = QColor(128, 128, 128)
 OUT_OF_SERVICE_TEXT = QColor(230, 81, 0)
-OVERDUE_BACKGROUND_BRUSH = QBrush(OVERDUE_BACKGROUND)
-OVERDUE_TEXT_BRUSH = QBrush(OVERDUE_TEXT)
 MUTED_BRUSH = QBrush(MUTED_TEXT)
 OUT_OF_SERVICE_BRUSH = QBrush(OUT_OF_SERVICE_TEXT)
 # The roles ``data`` answers; a view asks for several more per cell on every paint.
@@ -192,12 +189,12 @@ def style(device: DeviceRecord, column: Columns, role: int, today: date) -> Any:
     """Overdue calibration in red; archived rows grey and italic; retired grey."""
     overdue = column is Columns.CALIBRATION_DUE and is_overdue(device, today)
     if role == Role.BackgroundRole:
-        return OVERDUE_BACKGROUND_BRUSH if overdue else None
+        return alarm_brushes()[0] if overdue else None
     if role == Role.ForegroundRole:
         if device.archived or device.status is DeviceStatus.RETIRED:
             return MUTED_BRUSH
         if overdue:
-            return OVERDUE_TEXT_BRUSH
+            return alarm_brushes()[1]
         out = column is Columns.STATUS and device.status is DeviceStatus.OUT_OF_SERVICE
         return OUT_OF_SERVICE_BRUSH if out else None
     if role == Role.FontRole and device.archived:

@@ -22,6 +22,7 @@ from core.chart_data import ReadingRow, readings_page
 from core.db import Database
 from core.models import ReadingSource
 from core.readings import LimitFlag
+from gui.colors import alarm_brushes
 from gui.ops import Ops
 
 PAGE = 500
@@ -44,8 +45,6 @@ class Columns(enum.IntEnum):
 HEADERS = ("Time (local)", "Device", "Value", "Unit", "Limit", "Operator", "Note", "Source",
            "Correction")  # fmt: skip
 FLAG_TEXT = {LimitFlag.ABOVE: "▲ high", LimitFlag.BELOW: "▼ low", LimitFlag.WITHIN: ""}
-FLAG_BACKGROUND = QColor(255, 228, 228)
-FLAG_FOREGROUND = QColor(183, 28, 28)
 SUPERSEDED_FOREGROUND = QColor(128, 128, 128)
 
 
@@ -191,9 +190,9 @@ def _style(row: ReadingRow, column: Columns, role: int) -> Any:
     if role == Role.ForegroundRole:
         if row.superseded:
             return QBrush(SUPERSEDED_FOREGROUND)
-        return QBrush(FLAG_FOREGROUND) if flagged else None
+        return alarm_brushes()[1] if flagged else None
     if role == Role.BackgroundRole and flagged and not row.superseded:
-        return QBrush(FLAG_BACKGROUND)
+        return alarm_brushes()[0]
     if role == Role.FontRole and (row.superseded or flagged):
         font = QFont()
         font.setStrikeOut(row.superseded and column is not Columns.CORRECTION)

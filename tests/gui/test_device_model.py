@@ -25,9 +25,9 @@ from core.devices import (
 from core.ids import uuid7
 from core.launch import open_database
 from core.models import DeviceStatus
+from gui.colors import LIGHT_ALARM
 from gui.device_model import (
     BLOCK,
-    OVERDUE_BACKGROUND,
     Columns,
     DeviceTableModel,
     cell_text,
@@ -262,7 +262,7 @@ def test_overdue_calibration_is_highlighted_with_a_tooltip(qtbot, model, db) -> 
         model.index(1, Columns.CALIBRATION_DUE),
     )
     background = model.data(late_row, Role.BackgroundRole)
-    assert isinstance(background, QBrush) and background.color() == OVERDUE_BACKGROUND
+    assert isinstance(background, QBrush) and background.color() == LIGHT_ALARM.background
     tip = model.data(model.index(1, Columns.NAME), Role.ToolTipRole)
     assert tip == f"Calibration overdue since {late.isoformat()}"
     assert model.data(fine, Role.BackgroundRole) is None

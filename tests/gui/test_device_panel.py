@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 from core.db import Database
 from core.devices import DeviceFields, archive_device, create_device, delete_device, list_devices
 from core.ids import uuid7
+from gui.colors import LIGHT_ALARM
 from gui.device_dialog import DeviceDialog
-from gui.device_model import OVERDUE_BACKGROUND, Columns
+from gui.device_model import Columns
 from gui.device_panel import DevicePanel
 from gui.ops import Ops
 
@@ -294,7 +295,7 @@ def test_overdue_calibration_is_highlighted(qtbot, panel, db) -> None:
     panel.refresh()
     settle(qtbot, panel)
     cell = panel.model.index(0, Columns.CALIBRATION_DUE)
-    assert cell.data(Qt.ItemDataRole.BackgroundRole).color() == OVERDUE_BACKGROUND
+    assert cell.data(Qt.ItemDataRole.BackgroundRole).color() == LIGHT_ALARM.background
     assert cell.data(Qt.ItemDataRole.ToolTipRole) == f"Calibration overdue since {late}"
 
 

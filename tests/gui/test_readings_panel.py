@@ -12,8 +12,9 @@ from core.devices import DeviceFields, create_device
 from core.models import ReadingSource
 from core.readings import NewReading, add_reading, correct_reading, list_readings
 from gui.chart import ChartPanel
+from gui.colors import LIGHT_ALARM
 from gui.ops import Ops
-from gui.readings_model import FLAG_BACKGROUND, FLAG_FOREGROUND, PAGE, Columns
+from gui.readings_model import PAGE, Columns
 from gui.readings_panel import NO_DEVICE, NONE_IN_RANGE, ReadingsPanel
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -87,8 +88,8 @@ def test_out_of_limit_rows_stand_out(qtbot: QtBot, panel: ReadingsPanel, gauge: 
     assert flags == ["", "▼ low", "", "▲ high", ""]
     model = panel.model
     high = model.index(3, Columns.VALUE)
-    assert model.data(high, Role.ForegroundRole) == QBrush(FLAG_FOREGROUND)
-    assert model.data(high, Role.BackgroundRole) == QBrush(FLAG_BACKGROUND)
+    assert model.data(high, Role.ForegroundRole) == QBrush(LIGHT_ALARM.text)
+    assert model.data(high, Role.BackgroundRole) == QBrush(LIGHT_ALARM.background)
     assert model.data(model.index(0, Columns.VALUE), Role.BackgroundRole) is None
     assert model.data(model.index(0, Columns.VALUE), Role.ForegroundRole) is None
 
