@@ -1,6 +1,7 @@
 """Shared fixtures: every test gets its own folders, never the user's real data or logs."""
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FIELDLOG_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setenv("FIELDLOG_DB", str(tmp_path / "default" / "fieldlog.db"))
+
+
+@pytest.fixture
+def kolkata() -> Iterator[None]:
+    """Local time is India's (+05:30, no daylight saving) for the test."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Kolkata"
+    time.tzset()
+    yield
+    if old is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """The chart's series, its CSV of a visible range, and the readings table's pages."""
 
 import csv
-import os
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -116,20 +114,6 @@ def test_the_csv_keeps_milliseconds_when_there_are_any(tmp_path: Path) -> None:
     one = _series([T0.timestamp() + 0.25], [3.0])
     write_visible_csv(tmp_path / "ms.csv", [one], 0, 2e9)
     assert _read_csv(tmp_path / "ms.csv")[0]["time_utc"] == "2026-03-01T12:00:00.250+00:00"
-
-
-@pytest.fixture
-def kolkata() -> Iterator[None]:
-    """Local time is India's (+05:30, no daylight saving) for the test."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "Asia/Kolkata"
-    time.tzset()
-    yield
-    if old is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
 
 
 @pytest.mark.usefixtures("kolkata")

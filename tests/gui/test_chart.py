@@ -5,7 +5,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -186,20 +185,6 @@ def test_the_time_axis_shows_local_time(qtbot: QtBot, chart: ChartPanel, kolkata
     strings = axis.tickStrings(hours, 1.0, hour_spacing)
     assert strings == [datetime.fromtimestamp(v).strftime("%H:%M") for v in hours]
     assert strings[0] != datetime.fromtimestamp(hours[0], UTC).strftime("%H:%M")
-
-
-@pytest.fixture
-def kolkata() -> Iterator[None]:
-    """Local time is India's (+05:30, no daylight saving) for the test."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "Asia/Kolkata"
-    time.tzset()
-    yield
-    if old is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
 
 
 def test_presets_set_the_range_relative_to_now(
