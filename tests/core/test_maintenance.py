@@ -34,3 +34,42 @@ def test_restore_over_a_sound_file_backs_it_up_first(launched: LaunchResult) -> 
     launched.database.close()
     kept = maintenance.restore(path, good)
     assert kept is not None and "-pre-restore" in kept.name
+
+
+def test_quick_check_finds_a_sound_file_sound(launched) -> None:
+    from core.maintenance import quick_check
+
+    assert quick_check(launched.database.path) == []
+
+
+def test_quick_check_reports_damage_below_the_schema(tmp_path) -> None:
+    from core.devices import DeviceFields, create_device
+    from core.maintenance import quick_check
+
+    path = tmp_path / "big.db"
+    made = open_database(path)
+    for n in range(400):
+        create_device(made.database, DeviceFields(f"Device {n} " + "x" * 150))
+    made.database.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    last = len(data) // page - 1
+    data[last * page + 8 : last * page + 200] = b"\x00\xff" * 96  # a leaf page of devices
+    path.write_bytes(bytes(data))
+    problems = quick_check(path)
+    assert problems, "the damaged page went unnoticed"
+
+
+def test_quick_check_stops_when_asked(launched) -> None:
+    from core.devices import DeviceFields, create_device
+    from core.maintenance import quick_check
+
+    for n in range(200):
+        create_device(launched.database, DeviceFields(f"Device {n}"))
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # part-way through
+
+    assert quick_check(launched.database.path, stop=stop) is None and len(asked) >= 3
