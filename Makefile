@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: run test lint bench bench-full
+.PHONY: run test lint bench bench-full frozen lint-workflows
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,9 @@ bench: $(STAMP)
 
 bench-full: $(STAMP)
 	$(BIN)/python -m benchmarks --full
+
+frozen: $(STAMP)
+	.ci/frozen-check
+
+lint-workflows:
+	.ci/lint-workflows
