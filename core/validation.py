@@ -76,3 +76,18 @@ def check_time(name: str, moment: datetime, problems: dict[str, str]) -> None:
         problems[name] = "is before 1970; check the date"
     elif moment > datetime.now(UTC) + FUTURE_TOLERANCE:
         problems[name] = "is more than a day in the future; check the date and the clock"
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: one apostrophe before a risky start, as Excel itself
+    writes it. ``formula_unquoted`` takes it off again, so a FieldLog CSV round-trips."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def formula_unquoted(text: str) -> str:
+    """The inverse of ``formula_safe``: one leading apostrophe before a risky start removed."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text

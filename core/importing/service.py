@@ -13,10 +13,10 @@ with a message saying how to go on.
 with the same value, whether imported, typed in or corrected since (the corrected original is
 still a reading at that moment, so a re-import does not bring it back). A row at a moment that
 already has a *different* value is rejected as a conflict: FieldLog never overwrites a reading.
-Rows are handled in chunks; earlier chunks are already in the open transaction, so duplicates
-inside the file are found the same way, with memory bounded by the chunk.
+Rows come in batches (``SampleBatch``); earlier batches are already in the open transaction,
+so duplicates inside the file are found the same way, with memory bounded by the batch.
 
-**Speed.** Each chunk is sorted by (device, time) before its INSERT, so the readings index grows
+**Speed.** Each batch is sorted by (device, time) before its INSERT, so the readings index grows
 almost in order (PERFORMANCE.md, T1: the insert is most of the import).
 """
 
@@ -24,7 +24,7 @@ import hashlib
 import sqlite3
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,11 +35,14 @@ import numpy.typing as npt
 from core.db import Database
 from core.errors import FieldLogError, NotFoundError
 from core.ids import uuid7
-from core.importing.records import Channel, ParsedFile, Rejected, Sample
+from core.importing.batches import SampleBatch
+from core.importing.formats import iter_sample_batches
+from core.importing.records import Channel, ParsedFile, Rejected
 from core.models import ReadingSource
 from core.timeutil import from_epoch_ms, now_ms
 
-CHUNK_ROWS = 100_000
+Ids = npt.NDArray[np.int64]
+Flags = npt.NDArray[np.bool_]
 KEPT_REJECTIONS = 1000  # the report lists this many rejected rows; it counts them all
 FUTURE_TOLERANCE_MS = 24 * 3600 * 1000  # a logger's clock a little ahead is still believable
 
@@ -137,53 +140,6 @@ def _local(ms: int) -> str:
     return from_epoch_ms(ms).astimezone().isoformat(sep=" ", timespec="seconds")
 
 
-@dataclass(frozen=True)
-class Chunk:
-    """Up to CHUNK_ROWS samples as columns, plus the rows rejected while reading them."""
-
-    line: npt.NDArray[np.int64]
-    channel: npt.NDArray[np.int64]
-    time_ms: npt.NDArray[np.int64]
-    value: npt.NDArray[np.float64]
-    unit: list[str | None] | None  # per row, or None when every row takes its channel's
-    operator: list[str | None] | None
-    note: list[str | None] | None
-    rejected: list[Rejected]
-
-
-def chunks_of(records: Iterable[Sample | Rejected], size: int = CHUNK_ROWS) -> Iterator[Chunk]:
-    """Group a parser's records into column chunks."""
-    samples: list[Sample] = []
-    rejected: list[Rejected] = []
-    for record in records:
-        if isinstance(record, Rejected):
-            rejected.append(record)
-            continue
-        samples.append(record)
-        if len(samples) >= size:
-            yield _chunk(samples, rejected)
-            samples, rejected = [], []
-    if samples or rejected:
-        yield _chunk(samples, rejected)
-
-
-def _chunk(samples: list[Sample], rejected: list[Rejected]) -> Chunk:
-    def optional(name: str) -> list[str | None] | None:
-        values = [getattr(s, name) for s in samples]
-        return values if any(v is not None for v in values) else None
-
-    return Chunk(
-        line=np.fromiter((s.line for s in samples), np.int64, len(samples)),
-        channel=np.fromiter((s.channel for s in samples), np.int64, len(samples)),
-        time_ms=np.fromiter((s.time_ms for s in samples), np.int64, len(samples)),
-        value=np.fromiter((s.value for s in samples), np.float64, len(samples)),
-        unit=optional("unit"),
-        operator=optional("operator"),
-        note=optional("note"),
-        rejected=rejected,
-    )
-
-
 def file_hash(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -199,13 +155,13 @@ def import_parsed(
     dry_run: bool = False,
     create_devices: bool = False,
     device_map: dict[str, int] | None = None,
-    chunks: Iterable[Chunk] | None = None,
+    batches: Iterable[SampleBatch] | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import ``parsed`` as one batch (or, with ``dry_run``, report what that would do).
 
-    ``chunks`` replaces ``chunks_of(parsed.records)`` for parsers that read columns directly.
+    ``batches`` replaces ``iter_sample_batches(parsed)`` (tests cut them small).
     Raises ``ImportCancelled`` when ``cancelled()`` turns true; nothing is written then.
     """
     report = ImportReport(parsed.path, parsed.format, parsed.description, parsed.timezone,
@@ -215,7 +171,7 @@ def import_parsed(
         conn.execute("BEGIN IMMEDIATE")
         try:
             writer = _BatchWriter(conn, parsed, report, digest, device_map or {}, create_devices)
-            for chunk in chunks if chunks is not None else chunks_of(parsed.records):
+            for chunk in batches if batches is not None else iter_sample_batches(parsed):
                 if cancelled is not None and cancelled():
                     raise ImportCancelled(parsed.path)
                 writer.write(chunk)
@@ -346,7 +302,7 @@ class _BatchWriter:
 
     # --- rows ------------------------------------------------------------------------------
 
-    def write(self, chunk: Chunk) -> None:
+    def write(self, chunk: SampleBatch) -> None:
         for bad in chunk.rejected:
             self._reject(bad)
         if not len(chunk.line):
@@ -358,7 +314,9 @@ class _BatchWriter:
         fresh = self._not_duplicates(chunk, order, device, times, values)
         self._insert(chunk, order[fresh], device[fresh])
 
-    def _devices_of(self, chunk: Chunk) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    def _devices_of(
+        self, chunk: SampleBatch
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
         """Each row's device id (0 for none) and whether the row can be kept: it has a device,
         a believable time, a finite value and its device's unit."""
         ids = np.array([t.device_id if t else 0 for t in self.targets] or [0], dtype=np.int64)
@@ -376,7 +334,7 @@ class _BatchWriter:
         keep &= self._unit_ok(chunk, keep)
         return device, keep
 
-    def _unit_ok(self, chunk: Chunk, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    def _unit_ok(self, chunk: SampleBatch, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
         """Rows whose unit differs from their device's are refused: FieldLog does not convert
         units, and a chart mixing °F into °C would mislead."""
         ok = np.ones(len(keep), dtype=bool)
@@ -397,7 +355,7 @@ class _BatchWriter:
                     self._reject(Rejected(int(chunk.line[row]), _unit_clash(own, target)))
         return ok
 
-    def _reject_rows(self, chunk: Chunk, rows: npt.NDArray[np.bool_], reason: str) -> None:
+    def _reject_rows(self, chunk: SampleBatch, rows: npt.NDArray[np.bool_], reason: str) -> None:
         """Reject the rows where ``rows`` is true, keeping the first few for the report."""
         picked = np.flatnonzero(rows)
         room = max(0, KEPT_REJECTIONS - len(self.report.rejected))
@@ -406,7 +364,7 @@ class _BatchWriter:
 
     def _not_duplicates(
         self,
-        chunk: Chunk,
+        chunk: SampleBatch,
         order: npt.NDArray[np.intp],
         device: npt.NDArray[np.int64],
         times: npt.NDArray[np.int64],
@@ -447,7 +405,7 @@ class _BatchWriter:
         stored_t: npt.NDArray[np.int64],
         stored_v: npt.NDArray[np.float64],
         fresh: npt.NDArray[np.bool_],
-        chunk: Chunk,
+        chunk: SampleBatch,
         order: npt.NDArray[np.intp],
     ) -> None:
         at = np.searchsorted(stored_t, times[rows])
@@ -466,7 +424,7 @@ class _BatchWriter:
             fresh[row] = False
 
     def _insert(
-        self, chunk: Chunk, rows: npt.NDArray[np.intp], device: npt.NDArray[np.int64]
+        self, chunk: SampleBatch, rows: npt.NDArray[np.intp], device: npt.NDArray[np.int64]
     ) -> None:
         if not len(rows):
             return

@@ -15,12 +15,12 @@ import pytest
 from core.db import Database
 from core.devices import DeviceFields, create_device, get_device
 from core.errors import NotFoundError
+from core.importing.batches import batches_of
 from core.importing.records import Channel, ParsedFile, Rejected, Sample
 from core.importing.service import (
     KEPT_REJECTIONS,
     BatchUndoError,
     ImportCancelled,
-    chunks_of,
     get_batch,
     import_parsed,
     list_batches,
@@ -198,7 +198,7 @@ def test_duplicates_across_chunks_are_found_in_the_open_transaction(
 ) -> None:
     records = samples(0, 10) + samples(0, 10, start_line=100)
     parsed = parsed_file(tmp_path, [TEMP], records)
-    report = import_parsed(db, parsed, create_devices=True, chunks=chunks_of(parsed.records, 7))
+    report = import_parsed(db, parsed, create_devices=True, batches=batches_of(parsed.records, 7))
     assert (report.accepted, report.duplicates) == (10, 10) and reading_count(db) == 10
 
 
@@ -261,7 +261,7 @@ def test_cancel_leaves_nothing_behind(db: Database, tmp_path: Path) -> None:
         return len(asked) > 2  # after two chunks are written
 
     with pytest.raises(ImportCancelled, match="nothing was imported"):
-        import_parsed(db, parsed, create_devices=True, chunks=chunks_of(parsed.records, 10),
+        import_parsed(db, parsed, create_devices=True, batches=batches_of(parsed.records, 10),
                       cancelled=cancelled)  # fmt: skip
     assert reading_count(db) == 0 and list_batches(db) == []
     assert rows(db, "SELECT count(*) FROM devices") == [(0,)]
@@ -275,7 +275,7 @@ def test_an_error_half_way_rolls_everything_back(db: Database, tmp_path: Path) -
     parsed = ParsedFile(tmp_path / "x.csv", "test", "t", [TEMP], records())
     parsed.path.write_text("x", encoding="utf-8")
     with pytest.raises(OSError, match="USB"):
-        import_parsed(db, parsed, create_devices=True, chunks=chunks_of(parsed.records, 2))
+        import_parsed(db, parsed, create_devices=True, batches=batches_of(parsed.records, 2))
     assert reading_count(db) == 0 and list_batches(db) == []
 
 
@@ -283,7 +283,7 @@ def test_progress_is_reported_per_chunk(db: Database, tmp_path: Path) -> None:
     parsed = parsed_file(tmp_path, [TEMP], samples(0, 25))
     parsed.total_bytes = 100
     seen: list[tuple[int, int]] = []
-    import_parsed(db, parsed, create_devices=True, chunks=chunks_of(parsed.records, 10),
+    import_parsed(db, parsed, create_devices=True, batches=batches_of(parsed.records, 10),
                   progress=lambda done, total: seen.append((done, total)))  # fmt: skip
     assert len(seen) == 3 and all(total == 100 for _, total in seen)
 

@@ -1,0 +1,125 @@
+"""Reading import files: detect the layout, read the header, stream the readings.
+
+Public API::
+
+    open_import(path, options=ImportOptions()) -> ParsedFile
+    detect_format(path) -> str
+    iter_sample_batches(parsed) -> Iterator[SampleBatch]
+    FORMATS: dict[str, str]   # format id -> description
+
+``open_import`` reads the header (and, for generic files, the device columns) at once and
+raises ``ImportFileError`` for anything that makes the whole file unusable, with what to do.
+The rest of the file is read lazily, once, either as ``parsed.records`` (``Sample`` and
+``Rejected`` objects in line order) or, much faster for big files, as column batches from
+``iter_sample_batches(parsed)`` (``SampleBatch``: numpy arrays line, channel, time_ms, value;
+lists unit/operator/note or None; the rows rejected in that stretch). ``records`` is built on
+the batches, so both follow the same rules. Use one or the other, not both.
+
+Rules shared by every format:
+
+* Times are UTC epoch ms. An offset in the file wins; otherwise ``options.timezone`` is
+  applied, and without it ``open_import`` refuses the file. A local time in a DST gap or fold
+  is rejected, as is a time before 1970 or more than a day ahead.
+* Row problems are ``Rejected(line, reason)``, never exceptions: a bad number, "NAN", a row
+  with no valid time, a ragged row, a field over 10 kB. Rows that carry no reading at all
+  (logger events, in-data notes, blank lines, empty cells) are skipped silently.
+* Numbers follow ``core.validation.parse_number``: the other decimal separator is refused.
+"""
+
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from core.importing import generic, hobo, loggers
+from core.importing.batches import BatchedFile, SampleBatch, batches_of
+from core.importing.options import ImportOptions, Source
+from core.importing.records import ImportFileError, ParsedFile
+from core.importing.textfile import head_text, pick_encoding, read_head
+from core.timeutil import now_ms
+
+__all__ = [
+    "FORMATS",
+    "ImportOptions",
+    "SampleBatch",
+    "detect_format",
+    "iter_sample_batches",
+    "open_import",
+]
+
+FORMATS: dict[str, str] = {
+    "toa5": "Campbell Scientific TOA5 (.dat, LoggerNet)",
+    "hobo": "Onset HOBOware export (CSV or TXT)",
+    "gp5w": "GeoPrecision GP5W-Shell CSV",
+    "vemco": "Vemco VUE receiver events (CSV)",
+    "csv": "Generic CSV/TXT with a header (device, serial, time, value, unit…)",
+    "xlsx": "Excel workbook (.xlsx) with a header row",
+}
+
+
+def _open_xlsx(path: Path, options: ImportOptions, at: int) -> ParsedFile:
+    from core.importing.xlsx import open_xlsx  # openpyxl is only loaded for workbooks
+
+    return open_xlsx(path, options, at)
+
+
+_TEXT_READERS: dict[str, Callable[[Source], BatchedFile]] = {
+    "toa5": loggers.open_toa5,
+    "hobo": hobo.open_hobo,
+    "gp5w": loggers.open_gp5w,
+    "vemco": loggers.open_vemco,
+    "csv": generic.open_generic,
+}
+
+
+def open_import(path: Path, options: ImportOptions = ImportOptions()) -> ParsedFile:  # noqa: B008
+    """Open ``path``: its channels, preview and a lazy stream of its readings."""
+    if options.format is not None and options.format not in FORMATS:
+        raise ImportFileError(
+            path, f"unknown format {options.format!r}; choose one of {', '.join(FORMATS)}"
+        )
+    head = read_head(path)
+    if options.format == "xlsx" or (options.format is None and _is_xlsx(path, head)):
+        return _open_xlsx(path, options, now_ms())
+    encoding = pick_encoding(path, head, options.encoding)
+    text = head_text(head, encoding)
+    fmt = options.format or _detect_text(text)
+    source = Source(path, options, encoding, text, path.stat().st_size, now_ms())
+    return _TEXT_READERS[fmt](source)
+
+
+def detect_format(path: Path) -> str:
+    """The format id of ``path``, read from its content (never its name)."""
+    head = read_head(path)
+    if _is_xlsx(path, head):
+        return "xlsx"
+    return _detect_text(head_text(head, pick_encoding(path, head, None)))
+
+
+def _is_xlsx(path: Path, head: bytes) -> bool:
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(n.startswith("xl/") for n in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        raise ImportFileError(path, "a damaged ZIP or Excel file; save it again") from None
+
+
+def _detect_text(text: str) -> str:
+    first = text.lstrip().split("\n", 1)[0]
+    if first.startswith(('"TOA5"', "TOA5,")):
+        return "toa5"
+    if first.startswith("Logger: #"):
+        return "gp5w"
+    if "Receiver" in first and "Description" in first and "Data" in first:
+        return "vemco"
+    if hobo.looks_like_hobo(text):
+        return "hobo"
+    return "csv"
+
+
+def iter_sample_batches(parsed: ParsedFile) -> Iterator[SampleBatch]:
+    """The file's readings as column batches (the fast path for big imports)."""
+    if isinstance(parsed, BatchedFile):
+        return parsed.batches
+    return batches_of(parsed.records)

@@ -1,0 +1,147 @@
+"""Logger files in wide layout: one row per moment, one column per channel (TOA5, HOBO, GP5W).
+
+The rules every logger format shares live here, so they read the same way everywhere:
+
+* A row with no value in any channel column carries no reading (a HOBO event such as
+  "Coupler Attached … Logged", an in-data note) and is skipped silently; so is an empty cell.
+* A row that has values but no readable time is rejected once, with the reason.
+* A cell that is not a number, or a logger's missing-value marker ("NAN"), is rejected on its
+  own with the column name; the other cells of the row are kept.
+* A row with fewer fields than the header, or a field longer than 10 kB, is rejected.
+"""
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+
+from core.importing.batches import SampleBatch, make_batch
+from core.importing.records import ImportFileError, Rejected
+from core.importing.textfile import MAX_FIELD, decode_failure, open_text
+from core.importing.timeparse import TimeLayout, parse_times
+from core.validation import parse_number
+
+Row = tuple[int, list[str]]
+ROWS_PER_BATCH = 5000
+
+
+def csv_rows(
+    path: Path, encoding: str, delimiter: str, skip_lines: int
+) -> tuple[Iterator[Row], Callable[[], int]]:
+    """(first line number, fields) of each row after the header; bytes read so far."""
+    text, position = open_text(path, encoding)
+
+    def rows() -> Iterator[Row]:
+        reader = csv.reader(text, delimiter=delimiter)
+        done = 0
+        try:
+            for fields in reader:
+                start, done = done + 1, reader.line_num
+                if start > skip_lines:
+                    yield start, fields
+        except UnicodeDecodeError:
+            raise decode_failure(path, encoding, done) from None
+        except csv.Error as error:
+            raise ImportFileError(path, f"cannot be read as text: {error}", done + 1) from None
+        finally:
+            text.close()
+
+    return rows(), position
+
+
+def peek_rows(text: str, delimiter: str, limit: int) -> list[list[str]]:
+    """The first ``limit`` rows of the file's first megabyte, split."""
+    rows = []
+    try:
+        for fields in csv.reader(text.splitlines(), delimiter=delimiter):
+            rows.append(fields)
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+@dataclass(frozen=True)
+class WideSpec:
+    time_columns: tuple[int, ...]  # one, or a date column and a time column
+    value_columns: tuple[int, ...]  # the column of channel i
+    names: tuple[str, ...]  # the header of channel i, for the reasons
+    layout: TimeLayout
+    zone: tzinfo | None
+    now_ms: int
+    decimal: str = "."
+    min_fields: int = 0
+    missing: frozenset[str] = frozenset()  # a logger's "no value" marker, rejected per cell
+    note_line: Callable[[list[str]], bool] = lambda _fields: False  # skipped silently
+
+
+def wide_batches(rows: Iterator[Row], spec: WideSpec) -> Iterator[SampleBatch]:
+    chunk: list[Row] = []
+    rejected: list[Rejected] = []
+    for line, fields in rows:
+        problem = _row_problem(fields, spec)
+        if problem is None:
+            continue
+        if problem:
+            rejected.append(Rejected(line, problem))
+            continue
+        chunk.append((line, fields))
+        if len(chunk) >= ROWS_PER_BATCH:
+            yield _batch(chunk, rejected, spec)
+            chunk, rejected = [], []
+    if chunk or rejected:
+        yield _batch(chunk, rejected, spec)
+
+
+def _row_problem(fields: list[str], spec: WideSpec) -> str | None:
+    """None: skip silently; "": a row to read; else why the whole row is rejected."""
+    if not any(f.strip() for f in fields) or spec.note_line(fields):
+        return None
+    if len(fields) < spec.min_fields:
+        return f"the row has {len(fields)} fields where the header has {spec.min_fields}"
+    if any(len(f) > MAX_FIELD for f in fields):
+        return f"a field is longer than {MAX_FIELD:,} characters"
+    if not any(fields[c].strip() for c in spec.value_columns):
+        return None
+    return ""
+
+
+def _batch(chunk: list[Row], rejected: list[Rejected], spec: WideSpec) -> SampleBatch:
+    texts = [" ".join(fields[c].strip() for c in spec.time_columns) for _, fields in chunk]
+    times = parse_times(texts, spec.layout, spec.zone, spec.now_ms)
+    lines: list[int] = []
+    channels: list[int] = []
+    stamps: list[int] = []
+    values: list[float] = []
+    for index, (line, fields) in enumerate(chunk):
+        if index in times.problems:
+            rejected.append(Rejected(line, times.problems[index]))
+            continue
+        moment = int(times.ms[index])
+        for channel, column in enumerate(spec.value_columns):
+            value = _cell(fields[column], spec, channel, line, rejected)
+            if value is not None:
+                lines.append(line)
+                channels.append(channel)
+                stamps.append(moment)
+                values.append(value)
+    return make_batch(lines, channels, stamps, values, rejected)
+
+
+def _cell(
+    text: str, spec: WideSpec, channel: int, line: int, rejected: list[Rejected]
+) -> float | None:
+    cell = text.strip()
+    if not cell:
+        return None
+    name = spec.names[channel]
+    if cell in spec.missing:
+        rejected.append(Rejected(line, f"{name}: {cell} (the logger recorded no value)"))
+        return None
+    try:
+        return parse_number(cell, spec.decimal)
+    except ValueError as error:
+        rejected.append(Rejected(line, f"{name}: {error}"))
+        return None

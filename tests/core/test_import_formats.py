@@ -1,0 +1,472 @@
+"""The import parsers on real logger exports and on small hand-made files.
+
+Expected times are computed by hand from each file's offset: e.g. HOBO "08/18/10 02:00:00 PM"
+at GMT-07:00 is 2010-08-18 21:00 UTC.
+"""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from core.importing.formats import ImportOptions, detect_format, iter_sample_batches, open_import
+from core.importing.records import Channel, ImportFileError, ParsedFile, Rejected, Sample
+
+LOGGERS = Path(__file__).parent.parent / "fixtures" / "loggers"
+
+
+def ms(*parts: int) -> int:
+    return int(datetime(*parts, tzinfo=UTC).timestamp() * 1000)  # type: ignore[misc, arg-type]
+
+
+def read(parsed: ParsedFile) -> tuple[list[Sample], list[Rejected]]:
+    records = list(parsed.records)
+    return (
+        [r for r in records if isinstance(r, Sample)],
+        [r for r in records if isinstance(r, Rejected)],
+    )
+
+
+def opened(name: str, **options: object) -> tuple[ParsedFile, list[Sample], list[Rejected]]:
+    parsed = open_import(LOGGERS / name, ImportOptions(**options))  # type: ignore[arg-type]
+    return parsed, *read(parsed)
+
+
+def test_hobo_defaults() -> None:
+    parsed, samples, rejected = opened("hobo/hobo_defaults.csv")
+    assert parsed.format == "hobo" and parsed.timezone == "UTC-07:00"
+    assert [c.key for c in parsed.channels] == ["Temp, °F #1", "Temp, °F #2"]
+    assert {c.unit for c in parsed.channels} == {"°F"}
+    assert {c.serial for c in parsed.channels} == {"9724974"}
+    assert len(samples) == 2 * 130 and rejected == []
+    assert (samples[0].time_ms, samples[0].value, samples[0].line) == (
+        ms(2010, 8, 18, 21),
+        69.557,
+        3,
+    )
+    assert (samples[1].channel, samples[1].value) == (1, 69.771)
+    assert (samples[-1].time_ms, samples[-1].value) == (ms(2013, 2, 8, 23), 25.309)
+    assert "MM/DD/YY" in parsed.description
+
+
+def test_hobo_minimal_semicolons_decimal_comma_day_first() -> None:
+    parsed, samples, rejected = opened("hobo/hobo_minimal.txt")
+    assert [c.key for c in parsed.channels] == ["Temp, °F #1", "Temp, °F #2"]
+    assert parsed.channels[0].serial is None
+    assert len(samples) == 2 * 198 and rejected == []
+    assert samples[0].time_ms == ms(2010, 8, 18, 21) and samples[0].value == 69.557
+    assert samples[4].value == -43.624
+    assert samples[-1].time_ms == ms(2010, 8, 27, 2) and samples[-1].value == 47.199
+    assert "DD-MM-YY" in parsed.description
+
+
+def test_hobo_classic_takes_the_offset_from_details() -> None:
+    parsed, samples, rejected = opened("hobo/hobo_classic.csv")
+    assert [c.key for c in parsed.channels] == ["Temp, °C #1", "Temp, °C #2"]
+    assert {c.serial for c in parsed.channels} == {"9724974"}
+    assert "Details" in parsed.description and parsed.timezone == "UTC-07:00"
+    assert len(samples) == 2 * 133 and rejected == []
+    assert samples[0].time_ms == ms(2010, 8, 18, 21) and samples[0].value == 20.865
+    assert samples[-1].time_ms == ms(2010, 8, 24, 9) and samples[-1].value == 3.67
+
+
+def test_hobo_separate_date_and_time_columns() -> None:
+    parsed, samples, rejected = opened("hobo/10347310.txt")
+    assert [c.key for c in parsed.channels] == ["Temp, °C", "Intensity, Lux"]
+    assert [c.unit for c in parsed.channels] == ["°C", "Lux"]
+    assert parsed.timezone == "UTC+01:00"
+    assert len(samples) == 2 * 430 and rejected == []
+    assert samples[0].time_ms == ms(2017, 12, 14, 23) and samples[0].value == 19.282
+    assert samples[-1].time_ms == ms(2017, 12, 16, 10, 45) and samples[-1].value == 387.5
+
+
+def test_hobo_event_rows_are_skipped(tmp_path: Path) -> None:
+    text = (LOGGERS / "hobo/10347310.txt").read_text(encoding="utf-8")
+    text += "431\t16-12-17\t11:50:00\t\t\tLogged\tLogged\t\t\n"
+    path = tmp_path / "events.txt"
+    path.write_text(text, encoding="utf-8")
+    samples, rejected = read(open_import(path))
+    assert len(samples) == 860 and rejected == []
+
+
+def test_toa5_needs_a_zone_and_reads_local_time() -> None:
+    with pytest.raises(ImportFileError, match=r"--tz Europe/Berlin"):
+        open_import(LOGGERS / "toa5/CampbellScientific_HC2S3_20161201-000000.dat")
+    parsed, samples, rejected = opened(
+        "toa5/CampbellScientific_HC2S3_20161201-000000.dat", timezone="+01:00"
+    )
+    assert [c.key for c in parsed.channels] == [
+        f"{q}_HC2S3_S0{n}" for n in range(1, 5) for q in ("AirTemp", "RelHum")
+    ]
+    assert parsed.channels[0].name == "CR1000 - IP AirTemp_HC2S3_S01"
+    assert parsed.channels[0].unit == "Deg C" and parsed.channels[1].unit == "%"
+    assert {c.serial for c in parsed.channels} == {"E2948"}
+    assert len(samples) == 8 * 148 and rejected == []
+    assert samples[0].time_ms == ms(2016, 11, 30, 23) and samples[0].value == -1.849705
+    assert samples[-1].time_ms == ms(2016, 12, 1, 0, 13, 30) and samples[-1].value == 65.40294
+
+
+def test_toa5_status_table_skips_text_columns() -> None:
+    parsed, samples, rejected = opened("toa5/CR1000_SN6134_Status.dat", timezone="UTC")
+    keys = [c.key for c in parsed.channels]
+    assert "OSVersion" not in keys and "CardStatus" not in keys and "TIMESTAMP" not in keys
+    assert "RECORD" not in keys and "StartTime" not in keys
+    assert keys[:3] == ["OSSignature", "SerialNumber", "RevBoard"]
+    assert "PanelTemp" in keys and len(keys) == 93
+    assert rejected == [] and len(samples) == 2 * 93
+    panel = [s for s in samples if s.channel == keys.index("PanelTemp")]
+    assert [(s.time_ms, s.value) for s in panel] == [
+        (ms(2024, 4, 18, 12, 25, 51) + 190, -2.313698),
+        (ms(2024, 4, 18, 12, 28, 58) + 390, -2.419884),
+    ]
+
+
+def test_toa5_nan_is_a_rejected_cell(tmp_path: Path) -> None:
+    lines = (LOGGERS / "toa5/CampbellScientific_HC2S3_20161201-000000.dat").read_text().splitlines()
+    lines[4] = lines[4].replace("-1.849705", '"NAN"', 1)
+    path = tmp_path / "nan.dat"
+    path.write_text("\n".join(lines[:6]) + "\n", encoding="utf-8")
+    samples, rejected = read(open_import(path, ImportOptions(timezone="UTC")))
+    assert len(samples) == 15
+    assert len(rejected) == 1 and rejected[0].line == 5 and "NAN" in rejected[0].reason
+
+
+def test_gp5w() -> None:
+    parsed, samples, rejected = opened("geoprecision/GP5W_270.csv", timezone="UTC")
+    assert [c.key for c in parsed.channels] == [
+        "#1:oC",
+        "#2:oC",
+        "#3:oC",
+        "#4:oC",
+        "#5:oC",
+        "#HK-Bat:V",
+        "#HK-Temp:oC",
+    ]
+    assert parsed.channels[0].unit == "°C" and parsed.channels[5].unit == "V"
+    assert {c.serial for c in parsed.channels} == {"E50986"}
+    assert rejected == []
+    assert samples[0].time_ms == ms(2015, 3, 22, 11, 55) and samples[0].value == 22.61
+    assert samples[5].channel == 5 and samples[5].value == 3.649
+    assert samples[-1].time_ms == ms(2015, 5, 1, 0, 0, 1) and samples[-1].value == 22.303
+    assert len(samples) == 239 * 5 + sum(1 for s in samples if s.channel == 5)
+    assert not any(s.channel == 6 for s in samples)
+
+
+def test_vemco() -> None:
+    parsed, samples, rejected = opened("vemco/vemco-547109.csv")
+    assert parsed.timezone == "UTC"
+    names = [c.quantity for c in parsed.channels]
+    assert "Temperature" in names and "Battery" in names and "PC Time" not in names
+    assert "Data Upload" not in names
+    temperature = parsed.channels[names.index("Temperature")]
+    assert temperature.unit == "°C" and temperature.serial == "VR2AR-547109"
+    assert rejected == [] and len(samples) == 99
+    assert samples[0].time_ms == ms(2019, 5, 30, 18, 3) and samples[0].value == 260
+    assert samples[-1].time_ms == ms(2019, 10, 19, 14, 16) and samples[-1].value == 632996
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("hobo/hobo_defaults.csv", "hobo"),
+        ("hobo/hobo_minimal.txt", "hobo"),
+        ("hobo/hobo_classic.csv", "hobo"),
+        ("hobo/10347310.txt", "hobo"),
+        ("toa5/CR1000_SN6134_Status.dat", "toa5"),
+        ("geoprecision/GP5W_270.csv", "gp5w"),
+        ("vemco/vemco-547109.csv", "vemco"),
+    ],
+)
+def test_detect_format(name: str, fmt: str) -> None:
+    assert detect_format(LOGGERS / name) == fmt
+
+
+def test_gp5w_needs_a_zone() -> None:
+    with pytest.raises(ImportFileError, match=r"GP5W_270\.csv: the file gives no time zone"):
+        open_import(LOGGERS / "geoprecision/GP5W_270.csv")
+
+
+def test_logger_rows_too_short_or_with_bad_cells(tmp_path: Path) -> None:
+    lines = (LOGGERS / "geoprecision/GP5W_270.csv").read_text(encoding="utf-8").splitlines()
+    lines[5] = "2,22.03.2015 12:00:01,21.5411"  # cut short
+    lines[6] = lines[6].replace("19.8205", "NaN").replace("19.8604", "oops")
+    lines[7] = lines[7].replace("22.03.2015", "32.03.2015")
+    path = tmp_path / "gp5w.csv"
+    path.write_text("\n".join(lines[:9]) + "\n", encoding="utf-8")
+    samples, rejected = read(open_import(path, ImportOptions(timezone="UTC")))
+    assert [(r.line, r.reason.split(":")[0]) for r in rejected] == [
+        (6, "the row has 3 fields where the header has 9"),
+        (7, "#1"),
+        (7, "#2"),
+        (8, "day out of range for its month"),
+    ]
+    assert "'NaN' is not a number" in rejected[1].reason
+    assert sorted({s.line for s in samples}) == [5, 7, 9]
+
+
+def test_hobo_german_classic_header_and_assumed_date_order(tmp_path: Path) -> None:
+    text = (
+        "Datum Zeit\tTemp. (°C)  #1234567\tRH (%)  #1234567\n"
+        "01.02.21 10:00:00\t20,5\t55,1\n"
+        "01.03.21 10:00:00\t21,5\t56,1\n"
+    )
+    path = write(tmp_path, text, "cp1252", name="export.txt")
+    assert detect_format(path) == "hobo"
+    with pytest.raises(ImportFileError, match="--tz"):
+        open_import(path)
+    parsed = open_import(path, ImportOptions(timezone="Europe/Berlin"))
+    assert [(c.key, c.unit, c.serial) for c in parsed.channels] == [
+        ("Temp., °C", "°C", "1234567"),
+        ("RH, %", "%", "1234567"),
+    ]
+    assert "assumed" in parsed.description and "DD.MM.YY" in parsed.description
+    samples, rejected = read(parsed)
+    assert rejected == []
+    assert [(s.time_ms, s.value) for s in samples] == [
+        (ms(2021, 2, 1, 9), 20.5),
+        (ms(2021, 2, 1, 9), 55.1),
+        (ms(2021, 3, 1, 9), 21.5),
+        (ms(2021, 3, 1, 9), 56.1),
+    ]
+
+
+def test_plain_parsed_files_still_give_batches(tmp_path: Path) -> None:
+    records: list[Sample | Rejected] = [Sample(2, 0, 1000, 1.5, note="n"), Rejected(3, "bad")]
+    parsed = ParsedFile(tmp_path / "x.csv", "test", "t", [Channel("k", "K", "")], iter(records))
+    batches = list(iter_sample_batches(parsed))
+    assert len(batches) == 1 and batches[0].value.tolist() == [1.5]
+    assert batches[0].note == ["n"] and batches[0].rejected == [Rejected(3, "bad")]
+
+
+# --- generic CSV -----------------------------------------------------------------------------
+
+
+def write(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "f.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+EXPORT = (
+    "device,serial,time,value,unit,limit,operator,note,source\n"
+    'Pump 1,SN-1,2026-03-29T01:30:00+01:00,1.5,bar,,ann,"first, quoted",import\n'
+    "Pump 1,SN-1,2026-03-29T03:30:00+02:00,2.5,bar,,,,manual\n"
+    "Probe,,2026-03-29T00:00:00Z,-3e2,°C,,bob,=cmd|' /C calc'!A0,manual\n"
+)
+
+
+def test_fieldlog_export_round_trips_with_no_options(tmp_path: Path) -> None:
+    parsed = open_import(write(tmp_path, EXPORT))
+    assert parsed.format == "csv"
+    assert [(c.serial, c.name) for c in parsed.channels] == [("SN-1", "Pump 1"), (None, "Probe")]
+    samples, rejected = read(parsed)
+    assert rejected == []
+    assert [(s.line, s.channel, s.time_ms, s.value) for s in samples] == [
+        (2, 0, ms(2026, 3, 29, 0, 30), 1.5),
+        (3, 0, ms(2026, 3, 29, 1, 30), 2.5),
+        (4, 1, ms(2026, 3, 29), -300.0),
+    ]
+    assert [s.unit for s in samples] == ["bar", "bar", "°C"]
+    assert [s.operator for s in samples] == ["ann", None, "bob"]
+    assert [s.note for s in samples] == ["first, quoted", None, "=cmd|' /C calc'!A0"]
+
+
+def test_batches_match_records(tmp_path: Path) -> None:
+    batches = list(iter_sample_batches(open_import(write(tmp_path, EXPORT))))
+    assert sum(len(b) for b in batches) == 3
+    assert batches[0].time_ms.tolist()[0] == ms(2026, 3, 29, 0, 30)
+    assert batches[0].operator == ["ann", None, "bob"]
+
+
+def test_cp1252_semicolons_decimal_comma_and_naive_times(tmp_path: Path) -> None:
+    text = (
+        "Gerät;Zeit;Wert;Einheit\n"
+        "Sonde Süd;29.03.2026 01:30;1,5;°C\n"
+        "Sonde Süd;30.03.2026 14:00;-2,25;°C\n"
+    )
+    path = write(tmp_path, text, "cp1252")
+    mapping = {"device_name": "Gerät", "time": "Zeit", "value": "Wert", "unit": "Einheit"}
+    with pytest.raises(ImportFileError, match="--tz"):
+        open_import(path, ImportOptions(mapping=mapping))
+    parsed = open_import(path, ImportOptions(mapping=mapping, timezone="Europe/Berlin"))
+    assert [c.name for c in parsed.channels] == ["Sonde Süd"]
+    samples, rejected = read(parsed)
+    assert rejected == []
+    assert [(s.time_ms, s.value, s.unit) for s in samples] == [
+        (ms(2026, 3, 29, 0, 30), 1.5, "°C"),
+        (ms(2026, 3, 30, 12), -2.25, "°C"),
+    ]
+
+
+def test_utf8_bom_and_tabs(tmp_path: Path) -> None:
+    text = "serial\ttimestamp\treading\nA1\t2025-01-02 03:04:05\t7\n"
+    parsed = open_import(write(tmp_path, text, "utf-8-sig"), ImportOptions(timezone="UTC"))
+    samples, rejected = read(parsed)
+    assert [(s.time_ms, s.value) for s in samples] == [(ms(2025, 1, 2, 3, 4, 5), 7.0)]
+    assert rejected == []
+
+
+def test_dst_gap_and_fold_are_rejected(tmp_path: Path) -> None:
+    text = (
+        "serial,time,value\nA,2026-03-29 01:59:00,1\nA,2026-03-29 02:30:00,2\n"
+        "A,2026-03-29 03:00:00,3\nA,2026-10-25 02:30:00,4\nA,2026-10-25 03:30:00,5\n"
+    )
+    parsed = open_import(write(tmp_path, text), ImportOptions(timezone="Europe/Berlin"))
+    samples, rejected = read(parsed)
+    assert [(s.value, s.time_ms) for s in samples] == [
+        (1, ms(2026, 3, 29, 0, 59)),
+        (3, ms(2026, 3, 29, 1)),
+        (5, ms(2026, 10, 25, 2, 30)),
+    ]
+    assert [r.line for r in rejected] == [3, 5]
+    assert "does not exist" in rejected[0].reason and "twice" in rejected[1].reason
+
+
+def test_bad_rows_are_rejected_not_raised(tmp_path: Path) -> None:
+    huge = "x" * 10_001
+    text = (
+        "serial,time,value,note\n"
+        "A,2025-01-01T00:00:00Z,1,ok\n"
+        'A,2025-01-01T00:01:00Z,"1,5",comma\n'
+        "A,2025-01-01T00:02:00Z,NaN,nan\n"
+        "A,2025-01-01T00:03:00Z,inf,inf\n"
+        "A,1969-12-31T00:00:00Z,2,old\n"
+        "A,2999-01-01T00:00:00Z,3,future\n"
+        "A,not a time,4,time\n"
+        "A,2025-01-01T00:04:00Z\n"
+        f"A,2025-01-01T00:05:00Z,5,{huge}\n"
+        ",2025-01-01T00:06:00Z,6,no device\n"
+        "A,2025-01-01T00:07:00Z,1e999,big\n"
+        "A,2025-01-01T00:08:00Z,8,last\n"
+    )
+    samples, rejected = read(open_import(write(tmp_path, text)))
+    assert [(s.line, s.value) for s in samples] == [(2, 1.0), (13, 8.0)]
+    assert [r.line for r in rejected] == list(range(3, 13))
+    reasons = {r.line: r.reason for r in rejected}
+    assert "ambiguous" in reasons[3] and "1970" in reasons[6] and "future" in reasons[7]
+    assert "fields" in reasons[9] and "longer" in reasons[10]
+
+
+def test_ambiguous_thousands_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "serial;time;value\nA;2025-01-01T00:00:00Z;1,500\n")
+    with pytest.raises(ImportFileError, match="--decimal"):
+        open_import(path)
+    samples, _ = read(open_import(path, ImportOptions(decimal=",")))
+    assert samples[0].value == 1.5
+
+
+def test_comma_value_in_a_dot_file_is_rejected(tmp_path: Path) -> None:
+    text = 'serial,time,value\nA,2025-01-01T00:00:00Z,2.5\nA,2025-01-01T00:01:00Z,"1,5"\n'
+    samples, rejected = read(open_import(write(tmp_path, text)))
+    assert [s.value for s in samples] == [2.5] and rejected[0].line == 3
+    assert "ambiguous" in rejected[0].reason
+    mixed_text = "serial;time;value\nA;2025-01-01T00:00:00Z;2.5\nA;2025-01-01T00:01:00Z;1,5\n"
+    mixed = write(tmp_path, mixed_text, name="mixed.csv")
+    with pytest.raises(ImportFileError, match="both"):
+        open_import(mixed)
+
+
+def test_duplicate_header_the_mapping_needs(tmp_path: Path) -> None:
+    path = write(tmp_path, "serial,time,value,value\nA,2025-01-01T00:00:00Z,1,2\n")
+    with pytest.raises(ImportFileError, match="appears 2 times"):
+        open_import(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"\x00\x01\x02\xff" * 100, "binary"),
+        (b"just one line of text\n", "header"),
+    ],
+)
+def test_unusable_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=message) as caught:
+        open_import(path)
+    assert "bad.csv" in str(caught.value)
+
+
+def test_wrong_encoding_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "serial,time,value\nSüd,2025-01-01T00:00:00Z,1\n", "cp1252")
+    with pytest.raises(ImportFileError, match="encoding"):
+        open_import(path, ImportOptions(encoding="utf-8"))
+
+
+def test_date_order_from_many_rows_and_given_format(tmp_path: Path) -> None:
+    text = "serial,time,value\nA,01/02/2025 10:00,1\nA,13/02/2025 10:00,2\n"
+    samples, _ = read(open_import(write(tmp_path, text), ImportOptions(timezone="UTC")))
+    assert [s.time_ms for s in samples] == [ms(2025, 2, 1, 10), ms(2025, 2, 13, 10)]
+    given = ImportOptions(timezone="UTC", date_format="%d/%m/%Y %H:%M")
+    samples, _ = read(open_import(write(tmp_path, text), given))
+    assert samples[0].time_ms == ms(2025, 2, 1, 10)
+
+
+def test_generic_date_order_that_no_row_decides_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "serial,date,value\nA,01/02/2025 10:00,1\nA,03/04/2025 10:00,2\n")
+    with pytest.raises(ImportFileError, match="--date-format"):
+        open_import(path, ImportOptions(timezone="UTC"))
+    parsed = open_import(path, ImportOptions(timezone="UTC", date_format="%m/%d/%Y %H:%M"))
+    samples, _ = read(parsed)
+    assert [s.time_ms for s in samples] == [ms(2025, 1, 2, 10), ms(2025, 3, 4, 10)]
+
+
+def test_separate_date_and_time_columns(tmp_path: Path) -> None:
+    text = "instrument;date;time;reading\nX;2025-06-01;12:00;1\nX;2025-06-01;12:30:15;2\n"
+    samples, rejected = read(open_import(write(tmp_path, text), ImportOptions(timezone="+02:00")))
+    assert rejected == []
+    assert [s.time_ms for s in samples] == [ms(2025, 6, 1, 10), ms(2025, 6, 1, 10, 30, 15)]
+
+
+def test_progress_position(tmp_path: Path) -> None:
+    parsed = open_import(write(tmp_path, EXPORT))
+    read(parsed)
+    assert parsed.total_bytes == len(EXPORT.encode()) and parsed.position() == parsed.total_bytes
+    assert parsed.preview[0][:3] == ["device", "serial", "time"]
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+def test_xlsx(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Data"
+    sheet.append(["Device", "Serial", "Time", "Value", "Unit", "Note"])
+    sheet.append(["Pump", "P-1", datetime(2026, 3, 29, 1, 30), 1.5, "bar", "ok"])
+    sheet.append(["Pump", "P-1", "2026-03-29 02:30", "2,5", "bar", "gap"])
+    sheet.append(["Pump", "P-1", datetime(2026, 3, 30, 12, 0), 7, "bar", None])
+    sheet.append([None, None, None, None, None, None])
+    sheet.append(["Pump", "P-1", datetime(2026, 3, 30, 13, 0), 8, "bar", None])
+    sheet.cell(row=4, column=6).value = "=cmd|' /C calc'!A0"
+    sheet.cell(row=4, column=6).data_type = "s"
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    assert detect_format(path) == "xlsx"
+    with pytest.raises(ImportFileError, match="--tz"):
+        open_import(path)
+    parsed = open_import(path, ImportOptions(timezone="Europe/Berlin", sheet="Data"))
+    assert parsed.format == "xlsx"
+    assert [(c.serial, c.name) for c in parsed.channels] == [("P-1", "Pump")]
+    samples, rejected = read(parsed)
+    assert [(s.line, s.time_ms, s.value) for s in samples] == [
+        (2, ms(2026, 3, 29, 0, 30), 1.5),
+        (4, ms(2026, 3, 30, 10), 7.0),
+        (6, ms(2026, 3, 30, 11), 8.0),
+    ]
+    assert [r.line for r in rejected] == [3] and "does not exist" in rejected[0].reason
+    assert [s.note for s in samples] == ["ok", "=cmd|' /C calc'!A0", None]
+    with pytest.raises(ImportFileError, match="no sheet"):
+        open_import(path, ImportOptions(timezone="UTC", sheet="Nope"))
+
+
+def test_damaged_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    with pytest.raises(ImportFileError, match=r"broken\.xlsx"):
+        open_import(path)
