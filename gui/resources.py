@@ -1,15 +1,9 @@
-"""Where the app's own files are: the repository's ``resources/``, or the frozen bundle's."""
+"""The window's own files, found through ``core.resources`` (source tree or frozen bundle)."""
 
-import sys
 from pathlib import Path
 
-
-def resources_dir() -> Path:
-    bundle = getattr(sys, "_MEIPASS", None)
-    if getattr(sys, "frozen", False) and bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+from core.resources import resource_path
 
 
 def icon_path() -> Path:
-    return resources_dir() / "fieldlog.png"
+    return resource_path("fieldlog.png")
