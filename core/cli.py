@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core import __version__, maintenance
 from core.errors import FieldLogError, NotFoundError
@@ -17,6 +18,9 @@ from core.paths import log_dir, resolve_db_path
 from core.validation import parse_number
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PROBLEMS = 0, 1, 2, 3
+
+if TYPE_CHECKING:
+    from core.db import Database
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -62,10 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldlog", description="FieldLog command line")
     parser.add_argument("--version", action="version", version=f"FieldLog {__version__}")
     parser.add_argument("--db", help="database file (default: $FIELDLOG_DB, else per-user file)")
-    groups = parser.add_subparsers(title="commands", metavar="{db,device,reading}")
+    groups = parser.add_subparsers(
+        title="commands", metavar="{db,device,reading,import,export,batch}"
+    )
     _add_db_commands(groups)
     _add_device_commands(groups)
     _add_reading_commands(groups)
+    from core import cli_transfer  # it uses this module's helpers: imported once they exist
+
+    cli_transfer.add_commands(groups, _command, _group)
     return parser
 
 
@@ -141,7 +150,7 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 def _db_downgrade(args: argparse.Namespace) -> int:
     question = f"Downgrade {args.db_path} to {args.revision}? A backup is taken first."
-    if not _confirmed(args.yes, question):
+    if not confirmed(args.yes, question):
         return _fail("not confirmed; nothing was changed (use --yes to skip the question)")
     saved = maintenance.downgrade(args.db_path, args.revision, progress=_progress)
     print(f"{args.db_path}: downgraded to {args.revision}; backup: {saved}")
@@ -167,7 +176,7 @@ def _db_backups(args: argparse.Namespace) -> int:
 
 def _db_restore(args: argparse.Namespace) -> int:
     question = f"Replace {args.db_path} with {args.file}? The current file is backed up first."
-    if not _confirmed(args.yes, question):
+    if not confirmed(args.yes, question):
         return _fail("not confirmed; nothing was changed (use --yes to skip the question)")
     kept = maintenance.restore(args.db_path, args.file, progress=_progress)
     print(f"{args.db_path}: restored from {args.file}")
@@ -184,7 +193,7 @@ def _db_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
-def _confirmed(yes: bool, question: str) -> bool:
+def confirmed(yes: bool, question: str) -> bool:
     if yes:
         return True
     if not sys.stdin or not sys.stdin.isatty():
@@ -244,7 +253,7 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.astimezone()
 
 
-def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def open_db(args: argparse.Namespace) -> "Database":
     from core.launch import open_database
 
     return open_database(args.db_path, progress=_progress).database
@@ -266,7 +275,7 @@ def _device_add(args: argparse.Namespace) -> int:
         calibration_due=args.calibration_due,
         notes=args.notes,
     )
-    db = _open(args)
+    db = open_db(args)
     try:
         device = create_device(db, fields)
     finally:
@@ -278,7 +287,7 @@ def _device_add(args: argparse.Namespace) -> int:
 def _device_list(args: argparse.Namespace) -> int:
     from core.devices import list_devices
 
-    db = _open(args)
+    db = open_db(args)
     try:
         found = list_devices(
             db, filter_text=args.filter, include_archived=args.archived, limit=None
@@ -297,9 +306,9 @@ def _device_list(args: argparse.Namespace) -> int:
 def _reading_add(args: argparse.Namespace) -> int:
     from core.readings import LimitFlag, NewReading, add_reading
 
-    db = _open(args)
+    db = open_db(args)
     try:
-        device_id = _device_id(db, args.device)
+        device_id = device_id_of(db, args.device)
         moment = args.at or datetime.now().astimezone()
         new = NewReading(device_id, args.value, moment, args.unit, args.operator, args.note)
         saved = add_reading(db, new)
@@ -314,9 +323,9 @@ def _reading_add(args: argparse.Namespace) -> int:
 def _reading_list(args: argparse.Namespace) -> int:
     from core.readings import list_readings
 
-    db = _open(args)
+    db = open_db(args)
     try:
-        device_id = _device_id(db, args.device)
+        device_id = device_id_of(db, args.device)
         found = list_readings(db, device_id, start=args.start, end=args.end, limit=args.limit)
     finally:
         db.close()
@@ -330,7 +339,7 @@ def _reading_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _device_id(db, key: str) -> int:  # type: ignore[no-untyped-def]
+def device_id_of(db: "Database", key: str) -> int:
     from core.devices import get_device, list_devices
 
     if key.isdigit():

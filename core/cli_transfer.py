@@ -1,0 +1,219 @@
+"""``fieldlog import``, ``fieldlog export`` and ``fieldlog batch``: files in and out.
+
+Kept apart from ``core.cli`` (the database and inventory commands), which registers these.
+"""
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TypeAlias
+
+from core.cli import confirmed, device_id_of, open_db
+from core.errors import FieldLogError, NotFoundError
+from core.importing.options import ROLES
+
+EXIT_OK, EXIT_NOTHING = 0, 1
+Groups: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Command = Callable[..., argparse.ArgumentParser]
+
+
+def add_commands(groups: Groups, command: Command, group: Callable[..., Groups]) -> None:
+    """Register the commands; ``command`` and ``group`` are ``core.cli``'s helpers."""
+    imp = command(groups, "import", _import, help="import readings from a logger, CSV or XLSX file")
+    imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--dry-run", action="store_true", help="report what would happen; write nothing"
+    )
+    imp.add_argument("--format", help="toa5, hobo, gp5w, vemco, csv or xlsx (default: detected)")
+    imp.add_argument("--tz", help="time zone of times without an offset, e.g. Europe/Berlin, UTC")
+    imp.add_argument("--create-devices", action="store_true",
+                     help="create a device for each channel that matches none")  # fmt: skip
+    imp.add_argument("--encoding", help="e.g. utf-8, cp1252 (default: detected)")
+    imp.add_argument("--delimiter", help="',', ';' or 'tab' (default: detected)")
+    imp.add_argument("--decimal", choices=(".", ","), help="decimal separator (default: detected)")
+    imp.add_argument("--date-format", help="strptime format, e.g. '%%d.%%m.%%Y %%H:%%M'")
+    imp.add_argument("--sheet", help="xlsx: the sheet to read (default: the first)")
+    roles = ", ".join(ROLES)
+    imp.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN",
+                     help=f"the column for a role ({roles}); repeatable")  # fmt: skip
+
+    exp = command(groups, "export", _export, help="export readings as CSV, Excel or a PDF report")
+    exp.add_argument("--device", action="append", default=[],
+                     help="device id or serial; repeatable (default: every device)")  # fmt: skip
+    exp.add_argument("--from", dest="start", type=_moment, help="date or ISO 8601 time")
+    exp.add_argument("--to", dest="end", type=_end_moment,
+                     help="date (the whole day is included) or ISO 8601 time")  # fmt: skip
+    exp.add_argument("--format", choices=("csv", "xlsx", "pdf"), help="default: from -o's suffix")
+    exp.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
+    exp.add_argument("--bom", action="store_true", help="CSV: start with a BOM, for Excel")
+
+    batch = group(groups, "batch", "imports: list them, undo one")
+    command(batch, "list", _batch_list, help="every import, newest first")
+    undo = command(batch, "undo", _batch_undo, help="remove everything one import added")
+    undo.add_argument("batch_id", type=int)
+    undo.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+def _import(args: argparse.Namespace) -> int:
+    from core.importing.formats import ImportOptions, open_import
+    from core.importing.service import import_parsed
+
+    options = ImportOptions(
+        format=args.format,
+        timezone=args.tz,
+        encoding=args.encoding,
+        delimiter="\t" if args.delimiter == "tab" else args.delimiter,
+        decimal=args.decimal,
+        date_format=args.date_format,
+        mapping=_mapping(args.map),
+        sheet=args.sheet,
+    )
+    if not args.file.is_file():
+        raise NotFoundError(f"{args.file} does not exist or is not a file.")
+    parsed = open_import(args.file, options)
+    db = open_db(args)
+    try:
+        report = import_parsed(
+            db, parsed, dry_run=args.dry_run, create_devices=args.create_devices,
+            progress=_progress(),
+        )  # fmt: skip
+    finally:
+        db.close()
+    print(report.text())
+    if report.nothing_importable:
+        print(f"fieldlog: nothing in {args.file.name} could be imported", file=sys.stderr)
+        return EXIT_NOTHING
+    return EXIT_OK
+
+
+def _mapping(pairs: list[str]) -> dict[str, str] | None:
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        role, sep, column = pair.partition("=")
+        if not sep or role not in ROLES or not column:
+            raise FieldLogError(
+                f"--map {pair!r}: expected ROLE=COLUMN with ROLE one of {', '.join(ROLES)}"
+            )
+        mapping[role] = column
+    return mapping or None
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total:
+            print(f"\rimporting… {100 * done // total:3d}%", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def _export(args: argparse.Namespace) -> int:
+    from core.exporting import ExportFormat, ExportRequest, export
+
+    fmt = args.format or args.output.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx", "pdf"):
+        raise FieldLogError(
+            f"Cannot tell the format of {args.output.name}: use --format csv, xlsx or pdf."
+        )
+    if args.start and args.end and args.end <= args.start:
+        raise FieldLogError("--to must be after --from.")
+    db = open_db(args)
+    try:
+        ids = [device_id_of(db, key) for key in args.device] or None
+        request = ExportRequest(
+            device_ids=ids,
+            start_ms=_ms(args.start),
+            end_ms=_ms(args.end),
+            excel_bom=args.bom,
+        )
+        summary = export(db, args.output, ExportFormat(fmt), request)
+    finally:
+        db.close()
+    print(f"{summary.readings:,} readings of {summary.devices} devices written to {summary.path}")
+    return EXIT_OK
+
+
+def _moment(text: str) -> datetime:
+    """A date (local midnight) or an ISO 8601 time (local when it has no offset)."""
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time()).astimezone()
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date or an ISO 8601 time") from exc
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def _end_moment(text: str) -> datetime:
+    """Like ``_moment``, but a bare date means the end of that day: "--to 2026-03-31" includes
+    the readings of March 31st."""
+    moment = _moment(text)
+    if len(text) == 10:
+        return datetime.combine(moment.date() + timedelta(days=1), time()).astimezone()
+    return moment
+
+
+def _ms(moment: datetime | None) -> int | None:
+    from core.timeutil import to_epoch_ms
+
+    return None if moment is None else to_epoch_ms(moment)
+
+
+# --- batches ---------------------------------------------------------------------------------
+
+
+def _batch_list(args: argparse.Namespace) -> int:
+    from core.importing.service import list_batches
+
+    db = open_db(args)
+    try:
+        batches = list_batches(db)
+    finally:
+        db.close()
+    if not batches:
+        print("no imports yet")
+    for b in batches:
+        state = f"undone {_local(b.undone_at)}" if b.undone_at else f"{b.readings_now:,} readings"
+        print(f"{b.id:>5}  {_local(b.imported_at)}  {b.file_name:<32} {b.format:<6} "
+              f"+{b.readings_added:,} new, {b.duplicates:,} dup, {b.rejected:,} rejected, "
+              f"{b.devices_created} devices made  [{state}]")  # fmt: skip
+    return EXIT_OK
+
+
+def _batch_undo(args: argparse.Namespace) -> int:
+    from core.importing.service import get_batch, undo_batch
+
+    db = open_db(args)
+    try:
+        batch = get_batch(db, args.batch_id)
+        question = (f"Remove the {batch.readings_now:,} readings imported from {batch.file_name} "
+                    f"on {_local(batch.imported_at)}?")  # fmt: skip
+        if not confirmed(args.yes, question):
+            print("nothing changed")
+            return EXIT_NOTHING
+        undone = undo_batch(db, args.batch_id)
+    finally:
+        db.close()
+    print(f"batch {undone.batch_id} undone: {undone.readings_removed:,} readings removed")
+    if undone.devices_removed:
+        print(f"devices removed (made by the import): {', '.join(undone.devices_removed)}")
+    if undone.devices_kept:
+        print(f"devices kept (they have other readings): {', '.join(undone.devices_kept)}")
+    return EXIT_OK
+
+
+# --- shared ----------------------------------------------------------------------------------
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone().isoformat(sep=" ", timespec="seconds")
