@@ -7,12 +7,20 @@ after the first paint, so that the window appears at once.
 """
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent, QUndoStack
+from PySide6.QtCore import QByteArray, QMimeData, QSettings, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QPaintEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -29,6 +37,7 @@ from gui.ops import Ops
 
 if TYPE_CHECKING:
     from core.db import Database
+    from core.importing.service import ImportReport
     from core.launch import LaunchResult
     from gui.workspace import Workspace
 
@@ -49,6 +58,10 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.ops = Ops(self)
         self.ops.error.connect(self._on_unexpected_error)
+        # Read-only checks beside the user's work (a WAL reader blocks no writer).
+        self.checks = Ops(self)
+        self._stop_checks = threading.Event()
+        self.damage: list[str] | None = None  # what the last integrity check found
         self.undo_stack = QUndoStack(self)
         self.log_file = log_file or Path("fieldlog.log")
         self.database: Database | None = None
@@ -56,6 +69,8 @@ class MainWindow(QMainWindow):
         self.revision: str | None = None
         self.workspace: Workspace | None = None
         self.failure_box: QMessageBox | None = None
+        self.import_wizard: QWidget | None = None
+        self.setAcceptDrops(True)  # a file dropped on the window starts the import wizard
         self._painted = False
         self._stack = QStackedWidget()
         self.placeholder_label = QLabel("Opening the database…")
@@ -82,6 +97,9 @@ class MainWindow(QMainWindow):
         self.new_action = self._action("&New Database…", self.new_database)
         self.open_action = self._action("&Open Database…", self.open_database_dialog)
         self.backups_action = self._action("&Backups…", self.show_backups)
+        self.import_action = self._action("&Import Readings…", lambda: self.start_import(None))
+        self.export_action = self._action("&Export Readings…", self.show_export)
+        self.batches_action = self._action("Import &History…", self.show_batches)
         self.quit_action = self._action("&Quit", self.close)
         self.find_action = self._action("&Find Device", self._focus_filter)
         self.demo_action = self._action("Load &Sample Data into a New File…", self.new_demo)
@@ -98,14 +116,21 @@ class MainWindow(QMainWindow):
         standard = QKeySequence.StandardKey
         for action, key in ((self.open_action, standard.Open), (self.quit_action, standard.Quit),
                             (self.undo_action, standard.Undo), (self.redo_action, standard.Redo),
-                            (self.find_action, QKeySequence("Ctrl+F"))):  # fmt: skip
+                            (self.find_action, QKeySequence("Ctrl+F")),
+                            (self.import_action, QKeySequence("Ctrl+I")),
+                            (self.export_action, QKeySequence("Ctrl+Shift+E"))):  # fmt: skip
             action.setShortcut(key)
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
-        for action in (self.new_action, self.open_action, self.backups_action):
+        for action in (self.new_action, self.open_action):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (self.import_action, self.export_action, self.batches_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.edit_menu = menu.addMenu("&Edit")
@@ -126,7 +151,9 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
     def _set_ready(self, ready: bool) -> None:
-        for action in (self.backups_action, self.find_action, self.undo_action, self.redo_action):
+        needs_db = (self.backups_action, self.find_action, self.undo_action, self.redo_action,
+                    self.import_action, self.export_action, self.batches_action)  # fmt: skip
+        for action in needs_db:
             action.setEnabled(ready)
         if not ready:
             self._stack.setCurrentWidget(self._placeholder)
@@ -147,8 +174,9 @@ class MainWindow(QMainWindow):
 
     # --- opening files ---------------------------------------------------------------------
 
-    def open_path(self, path: Path | None, *, demo: bool = False) -> None:
-        """Open ``path`` (None: the per-user default) through the launch contract."""
+    def open_path(self, path: Path | None, *, demo: bool = False, note: str = "") -> None:
+        """Open ``path`` (None: the per-user default) through the launch contract; ``note``
+        replaces the usual "Opened …" in the status bar once it is open."""
         from gui.launching import launch_work
 
         self.statusBar().showMessage("Opening the database…")
@@ -156,14 +184,16 @@ class MainWindow(QMainWindow):
         work = launch_work(path, demo)
         self.ops.run(
             work,
-            done=self._on_opened,
+            done=lambda result: self._on_opened(result, note),
             failed=lambda exc: self._on_launch_failed(path, exc, demo),
             label="Opening the database…",
             progress_parent=self,
         )
         QTimer.singleShot(0, self.ensure_workspace)
 
-    def _on_opened(self, result: "LaunchResult") -> None:
+    def _on_opened(self, result: "LaunchResult", note: str = "") -> None:
+        from core.launch import Outcome
+
         previous = self.database
         self.database = result.database
         self.path = result.database.path
@@ -177,11 +207,50 @@ class MainWindow(QMainWindow):
         self.file_label.setText(self.path.name)
         self.file_label.setToolTip(str(self.path))
         self.revision_label.setText(f"schema {result.revision}")
-        self.statusBar().showMessage(_outcome_text(result), 8000)
+        self.statusBar().showMessage(note or _outcome_text(result), 8000)
+        if result.outcome in (Outcome.OPENED, Outcome.OPENED_NEWER):
+            self._check_integrity(self.path)  # the other outcomes were verified on the way
         QSettings().setValue("database/last", str(self.path))
         if previous is not None and previous is not self.database:
             self.ops.run(previous.close)
         self.database_changed.emit(self.database)
+
+    def _check_integrity(self, path: Path) -> None:
+        """SQLite's quick check of a file opened at head, off the UI thread and beside the user's
+        work: the launch itself only read the header, so that opening cost almost nothing."""
+        from core.maintenance import quick_check
+
+        self.damage = None
+        stop = self._stop_checks.is_set
+        self.checks.run(
+            lambda: quick_check(path, stop),
+            done=lambda problems: self._on_checked(path, problems),
+            failed=lambda exc: self._on_checked(path, [str(exc)]),
+            label="integrity check",
+        )
+
+    def _on_checked(self, path: Path, problems: list[str] | None) -> None:
+        if problems is None or path != self.path:
+            return  # stopped, or another file is open by now
+        self.damage = problems
+        if not problems:
+            log.info("quick_check of %s: ok", path)
+            return
+        log.error("quick_check of %s found damage: %s", path, "; ".join(problems[:20]))
+        box = QMessageBox(QMessageBox.Icon.Warning, "FieldLog: the database is damaged",
+                          f"SQLite's integrity check found damage in {path.name}. What is "
+                          "already saved may be incomplete, and new readings may be lost.",
+                          QMessageBox.StandardButton.Close, self)  # fmt: skip
+        box.setObjectName("damageFound")
+        box.setInformativeText(
+            f"Restore a backup (File → Backups…); the damaged file is kept beside it for "
+            f"support. Database: {path}\nLog: {self.log_file}"
+        )
+        box.setDetailedText("\n".join(problems))
+        backups = box.addButton("Show &Backups…", QMessageBox.ButtonRole.AcceptRole)
+        backups.clicked.connect(self.show_backups)
+        self.failure_box = box
+        box.open()
 
     def _on_launch_failed(self, path: Path | None, exc: BaseException, demo: bool) -> None:
         from core.paths import resolve_db_path
@@ -224,7 +293,7 @@ class MainWindow(QMainWindow):
 
         self.ops.run(
             restore_newest_work(target),
-            done=lambda _kept: self.open_path(target),
+            done=lambda kept: self._after_restore(target, kept),
             failed=lambda exc: self._on_launch_failed(target, exc, False),
             label="Restoring the newest backup…",
             progress_parent=self,
@@ -248,6 +317,68 @@ class MainWindow(QMainWindow):
             self.open_path(Path(path), demo=True)
 
     # --- dialogs ---------------------------------------------------------------------------
+
+    # --- import and export ---------------------------------------------------------------
+
+    def start_import(self, path: Path | None) -> None:
+        """The import wizard, for ``path`` (a dropped file) or for a file still to choose."""
+        if self.database is None:
+            self.statusBar().showMessage("Open a database before importing.")
+            return
+        from gui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.ops, self.database, path, self)
+        wizard.imported.connect(self._after_import)
+        wizard.finished.connect(wizard.deleteLater)
+        self.import_wizard = wizard
+        wizard.open()
+
+    def _after_import(self, report: "ImportReport") -> None:
+        made = f", {len(report.devices_created)} devices created" if report.devices_created else ""
+        self.statusBar().showMessage(
+            f"Imported {report.accepted:,} readings from {report.path.name}{made} "
+            f"(batch {report.batch_id}; File → Import History can undo it)."
+        )
+        self.ensure_workspace().refresh_all()
+
+    def show_export(self) -> None:
+        if self.database is None:
+            return
+        from gui.export_dialog import ExportDialog
+
+        workspace = self.ensure_workspace()
+        selected = workspace.devices.selected_device_ids()
+        span = workspace.chart.visible_range_ms() if workspace.chart.series else None
+        dialog = ExportDialog(self.ops, self.database, selected, span, self)
+        dialog.exported.connect(
+            lambda done: self.statusBar().showMessage(
+                f"Exported {done.readings:,} readings of {done.devices} devices to {done.path}"
+            )
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def show_batches(self) -> None:
+        if self.database is None:
+            return
+        from gui.batches_dialog import BatchesDialog
+
+        dialog = BatchesDialog(self.ops, self.database, self)
+        dialog.undone.connect(lambda _result: self.ensure_workspace().refresh_all())
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.database is not None and _dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = _dropped_file(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            self.start_import(path)
+
+    # --- backups ---------------------------------------------------------------------------
 
     def show_backups(self) -> None:
         if self.path is None:
@@ -276,9 +407,8 @@ class MainWindow(QMainWindow):
         )
 
     def _after_restore(self, path: Path, kept: Path | None) -> None:
-        self.open_path(path)
-        if kept is not None:
-            self.statusBar().showMessage(f"Restored. The replaced database was saved as {kept}")
+        saved = f" The replaced database was saved as {kept}." if kept is not None else ""
+        self.open_path(path, note=f"Restored the backup.{saved}")
 
     def show_about(self) -> None:
         from core import __version__
@@ -338,11 +468,21 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_state()
+        self._stop_checks.set()  # an integrity check in progress stops at its next step
+        self.checks.shutdown()
         if self.database is not None:
             self.ops.run(self.database.close)
             self.database = None
         self.ops.shutdown()
         super().closeEvent(event)
+
+
+def _dropped_file(mime: QMimeData) -> Path | None:
+    """The first local file dropped (a logger export to import), if any."""
+    for url in mime.urls() if mime.hasUrls() else []:
+        if url.isLocalFile() and Path(url.toLocalFile()).is_file():
+            return Path(url.toLocalFile())
+    return None
 
 
 def _centered(label: QLabel) -> QWidget:

@@ -90,6 +90,11 @@ class Workspace(QWidget):
         if ids:
             QSettings().setValue(LAST_DEVICE_KEY, ids[0])
 
+    def refresh_all(self) -> None:
+        """After an import or its undo: devices may have come or gone, readings too."""
+        self.devices.refresh()
+        self._on_readings_changed()
+
     def _on_readings_changed(self, _reading: object = None) -> None:
         self.chart.refresh()
         self.readings.refresh()

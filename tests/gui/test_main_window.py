@@ -101,7 +101,10 @@ def test_a_corrupt_database_offers_the_newest_backup(qtbot, window, tmp_path) ->
     restore = next(b for b in box.buttons() if b.property("choice") == "RESTORE")
     restore.click()
     qtbot.waitUntil(lambda: window.database is not None, timeout=20000)
-    assert any("-damaged" in p.name for p in (tmp_path / "backups").iterdir())
+    damaged = next(p for p in (tmp_path / "backups").iterdir() if p.name.endswith("-damaged.db"))
+    assert f"Restored the backup. The replaced database was saved as {damaged}" in (
+        window.statusBar().currentMessage()
+    )
 
 
 def test_a_failed_upgrade_names_the_backup(qtbot, window, tmp_path, monkeypatch) -> None:
@@ -190,3 +193,55 @@ def test_menu_keys_are_set_once_the_window_has_painted(qtbot, tmp_path) -> None:
     assert made.find_action.shortcut().toString() == "Ctrl+F"
     assert made.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
     made.close()
+
+
+def test_a_backup_is_restored_from_the_backups_dialog(qtbot, window, tmp_path) -> None:
+    from core.backup import make_backup
+    from core.devices import count_devices
+    from gui.backups_dialog import BackupsDialog
+
+    path = tmp_path / "site.db"
+    opened(qtbot, window, path)
+    db = window.database
+    made = []
+    window.ops.run(lambda: made.append(make_backup(path, "manual")))
+    window.ops.run(lambda: create_device(db, DeviceFields(name="Added after the backup")))
+    qtbot.waitUntil(lambda: not window.ops.busy and bool(made))
+    window.backups_action.trigger()
+    dialog = window.findChild(BackupsDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.table.rowCount() >= 1 and dialog.selected_backup() is not None)
+    assert dialog.selected_backup() == made[0]
+    dialog.restore_button.click()
+    box = dialog.findChild(QMessageBox, "confirmRestore")
+    assert box is not None and made[0].name in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: "Restored" in window.statusBar().currentMessage(), timeout=20000)
+    qtbot.waitUntil(lambda: window.database is not None and not window.ops.busy)
+    assert count_devices(window.database) == 0  # as it was when the backup was taken
+
+
+def test_a_file_opened_at_head_is_checked_in_the_background(qtbot, window, tmp_path) -> None:
+    path = tmp_path / "sound.db"
+    open_database(path).database.close()
+    opened(qtbot, window, path)
+    qtbot.waitUntil(lambda: window.damage is not None, timeout=10000)
+    assert window.damage == []
+
+
+def test_damage_found_after_opening_is_reported_with_a_way_out(qtbot, window, tmp_path) -> None:
+    path = tmp_path / "damaged.db"
+    made = open_database(path)
+    for n in range(400):
+        create_device(made.database, DeviceFields(f"Device {n} " + "x" * 150))
+    made.database.close()
+    data = bytearray(path.read_bytes())
+    last = len(data) // 4096 - 1
+    data[last * 4096 + 8 : last * 4096 + 200] = b"\x00\xff" * 96  # below the schema page
+    path.write_bytes(bytes(data))
+    opened(qtbot, window, path)  # the header and schema are fine: it opens
+    qtbot.waitUntil(lambda: bool(window.damage), timeout=10000)
+    box = window.failure_box
+    assert box is not None and box.objectName() == "damageFound"
+    assert "damaged.db" in box.text() and "File → Backups" in box.informativeText()
+    assert "Show &Backups…" in [b.text() for b in box.buttons()]

@@ -1,0 +1,228 @@
+"""Export what is on screen: the selected devices over the chart's range, as CSV, Excel or PDF.
+
+The dialog starts from the window's selection and the chart's visible range, so that the file a
+supervisor gets holds what the technician was looking at; both can be widened to every device
+and all time. The export runs on the database thread with a progress bar and Cancel, and writes
+beside the target before renaming (``core.exporting``): a cancelled or failed export leaves no
+half-written file.
+"""
+
+import threading
+from datetime import datetime
+from pathlib import Path
+
+from core.exporting import ExportCancelled, ExportFormat, ExportRequest, ExportSummary, export
+from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.db import Database
+from gui.messages import explain
+from gui.ops import Ops
+
+FILTERS = {
+    ExportFormat.CSV: "CSV (*.csv)",
+    ExportFormat.XLSX: "Excel workbook (*.xlsx)",
+    ExportFormat.PDF: "PDF report (*.pdf)",
+}
+LABELS = {
+    ExportFormat.CSV: "&CSV (any spreadsheet or script)",
+    ExportFormat.XLSX: "&Excel workbook, with real dates and numbers",
+    ExportFormat.PDF: "&PDF report: details, chart, table and summary per device",
+}
+
+
+class ExportDialog(QDialog):
+    exported = Signal(object)  # ExportSummary
+    progressed = Signal(int, int)  # from the database thread
+
+    def __init__(self, ops: Ops, db: Database, device_ids: list[int],
+                 visible_range_ms: tuple[int, int] | None,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export readings")
+        self._ops, self._db = ops, db
+        self._selected, self._range = device_ids, visible_range_ms
+        self._cancel = threading.Event()
+        self.busy = False
+        self._build()
+        self.progressed.connect(self._show_progress)
+
+    def _build(self) -> None:
+        self.formats = QButtonGroup(self)
+        format_box = QVBoxLayout()
+        self.format_buttons: dict[ExportFormat, QRadioButton] = {}
+        for fmt in ExportFormat:
+            button = QRadioButton(LABELS[fmt])
+            button.setObjectName(f"format_{fmt.value}")
+            self.formats.addButton(button)
+            self.format_buttons[fmt] = button
+            format_box.addWidget(button)
+        self.format_buttons[ExportFormat.CSV].setChecked(True)
+        self.bom = QCheckBox("Start the CSV with a byte-order mark, so that Excel reads UTF-8")
+        self.bom.setObjectName("bom")
+        self.formats.buttonToggled.connect(lambda *_: self._update())
+
+        count = len(self._selected)
+        self.only_selected = QRadioButton(f"The &selected device{'s' if count != 1 else ''} "
+                                          f"({count})")  # fmt: skip
+        self.only_selected.setObjectName("onlySelected")
+        self.all_devices = QRadioButton("&All devices")
+        self.all_devices.setObjectName("allDevices")
+        (self.only_selected if self._selected else self.all_devices).setChecked(True)
+        self.only_selected.setEnabled(bool(self._selected))
+
+        self.visible = QRadioButton("The chart's &visible range")
+        self.visible.setObjectName("visibleRange")
+        self.all_time = QRadioButton("All &time")
+        self.all_time.setObjectName("allTime")
+        self.custom = QRadioButton("F&rom … to …")
+        self.start, self.end = QDateTimeEdit(), QDateTimeEdit()
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        now = QDateTime.currentDateTime()
+        self.start.setDateTime(now.addDays(-30))
+        self.end.setDateTime(now)
+        if self._range is not None:
+            self.start.setDateTime(QDateTime.fromMSecsSinceEpoch(self._range[0]))
+            self.end.setDateTime(QDateTime.fromMSecsSinceEpoch(self._range[1]))
+        (self.visible if self._range is not None else self.all_time).setChecked(True)
+        self.visible.setEnabled(self._range is not None)
+        self.custom.toggled.connect(lambda _on: self._update())
+        span = QHBoxLayout()
+        for widget in (self.custom, self.start, QLabel("to"), self.end):
+            span.addWidget(widget)
+
+        self.problem = QLabel()
+        self.problem.setObjectName("exportProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #c62828")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.bar.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("&Export…")
+        self.buttons.accepted.connect(self.choose_file)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout()
+        form.addRow("Format", format_box)
+        form.addRow("", self.bom)
+        devices = QVBoxLayout()
+        devices.addWidget(self.only_selected)
+        devices.addWidget(self.all_devices)
+        form.addRow("Devices", devices)
+        ranges = QVBoxLayout()
+        ranges.addWidget(self.visible)
+        ranges.addWidget(self.all_time)
+        ranges.addLayout(span)
+        form.addRow("Period", ranges)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.buttons)
+        self._period_group = QButtonGroup(self)
+        for button in (self.visible, self.all_time, self.custom):
+            self._period_group.addButton(button)
+        self._update()
+
+    def _update(self) -> None:
+        self.bom.setEnabled(self.chosen_format() is ExportFormat.CSV)
+        for edit in (self.start, self.end):
+            edit.setEnabled(self.custom.isChecked())
+
+    # --- what was chosen -------------------------------------------------------------------
+
+    def chosen_format(self) -> ExportFormat:
+        return next(f for f, b in self.format_buttons.items() if b.isChecked())
+
+    def request(self) -> ExportRequest:
+        ids = list(self._selected) if self.only_selected.isChecked() else None
+        start: int | None = None
+        end: int | None = None
+        if self.visible.isChecked() and self._range is not None:
+            start, end = self._range
+        elif self.custom.isChecked():
+            start = self.start.dateTime().toMSecsSinceEpoch()
+            end = self.end.dateTime().toMSecsSinceEpoch()
+        bom = self.bom.isChecked() and self.chosen_format() is ExportFormat.CSV
+        return ExportRequest(device_ids=ids, start_ms=start, end_ms=end, excel_bom=bom)
+
+    def suggested_name(self) -> str:
+        stamp = datetime.now().strftime("%Y-%m-%d")
+        return f"FieldLog readings {stamp}.{self.chosen_format().value}"
+
+    # --- running -----------------------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        request = self.request()
+        start, end = request.start_ms, request.end_ms
+        if start is not None and end is not None and end <= start:
+            self.problem.setText("The end of the period must come after its start.")
+            return
+        fmt = self.chosen_format()
+        path, _ = QFileDialog.getSaveFileName(self, "Export readings", self.suggested_name(),
+                                              FILTERS[fmt])  # fmt: skip
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        fmt, request, db = self.chosen_format(), self.request(), self._db
+        if path.suffix.lower() != f".{fmt.value}":
+            path = path.with_name(f"{path.name}.{fmt.value}")
+        self._cancel.clear()
+        cancelled, progress = self._cancel.is_set, self.progressed.emit
+        self.problem.clear()
+        self._set_busy(True)
+        self._ops.run(
+            lambda: export(db, path, fmt, request, progress=progress, cancelled=cancelled),
+            done=self._on_done,
+            failed=self._on_failed,
+            label="Exporting",
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.bar.setVisible(busy)
+        self.bar.setValue(0)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not busy)
+
+    def _show_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.bar.setValue(min(100, 100 * done // total))
+
+    def _on_done(self, summary: ExportSummary) -> None:
+        self._set_busy(False)
+        self.exported.emit(summary)
+        self.accept()
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, ExportCancelled):
+            self.problem.setText("Cancelled: no file was written.")
+        else:
+            self.problem.setText(explain(exc, "The export failed"))
+
+    def reject(self) -> None:
+        if self.busy:
+            self._cancel.set()  # the op rolls back; the dialog stays to say so
+            return
+        super().reject()

@@ -1,0 +1,422 @@
+"""The import wizard: pick a file, check how it was read, see the dry run, then import.
+
+1. **File** — the file (chosen, or dropped on the window), its format (detected unless set),
+   the time zone of times that carry no offset, and whether unknown devices may be created.
+2. **Preview** — what the parser made of it: the first rows as split, the channels with their
+   units and serials, and for a generic CSV or Excel file which column is which.
+3. **Check** — the dry-run report: rows accepted, rejected (with line and reason), duplicates
+   skipped, devices that would be created. *Import* writes exactly that, as one batch.
+
+Everything that reads the file or the database runs on the database thread (``gui.ops``); the
+dry run and the import report progress as a percentage and can be cancelled, leaving nothing.
+"""
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import available_timezones
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from core.db import Database
+from core.importing.formats import FORMATS, ImportOptions, open_import
+from core.importing.options import guess_mapping
+from core.importing.records import ParsedFile
+from core.importing.service import ImportCancelled, ImportReport, import_parsed
+from gui.messages import explain
+from gui.ops import Ops
+
+IMPORT_FILTER = "Logger and spreadsheet files (*.csv *.txt *.dat *.tsv *.xlsx);;All files (*)"
+ROLE_LABELS = {  # one per core.importing.options.ROLES (a test checks)
+    "device_serial": "Device serial",
+    "device_name": "Device name",
+    "time": "Time (or date and time)",
+    "date": "Date (when time is a separate column)",
+    "value": "Value",
+    "unit": "Unit",
+    "operator": "Operator",
+    "note": "Note",
+}
+GENERIC_FORMATS = ("csv", "xlsx")
+PREVIEW_ROWS = 20
+NOT_MAPPED = "—"
+
+
+def local_zone_name() -> str:
+    """The machine's IANA zone when it can be told (the usual answer for a logger's clock)."""
+    from datetime import datetime
+
+    zone = datetime.now().astimezone().tzinfo
+    key = getattr(zone, "key", None)
+    return str(key) if key else "UTC"
+
+
+class ImportWizard(QWizard):
+    """Modeless; ``imported`` carries the report once a batch has been written."""
+
+    imported = Signal(object)  # ImportReport
+    progressed = Signal(int, int)  # bytes read, file size (from the database thread)
+
+    def __init__(self, ops: Ops, db: Database, path: Path | None = None,
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.setObjectName("importWizard")
+        self.setWindowTitle("Import readings")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setMinimumSize(820, 600)
+        self._ops, self._db = ops, db
+        self.parsed: ParsedFile | None = None
+        self.report: ImportReport | None = None
+        self.busy = False
+        self._cancel = threading.Event()
+        self.file_page = FilePage(self, path)
+        self.preview_page = PreviewPage(self)
+        self.check_page = CheckPage(self)
+        for page in (self.file_page, self.preview_page, self.check_page):
+            self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Import")
+        self.progressed.connect(self.check_page.show_progress)
+
+    # --- what the pages ask for --------------------------------------------------------------
+
+    def import_options(self) -> ImportOptions:
+        page = self.file_page
+        chosen = page.format.currentData()
+        mapping = self.preview_page.mapping() if self.parsed is not None else None
+        return ImportOptions(format=chosen, timezone=page.zone.currentText().strip() or None,
+                             mapping=mapping or None)  # fmt: skip
+
+    def read_file(self, then: Callable[[ParsedFile], None],
+                  failed: Callable[[BaseException], None]) -> None:  # fmt: skip
+        """Open the file with the current options on the database thread."""
+        path, options = self.file_page.path(), self.import_options()
+        self._run(lambda: open_import(path, options), then, failed)
+
+    def dry_run(self) -> None:
+        self._import(dry_run=True)
+
+    def commit(self) -> None:
+        self._import(dry_run=False)
+
+    def cancel_work(self) -> None:
+        self._cancel.set()
+
+    def _import(self, *, dry_run: bool) -> None:
+        path, options, db = self.file_page.path(), self.import_options(), self._db
+        create = self.file_page.create_devices.isChecked()
+        self._cancel.clear()
+        cancelled, progress = self._cancel.is_set, self.progressed.emit
+
+        def work() -> ImportReport:
+            parsed = open_import(path, options)  # a parsed file is read once: open it afresh
+            return import_parsed(db, parsed, dry_run=dry_run, create_devices=create,
+                                 progress=progress, cancelled=cancelled)  # fmt: skip
+
+        self.check_page.started(dry_run)
+        self._run(work, lambda report: self._on_report(report, dry_run), self.check_page.failed)
+
+    def _on_report(self, report: ImportReport, dry_run: bool) -> None:
+        self.report = report
+        self.check_page.show_report(report)
+        if not dry_run:
+            self.imported.emit(report)
+            super().accept()
+
+    def _run(self, work: Callable[[], Any], done: Callable[[Any], None],
+             failed: Callable[[BaseException], None]) -> None:  # fmt: skip
+        self.busy = True
+        self._update_buttons()
+
+        def finish(handler: Callable[[Any], None]) -> Callable[[Any], None]:
+            def call(outcome: Any) -> None:
+                self.busy = False
+                self._update_buttons()
+                handler(outcome)
+
+            return call
+
+        self._ops.run(work, done=finish(done), failed=finish(failed), label="Importing")
+
+    def _update_buttons(self) -> None:
+        for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton):
+            self.button(which).setEnabled(not self.busy)
+        self.check_page.completeChanged.emit()
+
+    # --- QWizard -------------------------------------------------------------------------------
+
+    def accept(self) -> None:
+        """*Import*: the batch is written first; the wizard closes when it has been."""
+        if not self.busy and self.report is not None:
+            self.commit()
+
+    def reject(self) -> None:
+        if self.busy:
+            self.cancel_work()  # the op finishes (rolled back) before the wizard goes
+            return
+        super().reject()
+
+
+class FilePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard, path: Path | None) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Choose the file")
+        self.setSubTitle("A logger export (Campbell TOA5, HOBOware, GeoPrecision, Vemco VUE) or a "
+                         "CSV or Excel file with a column for each field.")  # fmt: skip
+        self.file = QLineEdit(str(path) if path else "")
+        self.file.setObjectName("importFile")
+        self.file.textChanged.connect(lambda _t: self.completeChanged.emit())
+        browse = QPushButton("&Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.file, 1)
+        row.addWidget(browse)
+        self.format = QComboBox()
+        self.format.setObjectName("importFormat")
+        self.format.addItem("Detect from the contents", None)
+        for key, description in FORMATS.items():
+            self.format.addItem(description, key)
+        self.zone = QComboBox()
+        self.zone.setObjectName("importZone")
+        self.zone.setEditable(True)
+        local = local_zone_name()
+        self.zone.addItems([local, "UTC", *sorted(available_timezones() - {local, "UTC"})])
+        self.zone.setToolTip("Used only for times written without an offset: choose the zone the "
+                             "logger's clock was set to.")  # fmt: skip
+        self.create_devices = QCheckBox("Create a device for each channel that matches none")
+        self.create_devices.setObjectName("createDevices")
+        self.problem = QLabel()
+        self.problem.setObjectName("fileProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #c62828")
+        form = QFormLayout(self)
+        form.addRow("&File", row)
+        form.addRow("F&ormat", self.format)
+        form.addRow("&Time zone", self.zone)
+        form.addRow("", self.create_devices)
+        form.addRow("", self.problem)
+
+    def path(self) -> Path:
+        return Path(self.file.text().strip())
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "Import readings", self.file.text(),
+                                                IMPORT_FILTER)  # fmt: skip
+        if chosen:
+            self.file.setText(chosen)
+
+    def isComplete(self) -> bool:
+        return bool(self.file.text().strip()) and not self._wizard.busy
+
+    def validatePage(self) -> bool:
+        """Read the file's header before moving on; a file that cannot be read stays here,
+        with the reason under the fields."""
+        if self._wizard.parsed is not None:
+            return True
+        if not self.path().is_file():
+            self.problem.setText(f"{self.path()} is not a file that can be read.")
+            return False
+        self.problem.clear()
+        self._wizard.read_file(self._read, self._failed)
+        return False
+
+    def _read(self, parsed: ParsedFile) -> None:
+        self._wizard.parsed = parsed
+        self._wizard.next()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.problem.setText(explain(exc, "The file could not be read"))
+
+    def initializePage(self) -> None:
+        self._wizard.parsed = None
+
+
+class PreviewPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Check how the file was read")
+        self.description = QLabel()
+        self.description.setObjectName("importDescription")
+        self.description.setWordWrap(True)
+        self.table = QTableWidget()
+        self.table.setObjectName("importPreview")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.channels = QTableWidget(0, 4)
+        self.channels.setObjectName("importChannels")
+        self.channels.setHorizontalHeaderLabels(["Column", "Device name", "Unit", "Serial"])
+        self.channels.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.channels.horizontalHeader().setStretchLastSection(True)
+        self.roles: dict[str, QComboBox] = {}
+        self.mapping_box = QWidget()
+        mapping_form = QFormLayout(self.mapping_box)
+        mapping_form.setContentsMargins(0, 0, 0, 0)
+        for role, label in ROLE_LABELS.items():
+            combo = QComboBox()
+            combo.setObjectName(f"map_{role}")
+            self.roles[role] = combo
+            mapping_form.addRow(label, combo)
+        self.reread = QPushButton("&Read again with these columns")
+        self.reread.clicked.connect(self._read_again)
+        mapping_form.addRow("", self.reread)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #c62828")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.description)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(QLabel("Channels (each becomes the readings of one device):"))
+        layout.addWidget(self.channels, 1)
+        layout.addWidget(self.mapping_box)
+        layout.addWidget(self.problem)
+
+    def initializePage(self) -> None:
+        parsed = self._wizard.parsed
+        assert parsed is not None
+        self.problem.clear()
+        zone = f" Times without an offset are read as {parsed.timezone}." if parsed.timezone else ""
+        self.description.setText(f"{parsed.path.name}: {parsed.description}.{zone}")
+        _fill(self.table, parsed.preview[:PREVIEW_ROWS])
+        self.channels.setRowCount(len(parsed.channels))
+        for row, channel in enumerate(parsed.channels):
+            cells = (channel.column or channel.key, channel.name, channel.unit, channel.serial)
+            for column, text in enumerate(cells):
+                self.channels.setItem(row, column, QTableWidgetItem(text or ""))
+        generic = parsed.format in GENERIC_FORMATS
+        self.mapping_box.setVisible(generic)
+        if generic:
+            self._fill_roles(parsed)
+
+    def _fill_roles(self, parsed: ParsedFile) -> None:
+        header = parsed.preview[0] if parsed.preview else []
+        current = self._wizard.import_options().mapping or {}
+        guessed = guess_mapping(header)
+        for role, combo in self.roles.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(NOT_MAPPED, None)
+            for name in header:
+                combo.addItem(name, name)
+            found = combo.findData(current.get(role, guessed.get(role)))
+            combo.setCurrentIndex(max(found, 0))
+            combo.blockSignals(False)
+
+    def mapping(self) -> dict[str, str]:
+        if not self.mapping_box.isVisible():
+            return {}
+        return {role: str(c.currentData()) for role, c in self.roles.items() if c.currentData()}
+
+    def _read_again(self) -> None:
+        self._wizard.read_file(self._reread, self._failed)
+
+    def _reread(self, parsed: ParsedFile) -> None:
+        self._wizard.parsed = parsed
+        self.initializePage()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.problem.setText(explain(exc, "The file could not be read"))
+
+    def isComplete(self) -> bool:
+        return self._wizard.parsed is not None and not self._wizard.busy
+
+
+class CheckPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Dry run: what the import will do")
+        self.setSubTitle("Nothing has been written yet. Import writes exactly this, as one "
+                         "batch that can be undone from File → Import History.")  # fmt: skip
+        self.summary = QLabel()
+        self.summary.setObjectName("importSummary")
+        self.summary.setWordWrap(True)
+        self.report_text = QPlainTextEdit()
+        self.report_text.setObjectName("importReport")
+        self.report_text.setReadOnly(True)
+        self.bar = QProgressBar()
+        self.bar.setObjectName("importProgress")
+        self.bar.setRange(0, 100)
+        self.cancel = QPushButton("&Cancel")
+        self.cancel.setObjectName("importCancel")
+        self.cancel.clicked.connect(wizard.cancel_work)
+        row = QHBoxLayout()
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.report_text, 1)
+        layout.addLayout(row)
+
+    def initializePage(self) -> None:
+        self._wizard.report = None
+        self._wizard.dry_run()
+
+    def started(self, dry_run: bool) -> None:
+        self.summary.setText("Checking every row…" if dry_run else "Importing…")
+        self.bar.setValue(0)
+        self.bar.show()
+        self.cancel.show()
+
+    def show_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.bar.setValue(min(100, 100 * done // total))
+
+    def show_report(self, report: ImportReport) -> None:
+        self.bar.hide()
+        self.cancel.hide()
+        self.report_text.setPlainText(report.text())
+        if report.nothing_importable:
+            self.summary.setText("Nothing in this file can be imported: see why below.")
+        elif report.accepted == 0:
+            self.summary.setText("Every reading in this file is already in the database.")
+        else:
+            created = len(report.devices_created)
+            made = f", and {created} new devices" if created else ""
+            self.summary.setText(f"{report.accepted:,} new readings will be imported{made}.")
+        self.completeChanged.emit()
+
+    def failed(self, exc: BaseException) -> None:
+        self.bar.hide()
+        self.cancel.hide()
+        self._wizard.report = None
+        if isinstance(exc, ImportCancelled):
+            self.summary.setText("Cancelled: nothing was imported.")
+        else:
+            self.summary.setText(explain(exc, "The import failed"))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        report = self._wizard.report
+        return report is not None and report.accepted > 0 and not self._wizard.busy
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    width = max((len(r) for r in rows), default=0)
+    table.clear()
+    table.setRowCount(len(rows))
+    table.setColumnCount(width)
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
