@@ -11,6 +11,7 @@ from benchmarks.data import quiet_env
 from benchmarks.harness import Result, Sizes
 
 TARGETS = {
+    "T1": "benchmarks.t1_import",
     "T2": "benchmarks.t2_size",
     "T3": "benchmarks.t3_series",
     "T4": "benchmarks.t4_chart",

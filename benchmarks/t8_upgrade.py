@@ -1,12 +1,12 @@
 """T8: an upgrade that adds a column to a readings table of N rows, through FieldLog's runner.
 
-The revision is a temporary 0005 in a copy of the shipped migrations, written as FieldLog's
-revisions are (batch mode). It is measured through ``core.migrate.upgrade`` (one transaction,
-foreign-key check, marker), not the whole launch: ``open_database`` sees the file at its
-shipped ``HEAD_REVISION`` and opens it without looking at the extra revision; and if it did
-migrate, its drift check would rightly refuse a column the models do not have (its backup and
-checks are proportional to the file by design). The rootpage of ``readings`` shows whether the
-table was copied; a copy, or a missing column, fails the target whatever the ratio.
+The revision is a temporary one after head, in a copy of the shipped migrations, written as
+FieldLog's revisions are (batch mode). It is measured through ``core.migrate.upgrade`` (one
+transaction, foreign-key check, marker), not the whole launch: ``open_database`` sees the file
+at its shipped ``HEAD_REVISION`` and opens it without looking at the extra revision; and if it
+did migrate, its drift check would rightly refuse a column the models do not have (its backup
+and checks are proportional to the file by design). The rootpage of ``readings`` shows whether
+the table was copied; a copy, or a missing column, fails the target whatever the ratio.
 """
 
 import importlib
@@ -19,13 +19,14 @@ from benchmarks import data
 from benchmarks.harness import Result, Sizes, interleaved, timed
 from core import migrate
 from core.db import apply_pragmas, create_sqlite_engine
+from core.schema import HEAD_REVISION
 
 REVISION = '''"""bench: add a column"""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "{revision}"
+down_revision = "{head}"
 branch_labels = None
 depends_on = None
 breaks_older_readers = False
@@ -40,13 +41,15 @@ def downgrade() -> None:
     with op.batch_alter_table("readings") as batch_op:
         batch_op.drop_column("bench_extra")
 '''
+EXTRA = f"{int(HEAD_REVISION) + 1:04d}"  # the revision after the shipped head
 
 
 def scripts_with_extra_column(folder: Path) -> Path:
     scripts = folder / "t8-migrations"
     shutil.copytree(migrate.migrations_dir(), scripts, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
-    (scripts / "versions" / "0005_bench.py").write_text(REVISION, encoding="utf-8")
+    text = REVISION.replace("{revision}", EXTRA).replace("{head}", HEAD_REVISION)
+    (scripts / "versions" / f"{EXTRA}_bench.py").write_text(text, encoding="utf-8")
     return scripts
 
 
@@ -59,7 +62,7 @@ def readings_table(path: Path) -> tuple[int, list[str]]:
 
 
 def pristine_files(folder: Path, count: int) -> tuple[Path, Path]:
-    """FieldLog's database at 0004 and the reference database, the same ``count`` rows each."""
+    """FieldLog's database at head and the reference database, the same ``count`` rows each."""
     rows = data.sorted_rows(count, devices=100)
     ours = folder / "t8-fieldlog.db"
     made = data.fieldlog_db(ours, devices=100)
