@@ -42,6 +42,7 @@ from core.models import ReadingSource
 from core.timeutil import from_epoch_ms, now_ms
 
 Ids = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 Flags = npt.NDArray[np.bool_]
 KEPT_REJECTIONS = 1000  # the report lists this many rejected rows; it counts them all
 FUTURE_TOLERANCE_MS = 24 * 3600 * 1000  # a logger's clock a little ahead is still believable
@@ -191,16 +192,78 @@ _DEVICES_SQL = (
     "SELECT id, name, serial_number, default_unit, low_limit, high_limit, archived_at "
     "FROM devices ORDER BY archived_at IS NOT NULL, id"
 )
-_INSERT_COLUMNS = ("device_id", "value", "unit", "recorded_at", "operator", "note", "source",
-                   "created_at", "batch_id")  # fmt: skip
-_INSERT_SQL = (
-    f"INSERT INTO readings ({', '.join(_INSERT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
-)
-_EXISTING_SQL = (
+_RANGE_SQL = (
     "SELECT recorded_at, value FROM readings WHERE device_id = ? AND recorded_at BETWEEN ? AND ? "
-    "ORDER BY recorded_at"
+    "AND id <= ? ORDER BY recorded_at"
 )
+_SPAN_SQL = "SELECT min(recorded_at), max(recorded_at) FROM readings WHERE device_id = ?"
+KNOWN_IN_MEMORY = 4_000_000  # keys (16 bytes each) kept of this import before asking SQLite
+
+
+class _Known:
+    """The readings each device already has, as duplicates are looked for.
+
+    Readings stored before this import are asked of SQLite, and only where the batch's times
+    fall inside the stored span of the device (two index probes tell it), so importing new
+    data asks nothing. Readings this import wrote are kept in memory as sorted arrays: asking
+    SQLite for a range would return every row of the import so far again and again when a file
+    is not in time order. Past ``KNOWN_IN_MEMORY`` keys the memory is dropped and every range
+    is asked of SQLite, which sees this import's rows in the open transaction: slower on a
+    huge unsorted file, but memory stays bounded.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.before = int(conn.execute("SELECT coalesce(max(id), 0) FROM readings").fetchone()[0])
+        self.spans: dict[int, tuple[int, int] | None] = {}
+        self.mine: dict[int, tuple[Ids, Floats]] = {}
+        self.size = 0
+        self.overflowed = False
+
+    def around(self, device: int, times: Ids) -> tuple[Ids, Floats]:
+        """Known (time, value) pairs of ``device`` within ``times``' span, sorted by time."""
+        first, last = int(times[0]), int(times[-1])
+        if self.overflowed:
+            return self._ask(device, first, last, 2**62)
+        overlap = self._overlap(device, first, last)
+        parts = [self._ask(device, *overlap, self.before)] if overlap else []
+        if device in self.mine:
+            known_t, known_v = self.mine[device]
+            cut = slice(*np.searchsorted(known_t, [first, last + 1]))
+            parts.append((known_t[cut], known_v[cut]))
+        if not parts:
+            return np.empty(0, np.int64), np.empty(0, np.float64)
+        merged_t = np.concatenate([t for t, _ in parts])
+        merged_v = np.concatenate([v for _, v in parts])
+        order = np.argsort(merged_t, kind="stable")
+        return merged_t[order], merged_v[order]
+
+    def add(self, device: int, times: Ids, values: Floats) -> None:
+        if self.overflowed:
+            return
+        self.size += len(times)
+        if self.size > KNOWN_IN_MEMORY:
+            self.mine.clear()
+            self.overflowed = True
+            return
+        known_t, known_v = self.mine.get(device, (np.empty(0, np.int64), np.empty(0, np.float64)))
+        merged_t, merged_v = np.concatenate([known_t, times]), np.concatenate([known_v, values])
+        order = np.argsort(merged_t, kind="stable")
+        self.mine[device] = (merged_t[order], merged_v[order])
+
+    def _overlap(self, device: int, first: int, last: int) -> tuple[int, int] | None:
+        if device not in self.spans:  # asked before this import writes any row of the device
+            low, high = self.conn.execute(_SPAN_SQL, (device,)).fetchone()
+            self.spans[device] = None if low is None else (int(low), int(high))
+        span = self.spans[device]
+        if span is None or last < span[0] or first > span[1]:
+            return None
+        return max(first, span[0]), min(last, span[1])
+
+    def _ask(self, device: int, first: int, last: int, up_to_id: int) -> tuple[Ids, Floats]:
+        stored = self.conn.execute(_RANGE_SQL, (device, first, last, up_to_id)).fetchall()
+        return (np.fromiter((s[0] for s in stored), np.int64, len(stored)),
+                np.fromiter((s[1] for s in stored), np.float64, len(stored)))  # fmt: skip
 
 
 @dataclass
@@ -237,6 +300,7 @@ class _BatchWriter:
         self.batch_id = self._start_batch(digest)
         report.batch_id = self.batch_id
         self.targets = self._resolve(device_map, create_devices)
+        self.known = _Known(conn)
 
     def _start_batch(self, digest: str) -> int:
         parsed = self.parsed
@@ -334,26 +398,24 @@ class _BatchWriter:
         keep &= self._unit_ok(chunk, keep)
         return device, keep
 
-    def _unit_ok(self, chunk: SampleBatch, keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    def _unit_ok(self, chunk: SampleBatch, keep: Flags) -> Flags:
         """Rows whose unit differs from their device's are refused: FieldLog does not convert
         units, and a chart mixing °F into °C would mislead."""
-        ok = np.ones(len(keep), dtype=bool)
-        for index, target in enumerate(self.targets):
-            if target is None or not target.unit:
-                continue
-            mine = keep & (chunk.channel == index)
-            if chunk.unit is None:
-                unit = self.parsed.channels[index].unit
-                clash = mine if unit and unit != target.unit else np.zeros(len(keep), dtype=bool)
-                self._reject_rows(chunk, clash, _unit_clash(unit, target))
-                ok &= ~clash
-                continue
-            for row in np.flatnonzero(mine):
-                own = chunk.unit[row]
-                if own and own != target.unit:
-                    ok[row] = False
-                    self._reject(Rejected(int(chunk.line[row]), _unit_clash(own, target)))
-        return ok
+        device_unit = np.array([t.unit if t else "" for t in self.targets] or [""], dtype=object)
+        if chunk.unit is None:
+            channel_unit = np.array([c.unit for c in self.parsed.channels] or [""], dtype=object)
+            row_unit = channel_unit[chunk.channel]
+        else:
+            row_unit = np.array([u or "" for u in chunk.unit], dtype=object)
+        wanted = device_unit[chunk.channel]
+        clash: Flags = keep & (row_unit != "") & (wanted != "") & (row_unit != wanted)
+        for channel, unit in {(int(c), str(u)) for c, u in
+                              zip(chunk.channel[clash], row_unit[clash], strict=True)}:  # fmt: skip
+            target = self.targets[channel]
+            assert target is not None
+            rows = clash & (chunk.channel == channel) & (row_unit == unit)
+            self._reject_rows(chunk, rows, _unit_clash(unit, target))
+        return ~clash
 
     def _reject_rows(self, chunk: SampleBatch, rows: npt.NDArray[np.bool_], reason: str) -> None:
         """Reject the rows where ``rows`` is true, keeping the first few for the report."""
@@ -378,11 +440,8 @@ class _BatchWriter:
             same_as_previous[1:] = (device[1:] == device[:-1]) & (times[1:] == times[:-1])
         for device_id in np.unique(device):
             rows = np.flatnonzero(device == device_id)
-            span = (int(device_id), int(times[rows[0]]), int(times[rows[-1]]))
-            stored = self.conn.execute(_EXISTING_SQL, span).fetchall()
-            if stored:
-                stored_t = np.array([s[0] for s in stored], dtype=np.int64)
-                stored_v = np.array([s[1] for s in stored], dtype=np.float64)
+            stored_t, stored_v = self.known.around(int(device_id), times[rows])
+            if len(stored_t):
                 self._against_stored(rows, times, values, stored_t, stored_v, fresh, chunk, order)
         for row in np.flatnonzero(same_as_previous & fresh):
             previous = row - 1
@@ -423,9 +482,10 @@ class _BatchWriter:
                 self._reject(Rejected(int(chunk.line[order[row]]), reason))
             fresh[row] = False
 
-    def _insert(
-        self, chunk: SampleBatch, rows: npt.NDArray[np.intp], device: npt.NDArray[np.int64]
-    ) -> None:
+    def _insert(self, chunk: SampleBatch, rows: npt.NDArray[np.intp], device: Ids) -> None:
+        """One ``executemany`` per batch, binding only what varies from row to row: the batch,
+        source and creation time are literals in the statement (each bound value costs the
+        driver time, and this is most of an import; PERFORMANCE.md, T1)."""
         if not len(rows):
             return
         values, times = chunk.value[rows], chunk.time_ms[rows]
@@ -435,16 +495,21 @@ class _BatchWriter:
         unit_of = [units[c] for c in channel.tolist()]
         if chunk.unit is not None:  # a row's own unit (already checked against the device's)
             unit_of = [chunk.unit[r] or u for r, u in zip(rows.tolist(), unit_of, strict=True)]
-        operator = _pick(chunk.operator, rows)
-        note = _pick(chunk.note, rows)
-        source, created, batch = int(ReadingSource.IMPORT), self.created_at, self.batch_id
-        self.conn.executemany(
-            _INSERT_SQL,
-            zip(device.tolist(), values.tolist(), unit_of, times.tolist(), operator, note,
-                _repeat(source, len(rows)), _repeat(created, len(rows)),
-                _repeat(batch, len(rows)), strict=True),
-        )  # fmt: skip
+        columns: list[Iterable[object]] = [device.tolist(), values.tolist(), unit_of,
+                                           times.tolist()]  # fmt: skip
+        names = ["device_id", "value", "unit", "recorded_at"]
+        for name, texts in (("operator", chunk.operator), ("note", chunk.note)):
+            if texts is not None:
+                names.append(name)
+                columns.append(_pick(texts, rows))
+        constants = f"{int(ReadingSource.IMPORT)}, {int(self.created_at)}, {int(self.batch_id)}"
+        sql = (f"INSERT INTO readings ({', '.join(names)}, source, created_at, batch_id) "
+               f"VALUES ({', '.join('?' * len(names))}, {constants})")  # fmt: skip
+        self.conn.executemany(sql, zip(*columns, strict=True))
         self._count(channel, device, values, times)
+        for device_id in np.unique(device):
+            mine = device == device_id
+            self.known.add(int(device_id), times[mine], values[mine])
 
     def _count(
         self,
@@ -502,10 +567,6 @@ def _pick(column: list[str | None] | None, rows: npt.NDArray[np.intp]) -> list[s
     if column is None:
         return [None] * len(rows)
     return [column[r] for r in rows.tolist()]
-
-
-def _repeat(value: object, count: int) -> list[object]:
-    return [value] * count
 
 
 def _no_device(channel: Channel) -> str:

@@ -350,3 +350,33 @@ def test_the_foreign_keys_hold_after_an_import_and_an_undo(db: Database, tmp_pat
     undo_batch(db, report.batch_id)
     with sqlite3.connect(db.path) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_duplicates_are_still_found_once_memory_is_full(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past KNOWN_IN_MEMORY keys the service asks SQLite instead: same answers."""
+    from core.importing import service
+
+    monkeypatch.setattr(service, "KNOWN_IN_MEMORY", 8)
+    shuffled = (
+        samples(0, 20)[::-1]
+        + samples(0, 20, start_line=100)
+        + [
+            Sample(200, 0, T0 + 3 * MINUTE, 99.0)  # a conflict with line 5
+        ]
+    )
+    parsed = parsed_file(tmp_path, [TEMP], shuffled)
+    report = import_parsed(db, parsed, create_devices=True, batches=batches_of(parsed.records, 6))
+    assert (report.accepted, report.duplicates, report.rejected_count) == (20, 20, 1)
+    assert reading_count(db) == 20 and "20.3 is already stored" in report.rejected[0].reason
+
+
+def test_a_file_out_of_time_order_checks_against_its_own_earlier_rows(
+    db: Database, tmp_path: Path
+) -> None:
+    forward = samples(0, 30)
+    mixed = forward[::2] + forward[1::2] + forward[::3]  # every third row twice
+    parsed = parsed_file(tmp_path, [TEMP], mixed)
+    report = import_parsed(db, parsed, create_devices=True, batches=batches_of(parsed.records, 7))
+    assert (report.accepted, report.duplicates) == (30, 10) and reading_count(db) == 30
