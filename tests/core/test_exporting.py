@@ -16,17 +16,10 @@ from core import __version__
 from core.db import Database
 from core.devices import DeviceFields, DeviceRecord, archive_device, create_device
 from core.errors import FieldLogError, NotFoundError
-from core.exporting import (
-    Envelope,
-    ExportCancelled,
-    ExportFormat,
-    ExportRequest,
-    Row,
-    export,
-    nice_ticks,
-)
+from core.exporting import ExportCancelled, ExportFormat, ExportRequest, Row, export
 from core.models import ReadingSource
 from core.readings import NewReading, add_reading, correct_reading
+from core.report_pdf import Envelope, nice_ticks
 from core.resources import resource_path
 from core.timeutil import to_epoch_ms
 
