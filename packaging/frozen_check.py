@@ -12,7 +12,9 @@ temporary working directory, offscreen, with the per-user folders pointed into a
 3. a copy of the fixture database at revision 0001 is upgraded by the frozen app's CLI
    (``db upgrade``): it reaches head, a backup is taken first, every row is intact (the same
    rules as tests/migrations/test_fixtures.py, and the counts and spot values of expected.json);
-4. that database exports to CSV, XLSX and PDF (skipped while the CLI has no ``export``);
+4. that database exports to CSV, XLSX and PDF, and the CSV and XLSX import back into a new
+   database (pyarrow, openpyxl and fpdf2 with its fonts are bundled), as does a real HOBOware
+   export from tests/fixtures/loggers;
 5. ``db status`` says "up to date", ``db check`` finds no problem;
 6. the logs land in the per-user log folder, and nothing is written inside the bundle;
 7. (Linux) every Qt library a bundled Qt plugin or library links is in the bundle.
@@ -258,6 +260,25 @@ def check_exports(frozen: Frozen, cwd: Path, env: dict[str, str]) -> str:
     return ", ".join(written)
 
 
+def check_imports(frozen: Frozen, cwd: Path, env: dict[str, str]) -> str:
+    """The exports read back into a fresh database, and a logger file: the parsers' libraries
+    (pyarrow's CSV reader and compute functions, openpyxl) work frozen."""
+    done = []
+    fresh = cwd / "imported.db"
+    for name in ("export.csv", "export.xlsx"):
+        printed = run([frozen.cli, "--db", fresh, "import", cwd / name, "--create-devices",
+                       "--tz", "UTC"], cwd, env)  # fmt: skip
+        found = re.search(r"([\d,]+) new readings were imported", printed)
+        if found is None:
+            raise CheckFailedError(f"importing {name} printed no count:\n{printed}")
+        done.append(f"{name} {found.group(1)} new")
+    hobo = REPO / "tests" / "fixtures" / "loggers" / "hobo" / "hobo_defaults.csv"
+    printed = run([frozen.cli, "--db", fresh, "import", hobo, "--create-devices"], cwd, env)
+    if "260 new readings were imported" not in printed:
+        raise CheckFailedError(f"the HOBOware sample did not import as expected:\n{printed}")
+    return ", ".join([*done, "HOBOware sample 260 new"])
+
+
 # --- 5, 6: status, check, and where things were written ----------------------------------------
 
 
@@ -429,6 +450,7 @@ def run_checks(frozen: Frozen, folder: Path) -> Report:
     report.check("--self-test --screenshot", lambda: check_self_test(frozen, cwd, env))
     report.check("db upgrade of rev_0001.db", lambda: check_upgrade(frozen, cwd, env))
     report.check("export csv/xlsx/pdf", lambda: check_exports(frozen, cwd, env))
+    report.check("import csv/xlsx/logger", lambda: check_imports(frozen, cwd, env))
     report.check("db status", lambda: check_status(frozen, cwd, env))
     report.check("db check", lambda: check_db_check(frozen, cwd, env))
     report.check("logs in the per-user folder", lambda: check_logs(home))
