@@ -319,10 +319,12 @@ def utc_offset(moment: datetime) -> str:
 
 
 def _plain_text(text: str | None) -> str:
-    """Text a spreadsheet will not run as a formula: one apostrophe before a risky start."""
+    """Text a spreadsheet will not run as a formula (one apostrophe before a risky start), and
+    without control characters (a NUL would make the file binary to the next reader): they
+    become U+FFFD, as in the workbook."""
     if not text:
         return ""
-    return formula_safe(text)
+    return formula_safe(_ILLEGAL_XML.sub("\ufffd", text))
 
 
 def number_text(value: float | None) -> str:

@@ -9,6 +9,7 @@ at most ``2 * CHART_COLUMNS`` vertices. ``core.exporting`` streams the rows and 
 """
 
 import math
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -189,7 +190,9 @@ class ChartBox:
 
     def py(self, value: float) -> float:
         clipped = min(max(value, self.low), self.high)
-        return self.y + self.height - (clipped - self.low) / (self.high - self.low) * self.height
+        # Halves: a range from -1e308 to 1e308 is wider than the largest float.
+        share = (clipped / 2 - self.low / 2) / (self.high / 2 - self.low / 2)
+        return self.y + self.height - share * self.height
 
 
 def _value_axis(chart: Envelope, device: ExportDevice) -> tuple[float, float]:
@@ -198,8 +201,8 @@ def _value_axis(chart: Envelope, device: ExportDevice) -> tuple[float, float]:
     for limit in (device.low, device.high):
         if limit is not None:
             low, high = min(low, limit), max(high, limit)
-    margin = (high - low) * 0.06 or max(abs(high) * 0.1, 1.0)
-    return low - margin, high + margin
+    margin = (high * 0.06 - low * 0.06) or max(abs(high) * 0.1, 1.0)
+    return max(low - margin, -sys.float_info.max), min(high + margin, sys.float_info.max)
 
 
 def draw_chart(pdf: "FPDF", job: ExportJob, device: ExportDevice, chart: Envelope) -> None:
@@ -250,12 +253,14 @@ def _axes(pdf: "FPDF", job: ExportJob, box: ChartBox, unit: str) -> None:
 def nice_ticks(low: float, high: float, most: int = 6) -> list[tuple[float, str]]:
     """Round values (steps of 1, 2 or 5 times a power of ten) between ``low`` and ``high``,
     with their labels: a reader finds 7.5 on an axis faster than 7.483."""
-    rough = (high - low) / most
+    rough = high / most - low / most  # not (high - low) / most: that overflows near 1e308
     step = 10.0 ** math.floor(math.log10(rough))
     step *= next(m for m in (1, 2, 5, 10) if rough <= step * m)
     decimals = max(0, -math.floor(math.log10(step)))
     first = math.ceil(low / step)
     values = [n * step for n in range(first, math.floor(high / step) + 1)]
+    if not 1e-4 <= step < 1e7:  # 1e+300, not three hundred digits
+        return [(v, f"{v:.3g}") for v in values]
     return [(v, f"{v:.{decimals}f}") for v in values]
 
 

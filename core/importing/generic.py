@@ -420,12 +420,21 @@ def _channels_of(
     joined = pc.binary_join_element_wise(column("device_serial"), column("device_name"), "\x1f")
     encoded = pc.dictionary_encode(joined)
     pairs = [p.split("\x1f", 1) for p in encoded.dictionary.to_pylist()]
-    lookup = [keys.get(channel_key(_cell(serial), _cell(name)), -1) for serial, name in pairs]
+    cells = [(_cell(serial), _cell(name)) for serial, name in pairs]
+    lookup = [keys.get(channel_key(serial, name), -1) for serial, name in cells]
     indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     channel = np.asarray(lookup, dtype=np.int64)[indices]
     for index in np.flatnonzero(channel < 0).tolist():
-        problems.setdefault(index, "no device: the serial and device name are empty")
+        problems.setdefault(index, _no_device(*cells[indices[index]]))
     return channel
+
+
+def _no_device(serial: str, name: str) -> str:
+    if len(serial) > MAX_LENGTHS["serial_number"]:
+        return f"the serial number is longer than {MAX_LENGTHS['serial_number']} characters"
+    if len(name) > MAX_LENGTHS["name"]:
+        return f"the device name is longer than {MAX_LENGTHS['name']} characters"
+    return "no device: the serial and device name are empty"
 
 
 def _values(column: pa.Array, decimal: str, problems: dict[int, str]) -> npt.NDArray[np.float64]:

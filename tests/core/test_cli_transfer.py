@@ -143,3 +143,10 @@ def test_an_export_reimports_without_loss(capsys, db_file, tmp_path) -> None:
         (m, 0.1 + 0.2 * n, "µS/cm", "@ann", "-5 °C; =cmd|' /C calc'!A0")
         for n, m in enumerate(moments)
     ]
+
+
+def test_a_device_name_too_long_is_named_as_the_reason(capsys, db_file, tmp_path) -> None:
+    long = tmp_path / "long.csv"
+    long.write_text(f"device,time,value\n{'x' * 201},2026-03-01T10:00:00+01:00,1.5\n", "utf-8")
+    code, out, _ = run(capsys, "--db", db_file, "import", long, "--create-devices")
+    assert code == EXIT_ERROR and "line 2: the device name is longer than 200 characters" in out

@@ -375,3 +375,26 @@ def test_the_chart_envelope_keeps_every_extreme_in_few_columns() -> None:
     assert len(envelope.filled) == 600
     assert envelope.value_range() == (50.0, 999.0)
     assert envelope.high[envelope.column_of(np.array([54_321_000]))[0]] == 999.0
+
+
+def test_extreme_values_still_make_a_report(db: Database, tmp_path: Path) -> None:
+    """Found by the frozen check on the 0001 fixture: 1.8e308 overflowed the chart's axis."""
+    device = create_device(db, DeviceFields("Extremes", default_unit="bar"))
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for n, value in enumerate((1.7976931348623157e308, -1e300, 0.0, 5e-324)):
+        add_reading(db, NewReading(device.id, value, start + timedelta(hours=n)))
+    summary = export(db, tmp_path / "x.pdf", ExportFormat.PDF)
+    assert summary.readings == 4 and (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
+    labels = [label for _, label in nice_ticks(-1e300, 1.7976931348623157e308)]
+    assert labels and all(len(label) < 12 for label in labels)
+
+
+def test_control_characters_do_not_make_the_csv_binary(db: Database, tmp_path: Path) -> None:
+    """Found by the frozen check: a NUL in a note made the export unreadable to the importer."""
+    device = create_device(db, DeviceFields("Pump", default_unit="bar"))
+    add_reading(db, NewReading(device.id, 1.0, datetime(2026, 1, 1, tzinfo=UTC),
+                               note="nul\x00byte, bell\x07, tab\tkept"))  # fmt: skip
+    export(db, tmp_path / "x.csv", ExportFormat.CSV)
+    data = (tmp_path / "x.csv").read_bytes()
+    assert b"\x00" not in data and b"\x07" not in data
+    assert "nul\ufffdbyte, bell\ufffd, tab\tkept" in data.decode("utf-8")

@@ -5,7 +5,7 @@ hand so that each rule of the service is seen on its own, against a real migrate
 """
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -380,3 +380,23 @@ def test_a_file_out_of_time_order_checks_against_its_own_earlier_rows(
     parsed = parsed_file(tmp_path, [TEMP], mixed)
     report = import_parsed(db, parsed, create_devices=True, batches=batches_of(parsed.records, 7))
     assert (report.accepted, report.duplicates) == (30, 10) and reading_count(db) == 30
+
+
+def test_foreign_keys_are_enforced_again_after_an_import(db: Database, tmp_path: Path) -> None:
+    """The import checks its own keys; the pooled connection must get SQLite's back."""
+
+    def records() -> Iterator[Sample | Rejected]:
+        yield from samples(0, 3)
+        raise OSError("the file went away")
+
+    import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 2)), create_devices=True)
+    failing = ParsedFile(tmp_path / "x.csv", "test", "t", [TEMP], records())
+    failing.path.write_text("x", encoding="utf-8")
+    with pytest.raises(OSError):
+        import_parsed(db, failing, create_devices=True)
+    with db.raw() as conn:
+        assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+            conn.execute("UPDATE readings SET device_id = 999")
+    with sqlite3.connect(db.path) as check:
+        assert check.execute("PRAGMA foreign_key_check").fetchall() == []
