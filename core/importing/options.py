@@ -24,7 +24,15 @@ ROLES = ("device_serial", "device_name", "time", "date", "value", "unit", "opera
 SYNONYMS = {
     "device_serial": ("serial", "serial_number", "serial number", "s/n", "sn", "device_serial"),
     "device_name": ("device", "name", "instrument", "device_name", "device name"),
-    "time": ("time", "timestamp", "date time", "datetime", "date_time", "recorded_at"),
+    "time": (
+        "time",
+        "timestamp",
+        "date time",
+        "datetime",
+        "date_time",
+        "recorded_at",
+        "time (local)",
+    ),
     "date": ("date",),
     "value": ("value", "reading"),
     "unit": ("unit", "units"),

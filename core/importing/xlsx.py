@@ -2,11 +2,13 @@
 
 Cells are turned into the text a CSV export would hold, then read by the same block reader as
 generic CSV files, so every rule is the same: a date cell is a naive local time (Excel has no
-zones) and needs the user's zone; a number cell is a number; a text cell is parsed like CSV
-text. openpyxl's read-only mode streams the sheet, so memory stays bounded; the workbook is
-opened twice, once for the devices and once for the readings.
+zones) and needs the user's zone, unless the row has a "UTC offset" cell (``+01:00``), as
+FieldLog's own workbook export writes, which then applies; a number cell is a number; a text
+cell is parsed like CSV text. openpyxl's read-only mode streams the sheet, so memory stays
+bounded; the workbook is opened twice, once for the devices and once for the readings.
 """
 
+import re
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time
@@ -31,13 +33,14 @@ def open_xlsx(path: Path, options: ImportOptions, now_ms: int) -> BatchedFile:
     rows, total = _rows(source)
     header_at, header = _header(source, rows)
     look = [cells for _, cells in _take(rows, LOOK_AHEAD)]
-    plan = plan_for(source, header, [_texts(r, numbers=False) for r in look], "\t")
+    offset_at = _offset_column(header)
+    plan = plan_for(source, header, [_texts(r, False, offset_at) for r in look], "\t")
     channels, keys = _scan(source, plan, header_at)
     done = [0]
-    batches = _batches(source, plan, keys, header_at, done)
+    batches = _batches(source, plan, keys, header_at, done, offset_at)
     description = f"Excel workbook, sheet {_sheet_name(source)}, dates {plan.layout.description}"
     zone = zone_label(plan.zone) if plan.zone else "the offsets in the file"
-    preview = [header, *(_texts(r) for r in look[: PREVIEW - 1])]
+    preview = [header, *(_texts(r, offset_at=offset_at) for r in look[: PREVIEW - 1])]
     position = lambda: min(source.size, source.size * done[0] // max(total, 1))  # noqa: E731
     return BatchedFile(
         path,
@@ -110,20 +113,40 @@ def _header(source: Source, rows: Iterator[tuple[int, Cells]]) -> tuple[int, lis
     raise source.fail("the sheet is empty")
 
 
-def _text(cell: object) -> str:
+OFFSET_HEADER = "utc offset"
+_OFFSET = re.compile(r"^[+-]\d\d:\d\d$")
+
+
+def _text(cell: object, offset: str = "") -> str:
     if cell is None:
         return ""
-    if isinstance(cell, datetime | date | time):
+    if isinstance(cell, datetime):
+        return cell.isoformat() + offset
+    if isinstance(cell, date | time):
         return cell.isoformat()
     if isinstance(cell, float):
         return repr(cell)
     return str(cell)
 
 
-def _texts(cells: Cells, numbers: bool = True) -> list[str]:
+def _texts(cells: Cells, numbers: bool = True, offset_at: int | None = None) -> list[str]:
     """The cells as text; ``numbers=False`` blanks number cells, which say nothing about the
     decimal separator of the sheet's text cells."""
-    return [_text(c) if numbers or not _is_number(c) else "" for c in cells]
+    offset = _offset(cells, offset_at)
+    return [_text(c, offset) if numbers or not _is_number(c) else "" for c in cells]
+
+
+def _offset(cells: Cells, offset_at: int | None) -> str:
+    """The row's "UTC offset" cell, when the sheet has one and it holds an offset."""
+    if offset_at is None or offset_at >= len(cells):
+        return ""
+    text = _text(cells[offset_at]).strip()
+    return text if _OFFSET.match(text) else ""
+
+
+def _offset_column(header: list[str]) -> int | None:
+    names = [name.strip().lower() for name in header]
+    return names.index(OFFSET_HEADER) if OFFSET_HEADER in names else None
 
 
 def _is_number(cell: object) -> bool:
@@ -149,7 +172,12 @@ def _scan(source: Source, plan: Plan, header_at: int) -> tuple[list[Channel], di
 
 
 def _batches(
-    source: Source, plan: Plan, keys: dict[str, int], header_at: int, done: list[int]
+    source: Source,
+    plan: Plan,
+    keys: dict[str, int],
+    header_at: int,
+    done: list[int],
+    offset_at: int | None,
 ) -> Iterator[SampleBatch]:
     rows, _ = _rows(source)
     chunk: list[tuple[int, Cells]] = []
@@ -159,26 +187,28 @@ def _batches(
             continue
         chunk.append((number, cells))
         if len(chunk) >= ROWS_PER_BATCH:
-            yield _block(chunk, plan, keys)
+            yield _block(chunk, plan, keys, offset_at)
             chunk = []
     if chunk:
-        yield _block(chunk, plan, keys)
+        yield _block(chunk, plan, keys, offset_at)
 
 
-def _block(chunk: list[tuple[int, Cells]], plan: Plan, keys: dict[str, int]) -> SampleBatch:
+def _block(
+    chunk: list[tuple[int, Cells]], plan: Plan, keys: dict[str, int], offset_at: int | None
+) -> SampleBatch:
     columns = {
-        role: pa.array([_cell(cells, index, plan) for _, cells in chunk], pa.string())
+        role: pa.array([_cell(cells, index, plan, offset_at) for _, cells in chunk], pa.string())
         for role, index in plan.columns.items()
     }
     lines = np.fromiter((number for number, _ in chunk), np.int64, len(chunk))
     return read_block(columns, lines, [], plan, keys)
 
 
-def _cell(cells: Cells, index: int, plan: Plan) -> str:
+def _cell(cells: Cells, index: int, plan: Plan, offset_at: int | None) -> str:
     if index >= len(cells):
         return ""
     cell = cells[index]
-    text = _text(cell)
+    text = _text(cell, _offset(cells, offset_at))
     if _is_number(cell) and plan.decimal == ",":
         return text.replace(".", ",")
     return text

@@ -150,3 +150,14 @@ def test_a_device_name_too_long_is_named_as_the_reason(capsys, db_file, tmp_path
     long.write_text(f"device,time,value\n{'x' * 201},2026-03-01T10:00:00+01:00,1.5\n", "utf-8")
     code, out, _ = run(capsys, "--db", db_file, "import", long, "--create-devices")
     assert code == EXIT_ERROR and "line 2: the device name is longer than 200 characters" in out
+
+
+def test_the_workbook_export_reimports_with_its_offsets(capsys, db_file, source, tmp_path) -> None:
+    """Excel has no zones: the export adds a "UTC offset" column, which the import applies."""
+    run(capsys, "--db", db_file, "import", source)
+    book = tmp_path / "out.xlsx"
+    assert run(capsys, "--db", db_file, "export", "-o", book)[0] == EXIT_OK
+    fresh = tmp_path / "fresh.db"
+    code, out, _ = run(capsys, "--db", fresh, "import", book, "--create-devices")
+    assert code == EXIT_OK and "2 new readings were imported" in out
+    assert "Readings from 2026-03-01 09:00:00+00:00 to 2026-03-01 10:00:00+00:00" in out
