@@ -512,7 +512,7 @@ class _BatchWriter:
         pairs = zip(self.targets, self.parsed.channels, strict=True)
         units = [(target.unit if target else "") or channel.unit for target, channel in pairs]
         channel = chunk.channel[rows]
-        unit_of = [units[c] for c in channel.tolist()]
+        unit_of: list[str] = np.array(units or [""], dtype=object)[channel].tolist()
         if chunk.unit is not None:  # a row's own unit (already checked against the device's)
             unit_of = [chunk.unit[r] or u for r, u in zip(rows.tolist(), unit_of, strict=True)]
         columns: list[Iterable[object]] = [device.tolist(), values.tolist(), unit_of,
