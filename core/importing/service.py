@@ -169,7 +169,7 @@ def import_parsed(
     report = ImportReport(parsed.path, parsed.format, parsed.description, parsed.timezone,
                           dry_run)  # fmt: skip
     digest = file_hash(parsed.path)
-    with db.raw() as conn, _foreign_keys_checked_by_us(conn):
+    with db.raw() as conn, _import_pragmas(conn):
         conn.execute("BEGIN IMMEDIATE")
         try:
             writer = _BatchWriter(conn, parsed, report, digest, device_map or {}, create_devices)
@@ -196,20 +196,27 @@ _DEVICES_SQL = (
 
 
 @contextmanager
-def _foreign_keys_checked_by_us(conn: sqlite3.Connection) -> Iterator[None]:
-    """SQLite's foreign-key checks off for the import's transaction, on again afterwards.
+def _import_pragmas(conn: sqlite3.Connection) -> Iterator[None]:
+    """The connection tuned for one import's transaction, and put back afterwards.
 
-    Every reading the import writes names a device it has just read (or made) in the same
-    ``BEGIN IMMEDIATE`` transaction, which no other writer can enter, and the batch it has just
-    inserted; SQLite's check of each row would look both up again, a tenth of the import's
-    time (T1). The pragma cannot change inside a transaction, hence around it; it is restored
-    whatever happens, since the connection goes back to the pool.
+    - Foreign-key checks off: every reading the import writes names a device it has just read
+      (or made) in the same ``BEGIN IMMEDIATE`` transaction, which no other writer can enter,
+      and the batch it has just inserted; SQLite's check of each row would look both up
+      again, a tenth of the import's time (T1).
+    - A 64 MB page cache instead of 2 MB, so that the readings index being extended stays in
+      memory rather than being written out and read back while the batch goes in.
+
+    Pragmas cannot change inside a transaction, hence around it; they are restored whatever
+    happens, since the connection goes back to the pool.
     """
+    cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
     conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
     try:
         yield
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA cache_size = {cache}")
 
 
 _RANGE_SQL = (
@@ -217,6 +224,7 @@ _RANGE_SQL = (
     "AND id <= ? ORDER BY recorded_at"
 )
 _SPAN_SQL = "SELECT min(recorded_at), max(recorded_at) FROM readings WHERE device_id = ?"
+IMPORT_CACHE_KIB = -65_536  # negative: KiB, as PRAGMA cache_size takes it
 KNOWN_IN_MEMORY = 4_000_000  # keys (16 bytes each) kept of this import before asking SQLite
 
 

@@ -382,13 +382,16 @@ def test_a_file_out_of_time_order_checks_against_its_own_earlier_rows(
     assert (report.accepted, report.duplicates) == (30, 10) and reading_count(db) == 30
 
 
-def test_foreign_keys_are_enforced_again_after_an_import(db: Database, tmp_path: Path) -> None:
-    """The import checks its own keys; the pooled connection must get SQLite's back."""
+def test_the_connection_is_itself_again_after_an_import(db: Database, tmp_path: Path) -> None:
+    """The import checks its own keys and widens the page cache; the pooled connection must get
+    SQLite's checks and its own cache size back, after a success and after a failure."""
 
     def records() -> Iterator[Sample | Rejected]:
         yield from samples(0, 3)
         raise OSError("the file went away")
 
+    with db.raw() as conn:
+        cache_before = conn.execute("PRAGMA cache_size").fetchone()
     import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 2)), create_devices=True)
     failing = ParsedFile(tmp_path / "x.csv", "test", "t", [TEMP], records())
     failing.path.write_text("x", encoding="utf-8")
@@ -396,6 +399,7 @@ def test_foreign_keys_are_enforced_again_after_an_import(db: Database, tmp_path:
         import_parsed(db, failing, create_devices=True)
     with db.raw() as conn:
         assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert conn.execute("PRAGMA cache_size").fetchone() == cache_before
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
             conn.execute("UPDATE readings SET device_id = 999")
     with sqlite3.connect(db.path) as check:
