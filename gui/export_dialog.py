@@ -11,7 +11,6 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from core.exporting import ExportCancelled, ExportFormat, ExportRequest, ExportSummary, export
 from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.db import Database
+from core.exporting import ExportCancelled, ExportFormat, ExportRequest, ExportSummary, export
 from gui.messages import explain
 from gui.ops import Ops
 
