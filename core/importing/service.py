@@ -520,10 +520,12 @@ class _BatchWriter:
         pairs = zip(self.targets, self.parsed.channels, strict=True)
         units = [(target.unit if target else "") or channel.unit for target, channel in pairs]
         channel = chunk.channel[rows]
-        unit_of: list[str] = np.array(units or [""], dtype=object)[channel].tolist()
+        unit_of = np.array(units or [""], dtype=object)[channel]
         if chunk.unit is not None:  # a row's own unit (already checked against the device's)
-            unit_of = [chunk.unit[r] or u for r, u in zip(rows.tolist(), unit_of, strict=True)]
-        columns: list[Iterable[object]] = [device.tolist(), values.tolist(), unit_of,
+            own = np.array(chunk.unit, dtype=object)[rows]
+            given = (own != None) & (own != "")  # noqa: E711 -- element-wise, not identity
+            unit_of = np.where(given, own, unit_of)
+        columns: list[Iterable[object]] = [device.tolist(), values.tolist(), unit_of.tolist(),
                                            times.tolist()]  # fmt: skip
         names = ["device_id", "value", "unit", "recorded_at"]
         for name, texts in (("operator", chunk.operator), ("note", chunk.note)):
