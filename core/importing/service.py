@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -400,8 +401,8 @@ class _BatchWriter:
         if not len(chunk.line):
             return
         device, keep = self._devices_of(chunk)
-        order = np.lexsort((chunk.line, chunk.time_ms, device))  # by device, time, file order
-        order = order[keep[order]]
+        order = np.flatnonzero(keep)  # in file order, so that a stable sort keeps it for ties
+        order = order[np.lexsort((chunk.time_ms[order], device[order]))]  # by device, then time
         device, times, values = device[order], chunk.time_ms[order], chunk.value[order]
         fresh = self._not_duplicates(chunk, order, device, times, values)
         self._insert(chunk, order[fresh], device[fresh])
@@ -434,7 +435,8 @@ class _BatchWriter:
             channel_unit = np.array([c.unit for c in self.parsed.channels] or [""], dtype=object)
             row_unit = channel_unit[chunk.channel]
         else:
-            row_unit = np.array([u or "" for u in chunk.unit], dtype=object)
+            row_unit = np.asarray(chunk.unit, dtype=object)
+            row_unit = np.where(row_unit == None, "", row_unit)  # noqa: E711 -- element-wise
         wanted = device_unit[chunk.channel]
         clash: Flags = keep & (row_unit != "") & (wanted != "") & (row_unit != wanted)
         for channel, unit in {(int(c), str(u)) for c, u in
@@ -466,9 +468,8 @@ class _BatchWriter:
         same_as_previous = np.zeros(len(order), dtype=bool)
         if len(order) > 1:
             same_as_previous[1:] = (device[1:] == device[:-1]) & (times[1:] == times[:-1])
-        for device_id in np.unique(device):
-            rows = np.flatnonzero(device == device_id)
-            stored_t, stored_v = self.known.around(int(device_id), times[rows])
+        for device_id, rows in _runs(device):
+            stored_t, stored_v = self.known.around(device_id, times[rows])
             if len(stored_t):
                 self._against_stored(rows, times, values, stored_t, stored_v, fresh, chunk, order)
         for row in np.flatnonzero(same_as_previous & fresh):
@@ -537,9 +538,8 @@ class _BatchWriter:
                f"VALUES ({', '.join('?' * len(names))}, {constants})")  # fmt: skip
         self.conn.executemany(sql, zip(*columns, strict=True))
         self._count(channel, device, values, times)
-        for device_id in np.unique(device):
-            mine = device == device_id
-            self.known.add(int(device_id), times[mine], values[mine])
+        for device_id, rows in _runs(device):
+            self.known.add(device_id, times[rows], values[rows])
 
     def _count(
         self,
@@ -553,19 +553,15 @@ class _BatchWriter:
         first, last = int(times.min()), int(times.max())
         report.first_ms = first if report.first_ms is None else min(report.first_ms, first)
         report.last_ms = last if report.last_ms is None else max(report.last_ms, last)
-        for index, target in enumerate(self.targets):
-            if target is None:
-                continue
-            mine = channel == index
-            target.readings += int(mine.sum())
-            low, high = target.low, target.high
-            picked = values[mine]
-            outside = np.zeros(len(picked), dtype=bool)
-            if low is not None:
-                outside |= picked < low
-            if high is not None:
-                outside |= picked > high
-            report.flagged += int(outside.sum())
+        per_channel = np.bincount(channel, minlength=len(self.targets))
+        for target, count in zip(self.targets, per_channel.tolist(), strict=True):
+            if target is not None:
+                target.readings += count
+        nan = float("nan")  # a missing limit: every comparison with it is false
+        low = np.array([t.low if t and t.low is not None else nan for t in self.targets] or [nan])
+        high = np.array([t.high if t and t.high is not None else nan for t in self.targets]
+                        or [nan])  # fmt: skip
+        report.flagged += int(np.count_nonzero((values < low[channel]) | (values > high[channel])))
 
     def _reject(self, bad: Rejected) -> None:
         self.report.rejected_count += 1
@@ -587,6 +583,15 @@ class _BatchWriter:
             (report.accepted, report.duplicates, report.rejected_count,
              len(report.devices_created), self.batch_id),
         )  # fmt: skip
+
+
+def _runs(device: Ids) -> Iterator[tuple[int, npt.NDArray[np.intp]]]:
+    """(device id, row indexes) of each run of equal ids in ``device``, which is sorted."""
+    starts = np.flatnonzero(np.diff(device)) + 1
+    bounds = [0, *starts.tolist(), len(device)]
+    for first, end in pairwise(bounds):
+        if end > first:
+            yield int(device[first]), np.arange(first, end)
 
 
 def _target(row: tuple, how: str) -> _Target:  # type: ignore[type-arg]
