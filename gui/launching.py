@@ -56,12 +56,3 @@ def restore_work(db: "Database", path: Path, backup: Path) -> Callable[[Progress
         return maintenance.restore(path, backup, progress)
 
     return work
-
-
-def user_message(exc: BaseException) -> str:
-    """What to show for an error no screen handled: ours say it plainly, others are logged."""
-    from core.errors import FieldLogError
-
-    if isinstance(exc, FieldLogError):
-        return str(exc)
-    return "Something went wrong. Nothing was lost; the details are in the log file."

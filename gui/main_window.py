@@ -424,9 +424,10 @@ class MainWindow(QMainWindow):
         box.open()
 
     def _on_unexpected_error(self, exc: BaseException) -> None:
-        from gui.launching import user_message
+        from gui.messages import explain
 
-        box = QMessageBox(QMessageBox.Icon.Warning, "FieldLog", user_message(exc), parent=self)
+        text = explain(exc, "Something went wrong", logged=True)
+        box = QMessageBox(QMessageBox.Icon.Warning, "FieldLog", text, parent=self)
         box.setObjectName("errorBox")
         box.setDetailedText(f"{type(exc).__name__}: {exc}\n\nLog file: {self.log_file}")
         box.open()
