@@ -104,6 +104,11 @@ class ImportBatch(Base):
     rejected: Mapped[int] = mapped_column(Integer)
     devices_created: Mapped[int] = mapped_column(Integer)
     undone_at: Mapped[int | None] = mapped_column(BigInteger)
+    # The batch's readings have consecutive ids (one transaction under the write lock): these
+    # bound them for undo and counting, in place of an index on readings.batch_id. NULL when
+    # the batch added nothing, or when a 0005 build imported it.
+    first_reading_id: Mapped[int | None] = mapped_column(Integer)
+    last_reading_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Device(Base):
@@ -153,11 +158,6 @@ class Reading(Base):
             "ix_readings_corrects_id",
             "corrects_id",
             sqlite_where=text("corrects_id IS NOT NULL"),
-        ),
-        Index(
-            "ix_readings_batch_id",
-            "batch_id",
-            sqlite_where=text("batch_id IS NOT NULL"),
         ),
         CheckConstraint("(origin_id IS NULL) = (origin_seq IS NULL)", name="origin_pair"),
         CheckConstraint("source IN (0, 1)", name="source"),

@@ -577,11 +577,19 @@ class _BatchWriter:
             else DeviceMatch(channel, None, channel.name, "unknown")
             for channel, t in zip(self.parsed.channels, self.targets, strict=True)
         ]
+        # Inside this transaction only this import writes readings, so its readings are
+        # exactly those past the largest id stored before it.
+        first = last = None
+        if report.accepted:
+            first = self.conn.execute(
+                "SELECT min(id) FROM readings WHERE id > ?", (self.known.before,)
+            ).fetchone()[0]
+            last = self.conn.execute("SELECT max(id) FROM readings").fetchone()[0]
         self.conn.execute(
             "UPDATE import_batches SET readings_added = ?, duplicates = ?, rejected = ?, "
-            "devices_created = ? WHERE id = ?",
+            "devices_created = ?, first_reading_id = ?, last_reading_id = ? WHERE id = ?",
             (report.accepted, report.duplicates, report.rejected_count,
-             len(report.devices_created), self.batch_id),
+             len(report.devices_created), first, last, self.batch_id),
         )  # fmt: skip
 
 
@@ -643,10 +651,20 @@ class BatchRecord:
     readings_now: int  # readings of the batch still in the database
 
 
+# Where the readings of batch ``b`` are, as bounds on readings.id: the range the import
+# recorded (there is no index on readings.batch_id, migration 0006). A batch that a 0005 build
+# imported recorded none, so its readings are looked for over the whole table; a batch that
+# added nothing, or was undone, gets NULL bounds, which select no row.
+_UNRECORDED = "CASE WHEN b.readings_added > 0 AND b.undone_at IS NULL THEN {} END"
+_BATCH_LOW = f"coalesce(b.first_reading_id, {_UNRECORDED.format(-(2**63))})"
+_BATCH_HIGH = f"coalesce(b.last_reading_id, {_UNRECORDED.format(2**63 - 1)})"
+
 _BATCH_SQL = (
     "SELECT b.id, b.uid, b.file_name, b.file_hash, b.format, b.timezone, b.imported_at, "
     "b.readings_added, b.duplicates, b.rejected, b.devices_created, b.undone_at, "
-    "(SELECT count(*) FROM readings AS r WHERE r.batch_id = b.id) FROM import_batches AS b"
+    "(SELECT count(*) FROM readings AS r "
+    f"WHERE r.id BETWEEN {_BATCH_LOW} AND {_BATCH_HIGH} AND r.batch_id = b.id) "
+    "FROM import_batches AS b"
 )
 
 
@@ -699,26 +717,30 @@ def undo_batch(db: Database, batch_id: int) -> BatchUndone:
 
 def _undo(conn: sqlite3.Connection, batch_id: int) -> BatchUndone:
     row = conn.execute(
-        "SELECT file_name, undone_at FROM import_batches WHERE id = ?", (batch_id,)
+        f"SELECT file_name, undone_at, {_BATCH_LOW}, {_BATCH_HIGH} FROM import_batches AS b "
+        "WHERE id = ?",
+        (batch_id,),
     ).fetchone()
     if row is None:
         raise NotFoundError(f"There is no import batch {batch_id}.")
-    name, undone_at = row
+    name, undone_at, low, high = row
     if undone_at is not None:
         raise BatchUndoError(
             f"Batch {batch_id} ({name}) was already undone on {_local(undone_at)}."
         )
     corrections = conn.execute(
         "SELECT count(*) FROM readings AS c JOIN readings AS r ON c.corrects_id = r.id "
-        "WHERE r.batch_id = ? AND (c.batch_id IS NOT ? )",
-        (batch_id, batch_id),
+        "WHERE r.id BETWEEN ? AND ? AND r.batch_id = ? AND (c.batch_id IS NOT ?)",
+        (low, high, batch_id, batch_id),
     ).fetchone()[0]
     if corrections:
         raise BatchUndoError(
             f"Batch {batch_id} ({name}) cannot be undone: {corrections} of its readings have "
             "been corrected since. Undo or withdraw those corrections first."
         )
-    removed = conn.execute("DELETE FROM readings WHERE batch_id = ?", (batch_id,)).rowcount
+    removed = conn.execute(
+        "DELETE FROM readings WHERE id BETWEEN ? AND ? AND batch_id = ?", (low, high, batch_id)
+    ).rowcount
     made = conn.execute(
         "SELECT id, name, EXISTS (SELECT 1 FROM readings AS r WHERE r.device_id = d.id) "
         "FROM devices AS d WHERE batch_id = ? ORDER BY name",

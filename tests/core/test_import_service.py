@@ -339,6 +339,54 @@ def test_undo_is_refused_when_a_correction_refers_to_the_batch(
     assert reading_count(db) == 3
 
 
+def test_a_batch_records_the_id_range_of_its_readings(db: Database, tmp_path: Path) -> None:
+    device = create_device(db, DeviceFields("Logger 7 Temp", default_unit="°C"))
+    add_reading(db, NewReading(device.id, 5.0, datetime(2024, 1, 1, tzinfo=UTC)))
+    report = import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 5)))
+    again = import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 5)))
+    assert again.accepted == 0
+    assert rows(db, "SELECT id, first_reading_id, last_reading_id FROM import_batches") == [
+        (report.batch_id, *rows(db, "SELECT min(id), max(id) FROM readings WHERE batch_id = ?",
+                                report.batch_id)[0]),
+        (again.batch_id, None, None),
+    ]  # fmt: skip
+    assert rows(db, "SELECT last_reading_id - first_reading_id FROM import_batches") == [
+        (4,), (None,)
+    ]  # fmt: skip
+
+
+def test_a_batch_an_older_build_imported_is_found_without_a_range(
+    db: Database, tmp_path: Path
+) -> None:
+    """A 0005 build records no range: counting and undo look at every reading instead."""
+    older = import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 3)), create_devices=True)
+    newer = import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 4, value=30.0)[3:],
+                                          content="another file"))  # fmt: skip
+    assert older.batch_id is not None and newer.batch_id is not None
+    with db.raw() as conn:
+        conn.execute("UPDATE import_batches SET first_reading_id = NULL, last_reading_id = NULL "
+                     "WHERE id = ?", (older.batch_id,))  # fmt: skip
+    assert [get_batch(db, b).readings_now for b in (older.batch_id, newer.batch_id)] == [3, 1]
+    assert undo_batch(db, older.batch_id).readings_removed == 3
+    assert rows(db, "SELECT batch_id FROM readings") == [(newer.batch_id,)]
+
+
+def test_an_undone_batchs_ids_taken_again_are_not_its_own(db: Database, tmp_path: Path) -> None:
+    create_device(db, DeviceFields("Logger 7 Temp", default_unit="°C"))
+    first = import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 3)))
+    assert first.batch_id is not None
+    undo_batch(db, first.batch_id)
+    second = import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 3)))
+    assert second.batch_id is not None and second.accepted == 3
+    assert rows(db, "SELECT first_reading_id FROM import_batches") == [
+        (first_reading_id(db),),
+        (first_reading_id(db),),
+    ]  # the same ids: SQLite gives the freed ones out again
+    assert (get_batch(db, first.batch_id).readings_now,
+            get_batch(db, second.batch_id).readings_now) == (0, 3)  # fmt: skip
+    assert undo_batch(db, second.batch_id).readings_removed == 3
+
+
 def test_undo_of_an_unknown_batch_is_a_clear_error(db: Database) -> None:
     with pytest.raises(NotFoundError, match="no import batch 42"):
         undo_batch(db, 42)
