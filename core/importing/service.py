@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import pairwise
+from itertools import islice, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -226,6 +226,7 @@ _RANGE_SQL = (
 )
 _SPAN_SQL = "SELECT min(recorded_at), max(recorded_at) FROM readings WHERE device_id = ?"
 IMPORT_CACHE_KIB = -65_536  # negative: KiB, as PRAGMA cache_size takes it
+MIN_RUN = 64  # rows, on average, for which a statement with the device and unit as literals pays
 KNOWN_IN_MEMORY = 4_000_000  # keys (16 bytes each) kept of this import before asking SQLite
 
 
@@ -512,9 +513,13 @@ class _BatchWriter:
             fresh[row] = False
 
     def _insert(self, chunk: SampleBatch, rows: npt.NDArray[np.intp], device: Ids) -> None:
-        """One ``executemany`` per batch, binding only what varies from row to row: the batch,
-        source and creation time are literals in the statement (each bound value costs the
-        driver time, and this is most of an import; PERFORMANCE.md, T1)."""
+        """Write the sorted rows, binding only what varies from row to row.
+
+        Each bound value costs the driver time, and this is most of an import (PERFORMANCE.md,
+        T1). The batch, source and creation time are literals in the statement; so are the
+        device and unit, with one ``executemany`` per run of rows that share them, when the
+        runs are long enough to pay for a statement each (they are: rows are sorted by device).
+        """
         if not len(rows):
             return
         values, times = chunk.value[rows], chunk.time_ms[rows]
@@ -526,20 +531,43 @@ class _BatchWriter:
             own = np.array(chunk.unit, dtype=object)[rows]
             given = (own != None) & (own != "")  # noqa: E711 -- element-wise, not identity
             unit_of = np.where(given, own, unit_of)
-        columns: list[Iterable[object]] = [device.tolist(), values.tolist(), unit_of.tolist(),
-                                           times.tolist()]  # fmt: skip
-        names = ["device_id", "value", "unit", "recorded_at"]
+        columns: list[Iterable[object]] = [values.tolist(), times.tolist()]
+        names = ["value", "recorded_at"]
         for name, texts in (("operator", chunk.operator), ("note", chunk.note)):
             if texts is not None:
                 names.append(name)
                 columns.append(_pick(texts, rows))
-        constants = f"{int(ReadingSource.IMPORT)}, {int(self.created_at)}, {int(self.batch_id)}"
-        sql = (f"INSERT INTO readings ({', '.join(names)}, source, created_at, batch_id) "
-               f"VALUES ({', '.join('?' * len(names))}, {constants})")  # fmt: skip
-        self.conn.executemany(sql, zip(*columns, strict=True))
+        constants = {
+            "source": str(int(ReadingSource.IMPORT)),
+            "created_at": str(int(self.created_at)),
+            "batch_id": str(int(self.batch_id)),
+        }
+        starts = np.flatnonzero((device[1:] != device[:-1]) | (unit_of[1:] != unit_of[:-1])) + 1
+        bounds = [0, *starts.tolist(), len(rows)]
+        runs = [(first, end, str(unit_of[first])) for first, end in pairwise(bounds)]
+        if len(runs) * MIN_RUN > len(rows) or any("\0" in unit for _, _, unit in runs):
+            self._executemany(
+                constants,
+                ["device_id", "unit", *names],
+                zip(device.tolist(), unit_of.tolist(), *columns, strict=True),
+            )
+        else:
+            together = zip(*columns, strict=True)
+            for first, end, unit in runs:
+                literals = {"device_id": str(int(device[first])), "unit": _sql_text(unit)}
+                self._executemany(literals | constants, names, islice(together, end - first))
         self._count(channel, device, values, times)
         for device_id, rows in _runs(device):
             self.known.add(device_id, times[rows], values[rows])
+
+    def _executemany(
+        self, literals: dict[str, str], bound: list[str], rows: Iterable[tuple[object, ...]]
+    ) -> None:
+        """INSERT ``rows``, values of the ``bound`` columns, into readings, with the same SQL
+        ``literals`` in every row."""
+        names = ", ".join([*literals, *bound])
+        values = ", ".join([*literals.values(), *"?" * len(bound)])
+        self.conn.executemany(f"INSERT INTO readings ({names}) VALUES ({values})", rows)
 
     def _count(
         self,
@@ -604,6 +632,11 @@ def _runs(device: Ids) -> Iterator[tuple[int, npt.NDArray[np.intp]]]:
 
 def _target(row: tuple, how: str) -> _Target:  # type: ignore[type-arg]
     return _Target(row[0], row[1], row[3] or "", row[4], row[5], how)
+
+
+def _sql_text(text: str) -> str:
+    """``text`` as an SQL string literal (it has no NUL, which a literal cannot hold)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _pick(column: list[str | None] | None, rows: npt.NDArray[np.intp]) -> list[str | None]:

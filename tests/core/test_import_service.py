@@ -137,6 +137,50 @@ def test_a_rows_own_unit_is_checked_and_kept(db: Database, tmp_path: Path) -> No
     ]
 
 
+@pytest.mark.parametrize("min_run", [1, 10**9], ids=["device-and-unit-as-literals", "all-bound"])
+def test_every_column_is_stored_as_given_whichever_way_it_is_written(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, min_run: int
+) -> None:
+    """Long runs of one device and unit are written with those as SQL literals, short ones
+    bound: quotes and all, the stored rows are the same."""
+    from core.importing import service
+
+    monkeypatch.setattr(service, "MIN_RUN", min_run)
+    pump = create_device(db, DeviceFields("Pump"))
+    tank = create_device(db, DeviceFields("Tank", default_unit="°C"))
+    units = ["bar", "it's 'odd'", None, "", "bar", "'); DROP TABLE readings; --", "bar"]
+    records: Records = [
+        *(Sample(2 + n, 0, T0 + n * MINUTE, n / 4, unit=unit, operator=f"O'{n}", note=None)
+          for n, unit in enumerate(units)),
+        *(Sample(20 + n, 1, T0 + n * MINUTE, -n, note="x" * n) for n in range(3)),
+    ]  # fmt: skip
+    channels = [Channel("p", "Pump", ""), Channel("t", "Tank", "")]
+    report = import_parsed(db, parsed_file(tmp_path, channels, records))
+    assert report.accepted == len(records) and report.batch_id is not None
+    expected: list[tuple[object, ...]] = [
+        (pump.id, n / 4, unit or "", T0 + n * MINUTE, f"O'{n}", None)
+        for n, unit in enumerate(units)
+    ]
+    expected += [(tank.id, -n, "°C", T0 + n * MINUTE, None, "x" * n) for n in range(3)]
+    stored = rows(db, "SELECT device_id, value, unit, recorded_at, operator, note FROM readings "
+                  "ORDER BY device_id, recorded_at")  # fmt: skip
+    assert stored == expected
+    assert rows(db, "SELECT DISTINCT source, batch_id FROM readings") == [(1, report.batch_id)]
+
+
+def test_a_unit_with_a_nul_is_bound_not_written_as_a_literal(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.importing import service
+
+    monkeypatch.setattr(service, "MIN_RUN", 1)
+    create_device(db, DeviceFields("Pump"))
+    records: Records = [Sample(2, 0, T0, 1.0, unit="a\0b"), Sample(3, 0, T0 + MINUTE, 2.0)]
+    report = import_parsed(db, parsed_file(tmp_path, [Channel("p", "Pump", "")], records))
+    assert report.accepted == 2
+    assert rows(db, "SELECT unit FROM readings ORDER BY recorded_at") == [("a\0b",), ("",)]
+
+
 # --- duplicates, conflicts, bad rows --------------------------------------------------------
 
 
