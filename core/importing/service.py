@@ -17,7 +17,9 @@ Rows come in batches (``SampleBatch``); earlier batches are already in the open 
 so duplicates inside the file are found the same way, with memory bounded by the batch.
 
 **Speed.** Each batch is sorted by (device, time) before its INSERT, so the readings index grows
-almost in order (PERFORMANCE.md, T1: the insert is most of the import).
+almost in order (PERFORMANCE.md, T1: the insert is most of the import), and only the values that
+vary from row to row are bound. Readings carry no index on ``batch_id``: the batch records the
+range of reading ids it wrote, and undo and counts read that range (migration 0006).
 """
 
 import hashlib
