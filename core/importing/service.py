@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice, pairwise
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -544,9 +545,7 @@ class _BatchWriter:
             "created_at": str(int(self.created_at)),
             "batch_id": str(int(self.batch_id)),
         }
-        starts = np.flatnonzero((device[1:] != device[:-1]) | (unit_of[1:] != unit_of[:-1])) + 1
-        bounds = [0, *starts.tolist(), len(rows)]
-        runs = [(first, end, str(unit_of[first])) for first, end in pairwise(bounds)]
+        runs = [(first, end, str(unit_of[first])) for first, end in _run_bounds(device, unit_of)]
         if len(runs) * MIN_RUN > len(rows) or any("\0" in unit for _, _, unit in runs):
             self._executemany(
                 constants,
@@ -623,13 +622,22 @@ class _BatchWriter:
         )  # fmt: skip
 
 
+def _run_bounds(*keys: npt.NDArray[Any]) -> list[tuple[int, int]]:
+    """(first, end) of each run of consecutive rows over which every one of ``keys`` (arrays
+    of the same length) stays the same."""
+    size = len(keys[0])
+    if not size:
+        return []
+    changed = np.zeros(size - 1, dtype=bool)
+    for key in keys:
+        changed |= key[1:] != key[:-1]
+    return list(pairwise([0, *(np.flatnonzero(changed) + 1).tolist(), size]))
+
+
 def _runs(device: Ids) -> Iterator[tuple[int, npt.NDArray[np.intp]]]:
     """(device id, row indexes) of each run of equal ids in ``device``, which is sorted."""
-    starts = np.flatnonzero(np.diff(device)) + 1
-    bounds = [0, *starts.tolist(), len(device)]
-    for first, end in pairwise(bounds):
-        if end > first:
-            yield int(device[first]), np.arange(first, end)
+    for first, end in _run_bounds(device):
+        yield int(device[first]), np.arange(first, end)
 
 
 def _target(row: tuple, how: str) -> _Target:  # type: ignore[type-arg]

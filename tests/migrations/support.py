@@ -76,6 +76,13 @@ def plain(path: Path) -> Iterator[sqlite3.Connection]:
         yield conn
 
 
+def rootpages(path: Path) -> dict[str, int]:
+    """Each table's first page: a table rebuilt (copied) by a migration gets a new one."""
+    with plain(path) as conn:
+        found = conn.execute("SELECT name, rootpage FROM sqlite_master WHERE type = 'table'")
+        return dict(found.fetchall())
+
+
 @contextmanager
 def untouched(path: Path) -> Iterator[sqlite3.Connection]:
     """Read ``path`` without writing a byte to it or creating -wal/-shm files beside it."""

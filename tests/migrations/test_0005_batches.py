@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.migrations.support import REPO_ROOT, migrated, plain
+from tests.migrations.support import REPO_ROOT, migrated, plain, rootpages
 
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "db" / "rev_0004.db"
-
-
-def rootpages(path: Path) -> dict[str, int]:
-    with plain(path) as conn:
-        found = conn.execute("SELECT name, rootpage FROM sqlite_master WHERE type = 'table'")
-        return dict(found.fetchall())
 
 
 @pytest.fixture

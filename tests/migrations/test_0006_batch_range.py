@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.migrations.support import REPO_ROOT, migrated, plain
+from tests.migrations.support import REPO_ROOT, migrated, plain, rootpages
 
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "db" / "rev_0005.db"
 INDEX = "ix_readings_batch_id"
@@ -18,6 +18,12 @@ def at_0005(tmp_path: Path) -> Path:
     path = tmp_path / "old.db"
     shutil.copyfile(FIXTURE, path)
     return path
+
+
+def index_sql(path: Path) -> str | None:
+    with plain(path) as conn:
+        found = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (INDEX,)).fetchone()
+        return None if found is None else str(found[0])
 
 
 def ranges(path: Path) -> list[tuple[int, int | None, int | None]]:
@@ -42,20 +48,12 @@ def test_each_batch_gets_the_range_its_readings_hold(at_0005: Path) -> None:
 
 def test_the_index_goes_and_no_table_is_copied(at_0005: Path) -> None:
     assert index_sql(at_0005) is not None
-    with plain(at_0005) as conn:
-        before = dict(conn.execute("SELECT name, rootpage FROM sqlite_master WHERE type = 'table'"))
+    before = rootpages(at_0005)
     migrated(at_0005, "0006")
     assert index_sql(at_0005) is None
-    with plain(at_0005) as conn:
-        after = dict(conn.execute("SELECT name, rootpage FROM sqlite_master WHERE type = 'table'"))
+    after = rootpages(at_0005)
     assert after["readings"] == before["readings"]
     assert after["import_batches"] == before["import_batches"]
-
-
-def index_sql(path: Path) -> str | None:
-    with plain(path) as conn:
-        found = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (INDEX,)).fetchone()
-        return None if found is None else str(found[0])
 
 
 def test_downgrade_makes_the_index_again_and_drops_the_range(at_0005: Path) -> None:
