@@ -19,7 +19,7 @@ from core.db import Database
 from core.errors import NotFoundError, ValidationError
 from core.models import Device, Origin, Reading, ReadingSource
 from core.timeutil import from_epoch_ms, now_ms, to_epoch_ms
-from core.validation import check_finite, check_time, clean_text
+from core.validation import check_finite, check_time, clean_text, unit_clash
 
 readings = cast(Table, Reading.__table__)
 devices = cast(Table, Device.__table__)
@@ -112,7 +112,7 @@ _INSERT_SQL = (
 
 def _device_limits_raw(conn: sqlite3.Connection, device_id: int) -> "_DeviceLimits":
     row = conn.execute(
-        "SELECT default_unit, low_limit, high_limit FROM devices WHERE id = ?", (device_id,)
+        "SELECT name, default_unit, low_limit, high_limit FROM devices WHERE id = ?", (device_id,)
     ).fetchone()
     if row is None:
         raise NotFoundError(f"There is no device with id {device_id}.")
@@ -253,6 +253,7 @@ def _global_id_row(conn: sqlite3.Connection, reading_id: int) -> Any:
 
 @dataclass(frozen=True)
 class _DeviceLimits:
+    name: str
     default_unit: str | None
     low: float | None
     high: float | None
@@ -260,9 +261,9 @@ class _DeviceLimits:
 
 def _device_limits(conn: Connection, device_id: int) -> _DeviceLimits:
     row = conn.execute(
-        select(devices.c.default_unit, devices.c.low_limit, devices.c.high_limit).where(
-            devices.c.id == device_id
-        )
+        select(
+            devices.c.name, devices.c.default_unit, devices.c.low_limit, devices.c.high_limit
+        ).where(devices.c.id == device_id)
     ).first()
     if row is None:
         raise NotFoundError(f"There is no device with id {device_id}.")
@@ -274,6 +275,9 @@ def _validated_row(new: NewReading, device: _DeviceLimits) -> dict[str, Any]:
     check_finite("value", new.value, problems)
     check_time("recorded_at", new.recorded_at, problems)
     unit = clean_text("unit", new.unit, problems) if new.unit is not None else None
+    clash = unit_clash(unit, device.default_unit, device.name)
+    if clash is not None:
+        problems["unit"] = clash.removeprefix("unit ")
     operator = clean_text("operator", new.operator, problems)
     note = clean_text("note", new.note, problems)
     if problems:

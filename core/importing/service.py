@@ -45,6 +45,7 @@ from core.importing.formats import iter_sample_batches
 from core.importing.records import Channel, ParsedFile, Rejected
 from core.models import ReadingSource
 from core.timeutil import from_epoch_ms, now_ms
+from core.validation import unit_clash
 
 Ids = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -663,8 +664,9 @@ def _no_device(channel: Channel) -> str:
 
 
 def _unit_clash(unit: str, target: _Target) -> str:
-    return (f"unit {unit} differs from {target.unit}, the unit of “{target.name}”; FieldLog "
-            "does not convert units: import into another device or fix the file")  # fmt: skip
+    clash = unit_clash(unit, target.unit, target.name)
+    assert clash is not None  # the rows were picked by the same rule, vectorised
+    return f"{clash}, import into another device or fix the file"
 
 
 def _conflict(kept: float, kept_line: int | None, value: float, where: str) -> str:

@@ -79,6 +79,27 @@ def test_bad_readings_are_refused_and_nothing_is_written(db, gauge, change, fiel
     assert count_readings(db) == 0
 
 
+def test_a_reading_in_another_unit_is_refused_naming_the_device_unit(db, gauge) -> None:
+    with pytest.raises(ValidationError) as raised:
+        add_reading(db, NewReading(gauge.id, 58.0, T0, unit="psi"))
+    assert "psi differs from bar, the unit of “Gauge”" in raised.value.problems["unit"]
+    assert "give the value in bar" in raised.value.problems["unit"]
+    assert count_readings(db) == 0
+    assert add_reading(db, NewReading(gauge.id, 4.0, T0, unit="bar")).unit == "bar"
+
+
+def test_a_device_without_a_unit_takes_any_unit(db: Database) -> None:
+    loose = create_device(db, DeviceFields(name="Probe"))
+    assert add_reading(db, NewReading(loose.id, 4.0, T0, unit="mV")).unit == "mV"
+
+
+def test_a_correction_in_another_unit_is_refused(db, gauge) -> None:
+    original = _add(db, gauge, 2.0)
+    with pytest.raises(ValidationError, match="psi differs from bar"):
+        correct_reading(db, original, value=30.0, unit="psi")
+    assert get_reading(db, original).superseded is False
+
+
 def test_reading_for_a_missing_device_is_refused(db: Database) -> None:
     with pytest.raises(NotFoundError, match="device"):
         add_reading(db, NewReading(99, 1.0, T0))
