@@ -10,6 +10,7 @@ it to a progress dialog that appears only when the work is slow, as Anki does.
 
 import itertools
 import logging
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,15 +35,33 @@ class Op:
     failed: Failed | None = None
     label: str = ""
     wants_progress: bool = False
+    latest_only: str | None = None  # skipped if a newer op of the same name is queued
     id: int = field(default_factory=itertools.count(1).__next__)
+
+
+class _Skipped:
+    """The result of an op that a newer one of the same ``latest_only`` name replaced."""
+
+
+SKIPPED = _Skipped()
 
 
 class _Worker(QObject):
     finished = Signal(object, object, object)  # op, result, error
     progressed = Signal(object, str)  # op, message
 
+    def __init__(self, latest: dict[str, int], latency_s: float) -> None:
+        super().__init__()
+        self._latest = latest  # written on the UI thread; a dict read is atomic
+        self._latency_s = latency_s
+
     @Slot(object)
     def run(self, op: Op) -> None:
+        if op.latest_only is not None and self._latest.get(op.latest_only) != op.id:
+            self.finished.emit(op, SKIPPED, None)
+            return
+        if self._latency_s:
+            time.sleep(self._latency_s)
         try:
             if op.wants_progress:
                 result = op.work(lambda message: self.progressed.emit(op, message))
@@ -69,11 +88,13 @@ class Ops(QObject):
     busy_changed = Signal(bool)
     error = Signal(object)  # an error no caller handled
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, latency_s: float = 0.0) -> None:
+        """``latency_s`` delays every op: tests use it to play a slow machine."""
         super().__init__(parent)
         self._thread = QThread()
         self._thread.setObjectName("fieldlog-db")
-        self._worker = _Worker()
+        self._latest: dict[str, int] = {}
+        self._worker = _Worker(self._latest, latency_s)
         self._worker.moveToThread(self._thread)
         self._submit.connect(self._worker.run)
         self._worker.finished.connect(self._on_finished)
@@ -91,10 +112,18 @@ class Ops(QObject):
         failed: Failed | None = None,
         label: str = "",
         progress_parent: QWidget | None = None,
+        latest_only: str | None = None,
     ) -> Op:
         """Queue ``work``. With ``progress_parent``, ``work`` gets a ``progress(message)``
-        callable and a dialog shows its messages if the work lasts longer than 600 ms."""
-        op = Op(work, done, failed, label, wants_progress=progress_parent is not None)
+        callable and a dialog shows its messages if the work lasts longer than 600 ms.
+
+        With ``latest_only``, an op still queued when another of the same name is queued is
+        skipped, callbacks and all: a reload asked for ten times while the thread is busy runs
+        once, after the work before it.
+        """
+        op = Op(work, done, failed, label, progress_parent is not None, latest_only)
+        if latest_only is not None:
+            self._latest[latest_only] = op.id
         self._pending[op.id] = op
         if progress_parent is not None:
             self._dialogs[op.id] = _SlowProgress(progress_parent, label)
@@ -131,6 +160,8 @@ class Ops(QObject):
             dialog.finish()
         if not self._pending:
             self.busy_changed.emit(False)
+        if result is SKIPPED:
+            return
         if exc is None:
             if op.done is not None:
                 op.done(result)

@@ -70,3 +70,39 @@ def test_slow_work_shows_its_progress_messages(qtbot: QtBot, ops: Ops) -> None:
     release.set()
     qtbot.waitUntil(lambda: results == ["done"])
     qtbot.waitUntil(lambda: parent.findChild(QWidget, "progressDialog") is None)
+
+
+def test_a_reload_asked_for_again_while_queued_runs_once(qtbot: QtBot) -> None:
+    """Ten "reload the chart" ops behind a slow one: only the newest runs, after the rest."""
+    slow = Ops(latency_s=0.05)
+    try:
+        ran: list[str] = []
+        done: list[int] = []
+        slow.run(lambda: ran.append("save"))
+        def reload(n: int) -> None:
+            slow.run(lambda: ran.append(f"reload {n}"), done=lambda _r: done.append(n),
+                     latest_only="chart")  # fmt: skip
+
+        for n in range(10):
+            reload(n)
+        slow.run(lambda: ran.append("other"), latest_only="table")
+        qtbot.waitUntil(lambda: not slow.busy, timeout=5000)
+        assert ran == ["save", "reload 9", "other"]
+        assert done == [9]
+    finally:
+        slow.shutdown()
+
+
+def test_latency_slows_every_op(qtbot: QtBot) -> None:
+    import time
+
+    slow = Ops(latency_s=0.1)
+    try:
+        started = time.perf_counter()
+        finished: list[float] = []
+        for _ in range(3):
+            slow.run(lambda: None, done=lambda _r: finished.append(time.perf_counter()))
+        qtbot.waitUntil(lambda: len(finished) == 3, timeout=5000)
+        assert finished[-1] - started >= 0.3
+    finally:
+        slow.shutdown()
