@@ -1,15 +1,14 @@
-"""What the chart and the readings table ask for: numpy series, CSV of a range, pages of rows.
+"""What the chart and the readings table ask for: numpy series and pages of rows.
 
 Series are read with the driver cursor straight into numpy (PERFORMANCE.md, T3). They carry
 each point's reading id instead of its operator and note, so that a hovered point is looked up
 on its own (``core.readings.get_reading``) rather than loading a million notes.
 """
 
-import csv
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -25,8 +24,6 @@ from core.readings import LimitFlag
 from core.timeutil import from_epoch_ms, to_epoch_ms
 
 ALL_TIME_MS = (-(2**62), 2**62)
-FLAG_NAMES = {-1: LimitFlag.BELOW.value, 0: LimitFlag.WITHIN.value, 1: LimitFlag.ABOVE.value}
-CSV_HEADER = ("device", "serial", "time_utc", "time_local", "value", "unit", "limit")
 
 
 def limit_flags(
@@ -112,44 +109,7 @@ def _one_series(conn: sqlite3.Connection, device_id: int) -> ChartSeries | None:
     return made
 
 
-# --- CSV of the visible range ------------------------------------------------------------
-
-
-def write_visible_csv(
-    path: Path, series: Iterable[ChartSeries], start_s: float, end_s: float
-) -> int:
-    """Write the points of ``series`` within ``[start_s, end_s]`` as UTF-8 CSV; returns the
-    number of points. Times are ISO 8601 with their offset, in UTC and in local time.
-
-    Written beside ``path`` and renamed over it, so an error never leaves half a file.
-    """
-    parts = [(one, one.visible(start_s, end_s)) for one in series]
-    precise = any(_has_milliseconds(one.times_s[part]) for one, part in parts)
-    timespec = "milliseconds" if precise else "seconds"
-
-    def write(tmp: Path) -> None:
-        with tmp.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(CSV_HEADER)
-            for one, part in parts:
-                writer.writerows(_csv_rows(one, part, timespec))
-
-    write_atomically(path, write)
-    return sum(part.stop - part.start for _one, part in parts)
-
-
-def _has_milliseconds(times_s: npt.NDArray[np.float64]) -> bool:
-    return bool(np.any(np.rint(times_s * 1000.0).astype(np.int64) % 1000))
-
-
-def _csv_rows(one: ChartSeries, part: slice, timespec: str) -> Iterable[list[object]]:
-    times_ms = np.rint(one.times_s[part] * 1000.0).astype(np.int64).tolist()
-    flags = limit_flags(one.values[part], one.low, one.high).tolist()
-    for ms, value, flag in zip(times_ms, one.values[part].tolist(), flags, strict=True):
-        moment = from_epoch_ms(ms)
-        yield [one.name, one.serial or "", moment.isoformat(timespec=timespec),
-               moment.astimezone().isoformat(timespec=timespec), repr(value), one.unit,
-               FLAG_NAMES[flag]]  # fmt: skip
+# --- files ----------------------------------------------------------------------------
 
 
 def write_atomically(path: Path, write: Callable[[Path], Any]) -> None:

@@ -1,23 +1,23 @@
 """The reading chart: one curve per device, one y-axis per unit, limit bands and flags.
 
 Long series stay smooth with peak downsampling, clip-to-view and float64 x values in seconds
-(PERFORMANCE.md, T4). Only this module imports pyqtgraph, and the window imports it after its
-first paint: pyqtgraph costs most of a second to import.
+(T4). Many devices are drawn a few per event-loop turn, so that selecting all of them never
+freezes the window (T9). Each device keeps its colour whatever else is selected. Only this module
+and ``gui.chart_items`` import pyqtgraph, and the window imports them after its first paint:
+pyqtgraph costs most of a second to import.
 """
 
+import html
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPolygonF
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette, QWheelEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFileDialog,
@@ -30,9 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.chart_data import ChartSeries, chart_series, write_atomically, write_visible_csv
+from core.chart_data import ChartSeries, chart_series, write_atomically
 from core.db import Database
+from core.exporting import ExportFormat, ExportRequest, export
 from core.readings import ReadingRecord, get_reading
+from gui.chart_items import FlagMarkers, LimitBands, Limits
+from gui.messages import explain
 from gui.ops import Ops
 
 log = logging.getLogger("fieldlog.gui.chart")
@@ -40,14 +43,17 @@ log = logging.getLogger("fieldlog.gui.chart")
 DAY = 86_400.0
 PRESETS: dict[str, float | None] = {"24 h": DAY, "7 d": 7 * DAY, "30 d": 30 * DAY,
                                     "1 y": 365 * DAY, "All": None}  # fmt: skip
-COLORS = ("#1e88e5", "#43a047", "#8e24aa", "#fb8c00", "#00897b", "#6d4c41", "#3949ab")
-FLAG_COLOR = "#e53935"
+# Twelve colours that stay apart on a light and a dark background (none is the markers' red).
+COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+          "#bcbd22", "#7f7f7f", "#3949ab", "#00897b", "#6d4c41")  # fmt: skip
 RANGE_SIGNAL_DELAY_MS = 150
 DETAILS_DELAY_MS = 150
+DRAW_SLICE_S = 0.012  # drawing stops for a paint after this long, and goes on
+DRAW_PAUSE_MS = 10  # after that paint, so that it is not in the same event-loop turn
 HOVER_RADIUS_PX = 12.0
-MARKER_SPACING_PX = 4.0
-MARKER_SIZE_PX = 7
-Floats = npt.NDArray[np.float64]
+WHEEL_STEP = 1.02  # zoom factor per degree of wheel, as pyqtgraph's ViewBox
+WHEEL_FRAME_MS = 16
+GRID_ALPHA = 0.12
 NO_DEVICE = "Select a device to see its readings"
 NO_READINGS = "No readings yet"
 NONE_IN_RANGE = "No readings in this range"
@@ -59,76 +65,18 @@ def local_time(seconds: float) -> str:
     return moment.isoformat(sep=" ", timespec="seconds")
 
 
-class FlagMarkers(pg.GraphicsObject):  # type: ignore[misc]
-    """Red dots on the out-of-limit points, at most one per few pixels of the visible range.
-
-    A million readings can have thousands of flagged ones; one dot per column of a few pixels
-    (one for high, one for low) looks the same. The dots are one ``drawPoints`` with a round
-    cosmetic pen: a ScatterPlotItem costs more per update than the whole curve (T4).
-    """
-
-    def __init__(self, one: ChartSeries) -> None:
-        super().__init__()
-        self.setObjectName("outOfLimit")
-        self._pen = QPen(QColor(FLAG_COLOR), MARKER_SIZE_PX)
-        self._pen.setCosmetic(True)
-        self._pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        self._shown: tuple[Floats, Floats] = (np.empty(0), np.empty(0))
-        self._polygon = QPolygonF()
-        self._rect = QRectF()
-        self.set_series(one)
-
-    def set_series(self, one: ChartSeries) -> None:
-        flagged = one.flagged_index
-        self._times, self._values = one.times_s[flagged], one.values[flagged]
-        self._high = one.flags[flagged] > 0
-        self.viewRangeChanged()
-
-    @property
-    def flagged_count(self) -> int:
-        """How many points are out of limits (more than are drawn when they crowd)."""
-        return len(self._times)
-
-    def getData(self) -> tuple[Floats, Floats]:
-        """The points drawn now (as pyqtgraph's items call it)."""
-        return self._shown
-
-    def viewRangeChanged(self) -> None:
-        x, y = self._thinned()
-        self.prepareGeometryChange()
-        self._shown = (x, y)
-        self._polygon = QPolygonF(
-            [QPointF(a, b) for a, b in zip(x.tolist(), y.tolist(), strict=True)]
-        )
-        self._rect = QRectF(x.min(), y.min(), np.ptp(x), np.ptp(y)) if len(x) else QRectF()
-        self.update()
-
-    def _thinned(self) -> tuple[Floats, Floats]:
-        view = self.getViewBox()
-        if view is None or view.width() <= 0:
-            return self._times, self._values
-        (start, end), _ = view.viewRange()
-        first = int(np.searchsorted(self._times, start, side="left"))
-        last = int(np.searchsorted(self._times, end, side="right"))
-        pixel = (end - start) / view.width() * MARKER_SPACING_PX
-        column = ((self._times[first:last] - start) / pixel).astype(np.int64)
-        _, keep = np.unique(column * 2 + self._high[first:last], return_index=True)
-        return self._times[first:last][keep], self._values[first:last][keep]
-
-    def boundingRect(self) -> QRectF:
-        if not len(self._shown[0]):
-            return QRectF()
-        along_x, along_y = self.pixelVectors()
-        if along_x is None:
-            return QRectF(self._rect)
-        margin_x = abs(along_x.x()) * MARKER_SIZE_PX
-        margin_y = abs(along_y.y()) * MARKER_SIZE_PX
-        return self._rect.adjusted(-margin_x, -margin_y, margin_x, margin_y)
-
-    def paint(self, painter: QPainter, *_args: object) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(self._pen)
-        painter.drawPoints(self._polygon)
+def device_colors(device_ids: list[int], known: dict[int, str] | None = None) -> dict[int, str]:
+    """A colour per device that stays the device's whatever else is shown: its own slot in
+    ``COLORS`` (by id) unless a device before it took that slot, then the next free one.
+    ``known`` keeps the colours of devices already on the chart."""
+    chosen = {i: c for i, c in (known or {}).items() if i in device_ids}
+    for device_id in device_ids:
+        if device_id not in chosen:
+            taken = set(chosen.values())
+            slots = (COLORS[(device_id + n) % len(COLORS)] for n in range(len(COLORS)))
+            chosen[device_id] = next((c for c in slots if c not in taken),
+                                     COLORS[device_id % len(COLORS)])  # fmt: skip
+    return chosen
 
 
 @dataclass
@@ -139,7 +87,7 @@ class Trace:
     view: pg.ViewBox
     curve: pg.PlotDataItem
     markers: FlagMarkers
-    limit_items: list[Any] = field(default_factory=list)
+    color: str
 
     def set_series(self, one: ChartSeries) -> None:
         self.series = one
@@ -153,12 +101,14 @@ class UnitAxis:
     view: pg.ViewBox
     axis: pg.AxisItem
     extra: bool  # a right-hand axis with its own view, linked in x to the main one
+    bands: LimitBands  # the limits of the devices on this axis
 
 
 class ChartPanel(QWidget):
     """The selected devices' readings over time, with range presets and export."""
 
     range_changed = Signal(object)  # (start_ms, end_ms) of the visible time range
+    exported = Signal(object)  # the ExportSummary of Export CSV…
 
     def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -168,7 +118,11 @@ class ChartPanel(QWidget):
         self._generation = 0
         self._traces: list[Trace] = []
         self._axes: list[UnitAxis] = []
+        self._target: list[ChartSeries] = []  # what is to be drawn; ``_traces`` so far
+        self._colors: dict[int, str] = {}
         self._preset: str | None = "All"  # None: a range the user zoomed or panned to
+        self._last_preset = "All"  # what Reset zoom goes back to
+        self._reveal: float | None = None  # a time to bring into view once loaded
         self._emitted: tuple[int, int] | None = None
         self._hovered: tuple[Trace, int] | None = None  # the point under the mouse
         self._details: dict[int, str] = {}  # reading id -> operator and note, once fetched
@@ -179,9 +133,15 @@ class ChartPanel(QWidget):
     def _build(self) -> None:
         self.plot_widget = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
         self.plot_widget.setObjectName("chart")
+        self.plot_widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # F6 reaches it
         self.plot_widget.installEventFilter(self)
+        self.plot_widget.viewport().installEventFilter(self)
         self.plot = self.plot_widget.getPlotItem()
         self._setup_plot()
+        self.legend = QLabel()
+        self.legend.setObjectName("chartLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.message = QLabel(NO_DEVICE)
         self.message.setObjectName("chartMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -192,6 +152,7 @@ class ChartPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._toolbar())
+        layout.addWidget(self.legend)
         layout.addLayout(stack, 1)
         self._timers()
         self._show_message(NO_DEVICE)
@@ -201,15 +162,10 @@ class ChartPanel(QWidget):
         self.plot.setClipToView(True)
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
-        self.plot.getViewBox().setAutoVisible(y=True)
+        self._values_follow_time(self.plot.getViewBox())
         zone = datetime.now().astimezone().tzname()
         self.plot.setLabel("bottom", f"Local time ({zone})")
-        text = self.palette().color(QPalette.ColorRole.Text)
-        base = self.palette().color(QPalette.ColorRole.Base)
-        base.setAlpha(210)
-        self.legend = self.plot.addLegend(offset=(10, 10), labelTextSize="9pt",
-                                          labelTextColor=text, brush=pg.mkBrush(base),
-                                          pen=pg.mkPen(text.lighter(250)))  # fmt: skip
+        self.plot.showGrid(x=True, y=True, alpha=GRID_ALPHA)
         self._apply_palette()
         self._hover_text = pg.TextItem(
             anchor=(0, 1),
@@ -228,6 +184,14 @@ class ChartPanel(QWidget):
         main.sigRangeChangedManually.connect(self._on_manual_range)
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
+    @staticmethod
+    def _values_follow_time(view: pg.ViewBox) -> None:
+        """The wheel and a drag act on time only; each value axis fits what is visible (and
+        the limit lines, which count in the auto-range)."""
+        view.setMouseEnabled(x=True, y=False)
+        view.setAutoVisible(y=True)
+        view.enableAutoRange(y=True)
+
     def _toolbar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         self.preset_group = QButtonGroup(self)
@@ -242,6 +206,17 @@ class ChartPanel(QWidget):
             self.preset_buttons[label] = button
             bar.addWidget(button)
         self.preset_buttons["All"].setChecked(True)
+        self.reset_action = QAction("&Reset Zoom", self)
+        self.reset_action.setShortcut(QKeySequence("Ctrl+0"))
+        self.reset_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.reset_action.triggered.connect(self.reset_zoom)
+        self.addAction(self.reset_action)
+        self.reset_button = QPushButton("Reset zoom")
+        self.reset_button.setObjectName("resetZoom")
+        self.reset_button.setToolTip("Back to the range before you zoomed or panned (Ctrl+0)")
+        self.reset_button.clicked.connect(self.reset_zoom)
+        self.reset_button.setEnabled(False)
+        bar.addWidget(self.reset_button)
         bar.addStretch(1)
         for text, slot in (("Export PNG…", self._ask_png), ("Export CSV…", self._ask_csv)):
             button = QPushButton(text)
@@ -254,6 +229,12 @@ class ChartPanel(QWidget):
         self._range_timer.timeout.connect(self._on_range_settled)
         self._details_timer = QTimer(self, singleShot=True, interval=DETAILS_DELAY_MS)
         self._details_timer.timeout.connect(self._fetch_details)
+        self._draw_timer = QTimer(self, singleShot=True, interval=DRAW_PAUSE_MS)
+        self._wheel_timer = QTimer(self, singleShot=True, interval=WHEEL_FRAME_MS)
+        self._wheel_timer.timeout.connect(self._apply_wheel)
+        self._wheel_delta = 0
+        self._wheel_at = QPointF()
+        self._draw_timer.timeout.connect(self._draw_some)
 
     def _apply_palette(self) -> None:
         """Follow the system's light or dark palette."""
@@ -278,21 +259,35 @@ class ChartPanel(QWidget):
         self._device_ids = list(device_ids)
         self.refresh()
 
-    def refresh(self) -> None:
-        """Load the readings again (after one was saved, corrected or undone)."""
+    def refresh(self, reveal: float | None = None) -> None:
+        """Load the readings again (after one was saved, corrected or undone); ``reveal``, a
+        time in seconds (a reading just saved), is brought into view if it is not in it."""
         self._details.clear()  # an undone reading's id can be given to the next one
         self._generation += 1
+        if reveal is not None:
+            self._reveal = reveal
         db, ids, generation = self._db, list(self._device_ids), self._generation
         if db is None or not ids:
             self.set_series_data([])
             return
         self._ops.run(lambda: chart_series(db, ids),
                       done=lambda series: self._on_loaded(generation, series),
-                      failed=self._on_load_failed, label="Loading the chart")  # fmt: skip
+                      failed=self._on_load_failed, label="Loading the chart",
+                      latest_only=f"chart-{id(self)}")  # fmt: skip
 
     def _on_loaded(self, generation: int, series: list[ChartSeries]) -> None:
         if generation == self._generation:
             self.set_series_data(series)
+            reveal, self._reveal = self._reveal, None
+            if reveal is not None:
+                self._bring_into_view(reveal)
+
+    def _bring_into_view(self, moment: float) -> None:
+        start, end = self.visible_range_s()
+        if not start <= moment <= end:
+            width = end - start
+            self.plot.setXRange(moment - 0.9 * width, moment + 0.1 * width, padding=0)
+            self._on_manual_range()
 
     def _on_load_failed(self, exc: BaseException) -> None:
         log.error("could not load the chart", exc_info=exc)
@@ -304,12 +299,20 @@ class ChartPanel(QWidget):
         The same devices, units and limits update the curves in place; anything else rebuilds.
         """
         self._hide_hover()
-        if _shape(series) == _shape(self.series):
+        if not self.drawing and _shape(series) == _shape(self.series):
             for trace, one in zip(self._traces, series, strict=True):
                 trace.set_series(one)
+            self._after_drawing()
         else:
             self._rebuild(series)
-        if series and self._preset is not None:
+
+    @property
+    def drawing(self) -> bool:
+        """True while series are still being drawn, a few per event-loop turn."""
+        return len(self._traces) < len(self._target)
+
+    def _after_drawing(self) -> None:
+        if self._traces and self._preset is not None:
             self.set_preset(self._preset)
         self._update_message()
 
@@ -330,18 +333,52 @@ class ChartPanel(QWidget):
     # --- drawing -------------------------------------------------------------------------
 
     def _rebuild(self, series: list[ChartSeries]) -> None:
+        """Draw ``series`` from scratch, a few per event-loop turn (a new call starts over)."""
         self._clear()
-        for number, one in enumerate(series):
-            color = COLORS[number % len(COLORS)]
-            view = self._axis_for(one.unit, color).view
-            trace = Trace(one, view, self._curve(view, one, color), FlagMarkers(one))
-            view.addItem(trace.markers, ignoreBounds=True)
-            trace.limit_items = _limit_items(one, color, number)
-            for item in trace.limit_items:
-                view.addItem(item)
-            self.legend.addItem(trace.curve, f"{one.name} ({one.unit})" if one.unit else one.name)
-            self._traces.append(trace)
+        self._target = list(series)
+        self._colors = device_colors([one.device_id for one in series], self._colors)
+        self._show_legend()  # whole at once: a legend that grows would resize the plot each turn
+        if series and self._preset is not None:
+            self.set_preset(self._preset)  # the time range first: curves are cut to it as added
+        self._draw_some()
+
+    def _draw_some(self) -> None:
+        """Add traces for about ``DRAW_SLICE_S``, then let the window paint and answer."""
+        deadline = time.perf_counter() + DRAW_SLICE_S
+        first = True
+        while self.drawing and (first or time.perf_counter() < deadline):
+            self._add_trace(self._target[len(self._traces)])
+            first = False
         self._sync_views()
+        self._show_limits()
+        if self.drawing:
+            self._show_message(f"Drawing {len(self._traces)} of {len(self._target)} devices…")
+            self._draw_timer.start()
+        else:
+            self._after_drawing()
+
+    def _add_trace(self, one: ChartSeries) -> None:
+        color = self._colors[one.device_id]
+        view = self._axis_for(one.unit, color).view
+        trace = Trace(one, view, self._curve(view, one, color), FlagMarkers(one), color)
+        view.addItem(trace.markers, ignoreBounds=True)
+        self._traces.append(trace)
+
+    def _show_limits(self) -> None:
+        for axis in self._axes:
+            axis.bands.set_limits([_limits(t) for t in self._traces if t.view is axis.view])
+
+    def _show_legend(self) -> None:
+        """Above the plot, never over the data or a tooltip."""
+        entries = (_legend_entry(one, self._colors[one.device_id]) for one in self._target)
+        self.legend.setText("&nbsp;&nbsp; ".join(entries))
+        self.legend.setVisible(bool(self._target))
+
+    def legend_entries(self) -> list[str]:
+        return [_label(one) for one in self._target]
+
+    def color_of(self, device_id: int) -> str:
+        return self._colors[device_id]
 
     def _curve(self, view: pg.ViewBox, one: ChartSeries, color: str) -> pg.PlotDataItem:
         curve = pg.PlotDataItem(pen=pg.mkPen(color, width=1), autoDownsample=True,
@@ -352,11 +389,14 @@ class ChartPanel(QWidget):
         return curve
 
     def _clear(self) -> None:
-        self.legend.clear()
+        self._draw_timer.stop()
+        self._target = []
         for trace in self._traces:
-            for item in (trace.curve, trace.markers, *trace.limit_items):
+            for item in (trace.curve, trace.markers):
                 trace.view.removeItem(item)
         self._traces = []
+        for axis in self._axes:
+            axis.view.removeItem(axis.bands)
         for extra in (a for a in self._axes if a.extra):
             extra.view.setXLink(None)
             self.plot.layout.removeItem(extra.axis)
@@ -372,14 +412,16 @@ class ChartPanel(QWidget):
         if self._axes:
             made = self._extra_axis(unit)
         else:
-            made = UnitAxis(unit, self.plot.getViewBox(), self.plot.getAxis("left"), extra=False)
+            main = self.plot.getViewBox()
+            made = UnitAxis(unit, main, self.plot.getAxis("left"), False, LimitBands())
+        made.view.addItem(made.bands)
         made.axis.setLabel(unit or "value", color=color)
         self._axes.append(made)
         return made
 
     def _extra_axis(self, unit: str) -> UnitAxis:
         view = pg.ViewBox(enableMenu=False)
-        view.setAutoVisible(y=True)
+        self._values_follow_time(view)
         view.setZValue(-100)  # under the plot: the legend stays on top, the mouse acts on the main
 
         axis = pg.AxisItem("right")
@@ -390,7 +432,7 @@ class ChartPanel(QWidget):
         axis.linkToView(view)
         view.setXLink(self.plot.getViewBox())
         view.sigRangeChangedManually.connect(self._on_manual_range)
-        return UnitAxis(unit, view, axis, extra=True)
+        return UnitAxis(unit, view, axis, True, LimitBands())
 
     def _on_resized(self) -> None:
         self._sync_views()
@@ -422,17 +464,22 @@ class ChartPanel(QWidget):
 
     def set_preset(self, label: str) -> None:
         """Show the last day, week, month or year up to now, or everything ("All")."""
-        self._preset = label
+        self._preset = self._last_preset = label
         self.preset_buttons[label].setChecked(True)
+        self.reset_button.setEnabled(False)
         seconds = PRESETS[label]
         if seconds is None:
-            start, end = _data_span(self.series)
+            start, end = _data_span(self._target or self.series)
         else:
             end = time.time()
             start = end - seconds
         self.plot.setXRange(start, end, padding=0)
         for axis in self._axes:
             axis.view.enableAutoRange(y=True)
+
+    def reset_zoom(self) -> None:
+        """Back to the preset the user zoomed or panned away from."""
+        self.set_preset(self._last_preset)
 
     def preset(self) -> str | None:
         """The active preset, or None after the user zoomed or panned."""
@@ -449,6 +496,7 @@ class ChartPanel(QWidget):
 
     def _on_manual_range(self, *_args: object) -> None:
         self._preset = None
+        self.reset_button.setEnabled(True)
         self.preset_group.setExclusive(False)
         for button in self.preset_buttons.values():
             button.setChecked(False)
@@ -471,7 +519,31 @@ class ChartPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.plot_widget and event.type() == QEvent.Type.Leave:
             self._hide_hover()
+        if watched is self.plot_widget.viewport() and isinstance(event, QWheelEvent):
+            self._on_wheel(event)
+            return True
         return super().eventFilter(watched, event)
+
+    def _on_wheel(self, event: QWheelEvent) -> None:
+        """Zoom time about the mouse: the first notch at once, the notches that follow within
+        a frame together (each zoom redraws every curve, and a wheel sends dozens a second)."""
+        self._wheel_delta += event.angleDelta().y()
+        self._wheel_at = event.position()
+        event.accept()
+        if not self._wheel_timer.isActive():
+            self._apply_wheel()
+
+    def _apply_wheel(self) -> None:
+        if not self._wheel_delta or not self._traces:
+            self._wheel_delta = 0
+            return
+        view = self.plot.getViewBox()
+        scale = WHEEL_STEP ** (-self._wheel_delta / 8)  # pyqtgraph's own factor per degree
+        centre = view.mapSceneToView(self.plot_widget.mapToScene(self._wheel_at.toPoint()))
+        self._wheel_delta = 0
+        view.scaleBy(x=scale, center=centre)
+        view.sigRangeChangedManually.emit([True, False])
+        self._wheel_timer.start()
 
     def _on_mouse_moved(self, position: QPointF) -> None:
         hit = self._nearest(position)
@@ -506,8 +578,7 @@ class ChartPanel(QWidget):
             self._details_timer.start()
 
     def _describe(self, one: ChartSeries, index: int) -> str:
-        flag = int(one.flags[index])
-        limit = {1: f"  ▲ above {one.high:g}", -1: f"  ▼ below {one.low:g}"}.get(flag, "")
+        limit = _limit_text(one, int(one.flags[index]))
         lines = [one.name, local_time(float(one.times_s[index])),
                  f"{one.values[index]:g} {one.unit}{limit}"]  # fmt: skip
         details = self._details.get(int(one.ids[index]))
@@ -545,26 +616,34 @@ class ChartPanel(QWidget):
         image = self.plot_widget.grab()
         write_atomically(path, lambda tmp: image.save(str(tmp), "PNG"))
 
-    def export_visible_csv(self, path: Path) -> int:
-        """The points inside the visible time range, one row each; returns how many."""
-        return write_visible_csv(path, self.series, *self.visible_range_s())
+    def export_visible_csv(self, path: Path) -> None:
+        """The shown devices' readings in the visible time range, written by the same exporter
+        as File → Export (columns, formula-safe text, and a file that imports back);
+        ``exported`` says when it is done."""
+        db = self._db
+        if db is None or not self._device_ids:
+            return
+        request = ExportRequest(list(self._device_ids), *self.visible_range_ms())
+        self._ops.run(lambda: export(db, path, ExportFormat.CSV, request),
+                      done=self.exported.emit, failed=self._on_export_failed,
+                      label="Exporting the visible readings")  # fmt: skip
 
     def _ask_png(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export chart", "chart.png", "PNG (*.png)")
         if path:
-            self._export(lambda: self.export_png(Path(path)))
+            try:
+                self.export_png(Path(path))
+            except OSError as exc:
+                self._on_export_failed(exc)
 
     def _ask_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export visible readings", "readings.csv",
                                               "CSV (*.csv)")  # fmt: skip
         if path:
-            self._export(lambda: self.export_visible_csv(Path(path)))
+            self.export_visible_csv(Path(path))
 
-    def _export(self, work: Callable[[], object]) -> None:
-        try:
-            work()
-        except OSError as exc:
-            QMessageBox.warning(self, "Export", f"Could not export: {exc}")
+    def _on_export_failed(self, exc: BaseException) -> None:
+        QMessageBox.warning(self, "Export", explain(exc, "Could not export"))
 
 
 def _shape(series: list[ChartSeries]) -> list[tuple[object, ...]]:
@@ -572,28 +651,27 @@ def _shape(series: list[ChartSeries]) -> list[tuple[object, ...]]:
     return [(s.device_id, s.name, s.unit, s.low, s.high) for s in series]
 
 
-def _limit_items(one: ChartSeries, color: str, number: int) -> list[Any]:
-    """Dashed lines at the limits and a faint band between them. Lines and band count in the
-    auto-range, so the limits stay in sight even when every reading is well inside them."""
-    items: list[Any] = []
-    dashed = pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine)
-    where = {"position": 0.97 - 0.14 * (number % 6), "color": color, "anchors": [(1, 1), (1, 1)]}
-    for name, value in (("low", one.low), ("high", one.high)):
-        if value is not None:
-            line = pg.InfiniteLine(value, angle=0, pen=dashed, movable=False,
-                                   label=f"{name} {value:g} {one.unit}".strip(),
-                                   labelOpts=where)  # fmt: skip
-            line.setObjectName("limitLine")
-            items.append(line)
-    if one.low is not None and one.high is not None:
-        tint = QColor(color)
-        tint.setAlpha(22)
-        band = pg.LinearRegionItem((one.low, one.high), orientation="horizontal", movable=False,
-                                   brush=pg.mkBrush(tint), pen=pg.mkPen(None))  # fmt: skip
-        band.setObjectName("limitBand")
-        band.setZValue(-10)
-        items.append(band)
-    return items
+def _limit_text(one: ChartSeries, flag: int) -> str:
+    """What the tooltip says of a point's limit: only the limit it broke (a device may have
+    one limit, or none)."""
+    if flag > 0 and one.high is not None:
+        return f"  ▲ above {one.high:g}"
+    if flag < 0 and one.low is not None:
+        return f"  ▼ below {one.low:g}"
+    return ""
+
+
+def _limits(trace: Trace) -> Limits:
+    one = trace.series
+    return Limits(one.name, one.unit, one.low, one.high, QColor(trace.color))
+
+
+def _label(one: ChartSeries) -> str:
+    return f"{one.name} ({one.unit})" if one.unit else one.name
+
+
+def _legend_entry(one: ChartSeries, color: str) -> str:
+    return f'<span style="color:{color}">■</span>&nbsp;{html.escape(_label(one))}'
 
 
 def _data_span(series: list[ChartSeries]) -> tuple[float, float]:

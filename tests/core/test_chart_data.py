@@ -9,13 +9,11 @@ import numpy as np
 import pytest
 
 from core.chart_data import (
-    CSV_HEADER,
     ChartSeries,
     chart_series,
     limit_flags,
     readings_page,
     write_atomically,
-    write_visible_csv,
 )
 from core.db import Database
 from core.devices import DeviceFields, DeviceRecord, create_device
@@ -93,33 +91,6 @@ def _series(times_s: list[float], values: list[float], name: str = "Gauge") -> C
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def test_the_csv_holds_exactly_the_points_in_the_range(tmp_path: Path) -> None:
-    start = T0.timestamp()
-    one = _series([start + h * 3600 for h in range(6)], [3.0, 5.5, 1.0, 3.5, 2.5, 4.25])
-    path = tmp_path / "visible.csv"
-    assert write_visible_csv(path, [one], start + 3600, start + 4 * 3600) == 4
-    rows = _read_csv(path)
-    assert tuple(rows[0]) == CSV_HEADER
-    assert [r["value"] for r in rows] == ["5.5", "1.0", "3.5", "2.5"]
-    assert [r["limit"] for r in rows] == ["above", "below", "within", "within"]
-    assert rows[0]["time_utc"] == "2026-03-01T13:00:00+00:00"
-    local = datetime.fromisoformat(rows[0]["time_local"])
-    assert local.utcoffset() is not None and local == datetime.fromisoformat(rows[0]["time_utc"])
-    assert {r["device"] for r in rows} == {"Gauge"} and {r["serial"] for r in rows} == {"G-1"}
-
-
-def test_the_csv_keeps_milliseconds_when_there_are_any(tmp_path: Path) -> None:
-    one = _series([T0.timestamp() + 0.25], [3.0])
-    write_visible_csv(tmp_path / "ms.csv", [one], 0, 2e9)
-    assert _read_csv(tmp_path / "ms.csv")[0]["time_utc"] == "2026-03-01T12:00:00.250+00:00"
-
-
-@pytest.mark.usefixtures("kolkata")
-def test_the_csv_gives_local_time_with_its_offset(tmp_path: Path) -> None:
-    write_visible_csv(tmp_path / "tz.csv", [_series([T0.timestamp()], [3.0])], 0, 2e9)
-    assert _read_csv(tmp_path / "tz.csv")[0]["time_local"] == "2026-03-01T17:30:00+05:30"
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:

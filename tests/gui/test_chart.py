@@ -98,10 +98,8 @@ def test_limits_are_drawn_and_kept_in_the_auto_range(
     for hours, value in enumerate([4.0, 4.5, 5.0]):
         add_reading(db, NewReading(calm.id, value, NOW - timedelta(hours=hours + 1)))
     loaded(qtbot, chart, [calm.id])
-    names = [item.objectName() for item in chart.traces[0].limit_items]
-    assert sorted(names) == ["limitBand", "limitLine", "limitLine"]
-    (band,) = (i for i in chart.traces[0].limit_items if i.objectName() == "limitBand")
-    assert tuple(band.getRegion()) == (1.0, 9.0)
+    (limits,) = _bands(chart, chart.traces[0].view).limits
+    assert (limits.low, limits.high, limits.unit) == (1.0, 9.0, "bar")
     qtbot.waitUntil(lambda: y_range(chart)[0] <= 1.0 and y_range(chart)[1] >= 9.0)
 
 
@@ -146,14 +144,21 @@ def test_several_devices_get_one_axis_per_unit(
     ]
     assert [axis.labelText for axis in extra] == ["°C"]
     qtbot.waitUntil(lambda: y_range(chart, 1)[0] <= 20.0 and y_range(chart, 1)[1] >= 23.0)
-    assert [label.text for _sample, label in chart.legend.items] == [
-        "Gauge (bar)",
-        "Probe (°C)",
-        "Spare (bar)",
-    ]
+    assert chart.legend_entries() == ["Gauge (bar)", "Probe (°C)", "Spare (bar)"]
+    assert chart.legend.isVisible() and not chart.legend.geometry().intersects(
+        chart.plot_widget.geometry()
+    )  # above the plot: it never covers the data or a tooltip
+    assert [lim.name for lim in _bands(chart, gauge.view).limits] == ["Gauge"]  # Spare has none
     loaded(qtbot, chart, devices[:1])
     assert chart.units() == ["bar"]
     assert not [item for item in _layout_items(chart) if item in extra]
+
+
+def _bands(chart: ChartPanel, view: Any) -> Any:
+    from gui.chart_items import LimitBands
+
+    (found,) = [item for item in view.addedItems if isinstance(item, LimitBands)]
+    return found
 
 
 def _layout_items(chart: ChartPanel) -> list[Any]:
@@ -220,15 +225,15 @@ def test_a_preset_stays_when_devices_change_and_a_zoom_stays_on_refresh(
     assert chart.visible_range_s() == pytest.approx(zoomed)
 
 
-def _wheel(chart: ChartPanel) -> None:
-    """Turn the mouse wheel over the middle of the plot, as a user zooming in."""
+def _wheel(chart: ChartPanel, *, out: bool = False) -> None:
+    """Turn the mouse wheel over the middle of the plot, as a user zooming in (or out)."""
     viewport = chart.plot_widget.viewport()
     middle = QPointF(viewport.width() / 2, viewport.height() / 2)
     event = QWheelEvent(
         middle,
         viewport.mapToGlobal(middle),
         QPoint(),
-        QPoint(0, 120),
+        QPoint(0, -120 if out else 120),
         Qt.MouseButton.NoButton,
         Qt.KeyboardModifier.NoModifier,
         Qt.ScrollPhase.NoScrollPhase,
@@ -285,6 +290,94 @@ def test_hovering_shows_the_point_then_its_operator_and_note(
     assert chart.hover_text() == ""
 
 
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (None, None, ["9 bar", "-9 bar"]),
+        (0.0, None, ["9 bar", "-9 bar  ▼ below 0"]),
+        (None, 5.0, ["9 bar  ▲ above 5", "-9 bar"]),
+        (0.0, 5.0, ["9 bar  ▲ above 5", "-9 bar  ▼ below 0"]),
+    ],
+)
+def test_hovering_works_with_any_limits_a_device_has(qtbot, chart, db, low, high,
+                                                     expected) -> None:  # fmt: skip
+    """Devices made by an import have no limits; some have only one."""
+    gauge = create_device(db, DeviceFields(name="G", default_unit="bar", low_limit=low,
+                                           high_limit=high))  # fmt: skip
+    for hours, value in ((3, 9.0), (2, 1.0), (1, -9.0)):
+        add_reading(db, NewReading(gauge.id, value, NOW - timedelta(hours=hours)))
+    loaded(qtbot, chart, [gauge.id])
+    qtbot.waitUntil(lambda: chart.traces[0].view.width() > 100)
+    one, view = chart.series[0], chart.traces[0].view
+    shown = []
+    for index in (0, 2):
+        at = view.mapViewToScene(QPointF(one.times_s[index], one.values[index]))
+        chart.plot.scene().sigMouseMoved.emit(at)
+        shown.append(chart.hover_text().splitlines()[2])
+    assert shown == expected
+
+
+def test_the_wheel_zooms_time_and_values_follow_what_is_visible(
+    qtbot: QtBot, chart: ChartPanel, db: Database
+) -> None:
+    """Two devices in two units: zoomed in or out, every curve's visible points are in view,
+    with the limit band, and the value axis is no wider than they need."""
+    ids = []
+    for name, unit, scale, limits in (("Wave", "bar", 1.0, (-0.5, 0.5)), ("Tide", "m", 40.0, None)):
+        fields = DeviceFields(name=name, default_unit=unit, low_limit=limits and limits[0],
+                              high_limit=limits and limits[1])  # fmt: skip
+        device = create_device(db, fields)
+        for n in range(200):
+            value = scale * float(np.sin(n / 9.0))
+            add_reading(db, NewReading(device.id, value, NOW - timedelta(minutes=5 * (200 - n))))
+        ids.append(device.id)
+    loaded(qtbot, chart, ids)
+    qtbot.waitUntil(lambda: chart.traces[0].view.width() > 100)
+    for notches, out in ((4, False), (8, True)):
+        for _ in range(notches):
+            _wheel(chart, out=out)
+        qtbot.wait(30)
+        start, end = chart.visible_range_s()
+        for trace in chart.traces:
+            low, high = trace.view.viewRange()[1]
+            one = trace.series
+            shown = list(one.values[one.visible(start, end)])
+            shown += [v for v in (one.low, one.high) if v is not None]
+            assert low <= min(shown) and max(shown) <= high
+            assert high - low <= 1.5 * (max(shown) - min(shown))
+
+
+def test_reset_zoom_returns_to_the_preset(
+    qtbot: QtBot, chart: ChartPanel, devices: list[int]
+) -> None:
+    loaded(qtbot, chart, devices[:1])
+    chart.preset_buttons["7 d"].click()
+    week = chart.visible_range_s()
+    assert not chart.reset_button.isEnabled()
+    _wheel(chart)
+    assert chart.preset() is None and chart.reset_button.isEnabled()
+    chart.reset_button.click()
+    assert chart.preset() == "7 d" and chart.visible_range_s() == pytest.approx(week, abs=5)
+    _wheel(chart)
+    chart.reset_action.trigger()  # Ctrl+0
+    assert chart.preset() == "7 d"
+
+
+def test_a_new_reading_is_brought_into_view(qtbot, chart, devices, db) -> None:
+    """An out-of-limit value saved now is on the chart, whatever range the user zoomed to."""
+    loaded(qtbot, chart, devices[:1])
+    _wheel(chart)  # zoomed in on the middle of the readings: "now" is off to the right
+    assert chart.visible_range_s()[1] < datetime.now(UTC).timestamp()
+    made = add_reading(db, NewReading(devices[0], 40.0, datetime.now(UTC)))
+    chart.refresh(reveal=made.recorded_at.timestamp())
+    qtbot.waitUntil(lambda: 40.0 in chart.series[0].values)
+    qtbot.wait(20)
+    start, end = chart.visible_range_s()
+    assert start <= made.recorded_at.timestamp() <= end
+    low, high = y_range(chart)
+    assert low <= 40.0 <= high
+
+
 def test_a_million_points_are_downsampled_and_clipped(qtbot: QtBot, chart: ChartPanel) -> None:
     times = 1.7e9 + np.arange(1_000_000, dtype=np.float64) * 30
     values = np.sin(np.arange(1_000_000) / 500.0)
@@ -322,17 +415,46 @@ def test_export_csv_writes_exactly_the_visible_points(
     folder = tmp_path / "export"
     folder.mkdir()
     path = folder / "visible.csv"
-    assert chart.export_visible_csv(path) == 3
+    with qtbot.waitSignal(chart.exported) as done:
+        chart.export_visible_csv(path)
+    assert done.args[0].readings == 3
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [float(r["value"]) for r in rows] == GAUGE_VALUES[1:4]
-    assert [r["limit"] for r in rows] == ["within", "above", "within"]
+    assert [r["limit"] for r in rows] == ["", "above", ""]
     assert {r["device"] for r in rows} == {"Gauge"} and {r["unit"] for r in rows} == {"bar"}
-    first = datetime.fromisoformat(rows[0]["time_utc"])
-    assert rows[0]["time_utc"].endswith("+00:00") and first == NOW - timedelta(hours=5)
-    local = datetime.fromisoformat(rows[0]["time_local"])
-    assert local.utcoffset() == first.astimezone().utcoffset() and local == first
+    assert [r["operator"] for r in rows] == ["Ana"] * 3
+    first = datetime.fromisoformat(rows[0]["time"])
+    assert first.utcoffset() is not None and first == NOW - timedelta(hours=5)
     assert [p.name for p in folder.iterdir()] == ["visible.csv"]  # no temporary left
+
+
+def test_the_chart_csv_is_formula_safe_and_imports_back(qtbot, chart, db, tmp_path) -> None:
+    """One writer for every export: the chart's CSV is File → Export's, so it re-imports."""
+    from core.importing.formats import ImportOptions, open_import
+    from core.importing.service import import_parsed
+    from core.launch import open_database
+    from core.readings import count_readings
+
+    hostile = '=HYPERLINK("http://example.invalid","x")'
+    made = create_device(db, DeviceFields(name=hostile, default_unit="bar"))
+    for hours, value in ((3, 1.5), (2, 2.5), (1, 3.5)):
+        add_reading(db, NewReading(made.id, value, NOW - timedelta(hours=hours)))
+    loaded(qtbot, chart, [made.id])
+    path = tmp_path / "chart.csv"
+    with qtbot.waitSignal(chart.exported):
+        chart.export_visible_csv(path)
+    text = path.read_text(encoding="utf-8")
+    assert "'=HYPERLINK(" in text and "\n=HYPERLINK" not in text
+    other = open_database(tmp_path / "other.db").database
+    try:
+        report = import_parsed(other, open_import(path, ImportOptions()), create_devices=True)
+        assert report.accepted == 3 and report.devices_created == [hostile]
+        assert count_readings(other) == 3
+        again = import_parsed(other, open_import(path, ImportOptions()), create_devices=True)
+        assert again.accepted == 0 and count_readings(other) == 3
+    finally:
+        other.close()
 
 
 @pytest.mark.slow
@@ -350,3 +472,47 @@ def test_self_test_exits_0_and_writes_a_png(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "self-test: OK" in done.stdout
     assert shot.stat().st_size > 10_000 and not QImage(str(shot)).isNull()
+
+
+def test_a_device_keeps_its_colour_whatever_else_is_selected(qtbot, chart, devices) -> None:
+    from gui.chart import COLORS, device_colors
+
+    loaded(qtbot, chart, devices)
+    first = {i: chart.color_of(i) for i in devices}
+    loaded(qtbot, chart, devices[1:])
+    assert {i: chart.color_of(i) for i in devices[1:]} == {i: first[i] for i in devices[1:]}
+    assert len(set(COLORS)) >= 12
+    twelve = device_colors(list(range(100, 112)))
+    assert len(set(twelve.values())) == 12  # twelve devices at once: twelve colours
+    assert device_colors([5, 17]) == {5: COLORS[5], 17: COLORS[6]}  # 17 would clash with 5
+
+
+def test_the_chart_has_grid_lines(chart: ChartPanel) -> None:
+    assert chart.plot.getAxis("left").grid and chart.plot.getAxis("bottom").grid
+
+
+def test_many_devices_are_drawn_a_few_at_a_time_and_a_new_choice_starts_over(
+    qtbot: QtBot, chart: ChartPanel
+) -> None:
+    """Drawing 40 long series happens over several event-loop turns (the window answers in
+    between); choosing others meanwhile draws only the new choice."""
+    many = [_long_series(n) for n in range(40)]
+    chart.set_series_data(many)
+    assert chart.drawing and 0 < len(chart.traces) < 40
+    assert chart.message.isVisible() and chart.message.text().startswith("Drawing ")
+    chart.set_series_data(many[3:6])
+    assert 0 < len(chart.traces) <= 3  # started over with the new choice
+    qtbot.waitUntil(lambda: not chart.drawing)
+    assert [s.device_id for s in chart.series] == [3, 4, 5]
+    chart.set_series_data(many)
+    qtbot.waitUntil(lambda: not chart.drawing, timeout=10_000)
+    assert [s.device_id for s in chart.series] == list(range(40))
+    assert not chart.message.isVisible()
+
+
+def _long_series(number: int) -> ChartSeries:
+    times = 1.7e9 + np.arange(50_000, dtype=np.float64) * 60
+    values = np.sin(np.arange(50_000) / (50.0 + number))
+    unit = ("V", "A", "bar", "°C")[number % 4]
+    return ChartSeries(number, f"D{number}", None, unit, -0.5, 0.5, times, values,
+                       np.arange(50_000))  # fmt: skip

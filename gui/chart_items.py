@@ -1,0 +1,194 @@
+"""What the chart draws besides its curves: out-of-limit markers and the limit bands.
+
+Each is one graphics item that paints many things in one go, because the chart may show dozens
+of devices and pyqtgraph's per-item costs (geometry, bounds, scene bookkeeping) add up: 36
+devices drawn with a pair of ``InfiniteLine`` and a ``LinearRegionItem`` each took 110 ms to
+build and made every paint slower (T9).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
+
+from core.chart_data import ChartSeries
+
+FLAG_COLOR = "#e53935"
+MARKER_SPACING_PX = 4.0
+MARKER_SIZE_PX = 7
+BAND_ALPHA = 22
+LABEL_MARGIN_PX = 4.0
+Floats = npt.NDArray[np.float64]
+
+
+class FlagMarkers(pg.GraphicsObject):  # type: ignore[misc]
+    """Red dots on the out-of-limit points, at most one per few pixels of the visible range.
+
+    A million readings can have thousands of flagged ones; one dot per column of a few pixels
+    (one for high, one for low) looks the same. The dots are one ``drawPoints`` with a round
+    cosmetic pen: a ScatterPlotItem costs more per update than the whole curve (T4).
+    """
+
+    def __init__(self, one: ChartSeries) -> None:
+        super().__init__()
+        self.setObjectName("outOfLimit")
+        self._pen = QPen(QColor(FLAG_COLOR), MARKER_SIZE_PX)
+        self._pen.setCosmetic(True)
+        self._pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self._shown: tuple[Floats, Floats] = (np.empty(0), np.empty(0))
+        self._polygon = QPolygonF()
+        self._rect = QRectF()
+        self.set_series(one)
+
+    def set_series(self, one: ChartSeries) -> None:
+        flagged = one.flagged_index
+        self._times, self._values = one.times_s[flagged], one.values[flagged]
+        self._high = one.flags[flagged] > 0
+        self.viewRangeChanged()
+
+    @property
+    def flagged_count(self) -> int:
+        """How many points are out of limits (more than are drawn when they crowd)."""
+        return len(self._times)
+
+    def getData(self) -> tuple[Floats, Floats]:
+        """The points drawn now (as pyqtgraph's items call it)."""
+        return self._shown
+
+    def viewRangeChanged(self) -> None:
+        x, y = self._thinned()
+        self.prepareGeometryChange()
+        self._shown = (x, y)
+        self._polygon = QPolygonF(
+            [QPointF(a, b) for a, b in zip(x.tolist(), y.tolist(), strict=True)]
+        )
+        self._rect = QRectF(x.min(), y.min(), np.ptp(x), np.ptp(y)) if len(x) else QRectF()
+        self.update()
+
+    def _thinned(self) -> tuple[Floats, Floats]:
+        view = self.getViewBox()
+        if view is None or view.width() <= 0:
+            return self._times, self._values
+        (start, end), _ = view.viewRange()
+        first = int(np.searchsorted(self._times, start, side="left"))
+        last = int(np.searchsorted(self._times, end, side="right"))
+        pixel = (end - start) / view.width() * MARKER_SPACING_PX
+        column = ((self._times[first:last] - start) / pixel).astype(np.int64)
+        _, keep = np.unique(column * 2 + self._high[first:last], return_index=True)
+        return self._times[first:last][keep], self._values[first:last][keep]
+
+    def boundingRect(self) -> QRectF:
+        if not len(self._shown[0]):
+            return QRectF()
+        along_x, along_y = self.pixelVectors()
+        if along_x is None:
+            return QRectF(self._rect)
+        margin_x = abs(along_x.x()) * MARKER_SIZE_PX
+        margin_y = abs(along_y.y()) * MARKER_SIZE_PX
+        return self._rect.adjusted(-margin_x, -margin_y, margin_x, margin_y)
+
+    def paint(self, painter: QPainter, *_args: object) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(self._pen)
+        painter.drawPoints(self._polygon)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """One device's limits as a band draws them."""
+
+    name: str
+    unit: str
+    low: float | None
+    high: float | None
+    color: QColor
+
+    def values(self) -> list[float]:
+        return [v for v in (self.low, self.high) if v is not None]
+
+
+class LimitBands(pg.GraphicsObject):  # type: ignore[misc]
+    """The limits of every device on one value axis: a dashed line at each limit, labelled at
+    the right edge, and a faint band between a low and a high limit.
+
+    The limits count in the value axis's auto-range (``dataBounds``), so they stay in sight
+    even when every reading is well inside them; they span the whole time axis.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("limitBands")
+        self.setZValue(-10)
+        self._limits: list[Limits] = []
+
+    @property
+    def limits(self) -> list[Limits]:
+        return list(self._limits)
+
+    def set_limits(self, limits: list[Limits]) -> None:
+        self.prepareGeometryChange()
+        self._limits = [one for one in limits if one.values()]
+        self.informViewBoundsChanged()
+        self.update()
+
+    def dataBounds(
+        self, axis: int, frac: float = 1.0, orthoRange: object = None
+    ) -> tuple[float, float] | None:
+        """The limits for the value axis; nothing for time (the band has no extent there)."""
+        values = [v for one in self._limits for v in one.values()]
+        if axis == 0 or not values:
+            return None
+        return min(values), max(values)
+
+    def viewRangeChanged(self) -> None:
+        self.prepareGeometryChange()
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        view = self.viewRect()
+        bounds = self.dataBounds(1)
+        if view is None or bounds is None:
+            return QRectF()
+        low, high = bounds
+        return QRectF(view.left(), low, view.width(), high - low).united(view)
+
+    def paint(self, painter: QPainter, *_args: object) -> None:
+        view = self.viewRect()
+        if view is None:
+            return
+        for number, one in enumerate(self._limits):
+            self._paint_band(painter, view, one)
+            self._paint_lines(painter, view, one, number)
+
+    def _paint_band(self, painter: QPainter, view: QRectF, one: Limits) -> None:
+        if one.low is None or one.high is None:
+            return
+        tint = QColor(one.color)
+        tint.setAlpha(BAND_ALPHA)
+        painter.fillRect(QRectF(view.left(), one.low, view.width(), one.high - one.low), tint)
+
+    def _paint_lines(self, painter: QPainter, view: QRectF, one: Limits, number: int) -> None:
+        pen = QPen(one.color, 1, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        for name, value in (("low", one.low), ("high", one.high)):
+            if value is None:
+                continue
+            painter.setPen(pen)
+            painter.drawLine(QPointF(view.left(), value), QPointF(view.right(), value))
+            self._label(painter, view, value, f"{name} {value:g} {one.unit}".strip(), number)
+
+    def _label(self, painter: QPainter, view: QRectF, value: float, text: str, row: int) -> None:
+        """The text just above the line at the right edge, unscaled (in screen pixels); the
+        labels of several devices' lines step left so that equal limits stay readable."""
+        at = painter.transform().map(QPointF(view.right(), value))
+        painter.save()
+        painter.resetTransform()
+        metrics = painter.fontMetrics()
+        x = at.x() - LABEL_MARGIN_PX - metrics.horizontalAdvance(text)
+        y = at.y() - LABEL_MARGIN_PX - (row % 4) * metrics.height()
+        painter.setPen(QPen(painter.pen().color()))
+        painter.drawText(QPointF(x, y), text)
+        painter.restore()
