@@ -1,6 +1,6 @@
 """Correct a reading: the original stays in the history, marked as corrected."""
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,16 +13,20 @@ from PySide6.QtWidgets import (
 
 from core.readings import ReadingRecord
 from core.validation import parse_number
-from gui.entry_panel import describe
+from gui.entry_panel import OPERATOR_KEY, describe
 
 
 class CorrectionDialog(QDialog):
+    """The corrected value, why, and who corrects it (the correction's operator; the
+    original keeps the operator who took it)."""
+
     def __init__(self, original: ReadingRecord, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("correctionDialog")
         self.setWindowTitle("Correct reading")
         self.corrected_value = original.value
         self.note: str | None = None
+        self.corrected_by: str | None = None
         intro = QLabel(
             f"Original: {describe(original)}.\nThe original is kept in the history and shown "
             "as corrected."
@@ -33,6 +37,9 @@ class CorrectionDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setObjectName("correctionNote")
         self.reason.setPlaceholderText("why it is corrected (optional)")
+        self.who = QLineEdit(str(QSettings().value(OPERATOR_KEY, "") or ""))
+        self.who.setObjectName("correctedBy")
+        self.who.setPlaceholderText("your name")
         self.error = QLabel()
         self.error.setObjectName("correctionError")
         self.error.setStyleSheet("color: #c62828")
@@ -44,6 +51,7 @@ class CorrectionDialog(QDialog):
         form = QFormLayout()
         form.addRow("Corrected &value", self.value)
         form.addRow("&Note", self.reason)
+        form.addRow("Corrected &by", self.who)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -59,4 +67,5 @@ class CorrectionDialog(QDialog):
             self.value.setFocus()
             return
         self.note = self.reason.text().strip() or None
+        self.corrected_by = self.who.text().strip() or None
         super().accept()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -80,6 +81,8 @@ class DevicePanel(QWidget):
         self._keep_selected: list[int] = []  # what the user selected, restored after reloads
         self._emitted: list[int] | None = None
         self._dialog: DeviceDialog | None = None
+        self._picked_for: str | None = None  # the filter text Enter last picked a match for
+        self._pick_first = False  # select the first match when the pending load arrives
         self.model = DeviceTableModel(ops, self)
         self.model.loaded.connect(self._on_loaded)
         self.model.load_failed.connect(self._on_load_failed)
@@ -94,9 +97,14 @@ class DevicePanel(QWidget):
         self._build_table()
         self.status_label = QLabel()
         self.status_label.setObjectName("deviceStatus")
+        self.add_button = QPushButton("Add…")
+        self.add_button.setObjectName("addDevice")
+        self.add_button.setToolTip("Add a device (Ctrl+N or Ins)")
+        self.add_button.clicked.connect(self.add_device)
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
         top.addWidget(self.show_archived)
+        top.addWidget(self.add_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -191,6 +199,8 @@ class DevicePanel(QWidget):
         self._restore_selection()
 
     def _on_loaded(self) -> None:
+        if self._pick_first:
+            self._select_first()
         self._restore_selection()
         self._emit_selection(self.selected_device_ids())
         self._show_count()
@@ -207,7 +217,7 @@ class DevicePanel(QWidget):
         elif text:
             self._show_status(f"No device matches “{text}”.")
         else:
-            self._show_status("No devices yet: press Ins to add one.")
+            self._show_status("No devices yet: Add… (Ctrl+N) makes one.")
 
     def _show_status(self, text: str, *, error: bool = False) -> None:
         self.status_label.setStyleSheet("color: #c62828" if error else "")
@@ -244,6 +254,7 @@ class DevicePanel(QWidget):
     def _update_actions(self) -> None:
         ready, ids = self._db is not None, self.selected_device_ids()
         self.add_action.setEnabled(ready)
+        self.add_button.setEnabled(ready)
         self.edit_action.setEnabled(ready and bool(ids))
         self.archive_action.setEnabled(ready and bool(ids))
         unarchive = bool(ids) and self._all_archived(ids)
@@ -266,7 +277,11 @@ class DevicePanel(QWidget):
         return super().eventFilter(watched, event)
 
     def _filter_key(self, event: QKeyEvent) -> bool:
-        """Down moves to the table; Escape clears the filter."""
+        """Enter selects the first match, and Enter again goes on to log a reading for it;
+        Down moves to the table; Escape clears the filter."""
+        if event.key() in ENTER_KEYS:
+            self._enter_in_filter()
+            return True
         if event.key() == Qt.Key.Key_Down:
             self.table.setFocus(Qt.FocusReason.TabFocusReason)
             if not self.selected_device_ids() and self.model.rowCount():
@@ -276,6 +291,25 @@ class DevicePanel(QWidget):
             self.filter.clear()
             return True
         return False
+
+    def _enter_in_filter(self) -> None:
+        text = self.filter.text()
+        if text == self._picked_for and self.selected_device_ids() and not self.model.loading:
+            self.device_activated.emit(self.selected_device_ids()[0])
+            return
+        self._picked_for = text
+        if self._filter_timer.isActive():  # typed faster than the debounce: filter now
+            self._filter_timer.stop()
+            self.model.set_filter(text)
+        if self.model.loading:
+            self._pick_first = True  # once the matches have arrived (``_on_loaded``)
+        else:
+            self._select_first()
+
+    def _select_first(self) -> None:
+        self._pick_first = False
+        if self.model.rowCount():
+            self.table.selectRow(0)
 
     def _table_key(self, event: QKeyEvent) -> bool:
         """Enter activates the current device; Delete archives the selection."""

@@ -1,23 +1,31 @@
 """Keyboard-first reading entry for the selected device.
 
-Type a value, press Enter: the reading is committed at once, the value field clears for the
-next one, and the previous reading and the change since it are shown. A value outside the
-device's limits is saved and flagged, never refused; a value that cannot be read for certain
-("1,5" where "." is the decimal point, "abc", nothing) is refused with a message.
+Type a value, press Enter: everything the reading needs (value, unit, time, operator, note) is
+taken at that instant, the value field clears for the next one at once, and the save goes to
+the database thread, which runs saves in the order they were entered. So typing ahead of a slow
+machine loses nothing: a save that finishes never touches what is being typed. A save that
+fails puts its value back (in the field if it is empty, else in the list under it) with the
+reason, never silently.
+
+A value outside the device's limits is saved and flagged, never refused; a value that cannot be
+read for certain ("1,5" where "." is the decimal point, "abc", nothing) or in another unit than
+the device's is refused with a message. The previous reading and the change since it are shown.
 """
 
+from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from PySide6.QtCore import QDateTime, QLocale, QSettings, Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QDateTime, QEvent, QLocale, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from core.db import Database
 from core.devices import DeviceRecord, get_device
-from core.errors import FieldLogError, ValidationError
+from core.errors import ValidationError
 from core.readings import (
     LimitFlag,
     NewReading,
@@ -34,18 +42,30 @@ from core.readings import (
     latest_reading,
     withdraw_reading,
 )
-from core.validation import parse_number
+from core.validation import parse_number, unit_clash
+from gui.colors import alarm
+from gui.messages import explain
 from gui.ops import Ops
 from gui.undo import push_done
 
 OPERATOR_KEY = "entry/operator"
 FLAG_TEXT = {LimitFlag.ABOVE: "above the high limit", LimitFlag.BELOW: "below the low limit"}
+CLOCK_TICK_MS = 1000  # the time field follows the clock while it says "now"
+UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
 
 
 @dataclass(frozen=True)
 class DeviceContext:
     device: DeviceRecord
     previous: ReadingRecord | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One Enter: the text as typed and the reading taken from the fields at that instant."""
+
+    text: str
+    reading: NewReading
 
 
 def load_context(db: Database, device_id: int) -> DeviceContext:
@@ -61,6 +81,13 @@ def describe(reading: ReadingRecord) -> str:
     return f"{reading.value:g} {reading.unit} at {local_text(reading.recorded_at)}{who}"
 
 
+def failure_text(exc: BaseException) -> str:
+    """Why a save failed, in words (anything not FieldLog's own also goes to the log)."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{field} {text}" for field, text in exc.problems.items())
+    return explain(exc, "the database could not save it")
+
+
 class EntryPanel(QWidget):
     """Value, unit, time, operator, note; Enter saves. Emits ``saved`` after every change."""
 
@@ -73,8 +100,9 @@ class EntryPanel(QWidget):
         self._db: Database | None = None
         self._context: DeviceContext | None = None
         self._device_id: int | None = None
-        self._build()
+        self._in_flight: deque[Entry] = deque()  # entered, not yet saved: oldest first
         self._follow_now = True
+        self._build()
         self.set_device(None)
 
     # --- layout ---------------------------------------------------------------------------
@@ -86,15 +114,10 @@ class EntryPanel(QWidget):
         self.value = self._line("value", "Value, then Enter")
         self.unit = self._line("unit", "unit")
         self.unit.setMaximumWidth(90)
-        self.time = QDateTimeEdit(calendarPopup=True)
-        self.time.setObjectName("time")
-        self.time.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.time.dateTimeChanged.connect(self._on_time_edited)
-        self.now_button = QPushButton("Now")
-        self.now_button.setToolTip("Use the current time for the next reading")
-        self.now_button.clicked.connect(self._use_now)
+        self._build_time()
         self.operator = self._line("operator", "your name")
         self.operator.setText(str(QSettings().value(OPERATOR_KEY, "") or ""))
+        self.operator.editingFinished.connect(self._remember_operator)
         self.note = self._line("note", "optional note")
         self.save_button = QPushButton("Save reading")
         self.save_button.setDefault(True)
@@ -106,13 +129,39 @@ class EntryPanel(QWidget):
         self.previous.setObjectName("previousReading")
         self.previous.setWordWrap(True)
         self.previous.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._build_failed_list()
         self._arrange()
+
+    def _build_time(self) -> None:
+        self.time = QDateTimeEdit(calendarPopup=True)
+        self.time.setObjectName("time")
+        self.time.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.time.dateTimeChanged.connect(self._on_time_edited)
+        self.backdated = QLabel("backdated")
+        self.backdated.setObjectName("backdated")
+        self.backdated.setToolTip("Every reading gets this time until you press Now")
+        self.backdated.hide()
+        self.now_button = QPushButton("Now")
+        self.now_button.setToolTip("Go back to the current time for the next readings")
+        self.now_button.clicked.connect(self._use_now)
+        self._clock = QTimer(self, interval=CLOCK_TICK_MS)
+        self._clock.timeout.connect(self._tick)
+
+    def _build_failed_list(self) -> None:
+        self.failed = QListWidget()
+        self.failed.setObjectName("failedReadings")
+        self.failed.setToolTip("Readings that were not saved. Enter or double-click puts one "
+                               "back in the value field.")  # fmt: skip
+        self.failed.setMaximumHeight(80)
+        self.failed.itemActivated.connect(self._retry)
+        self.failed.hide()
 
     def _line(self, name: str, placeholder: str) -> QLineEdit:
         line = QLineEdit()
         line.setObjectName(name)
         line.setPlaceholderText(placeholder)
         line.returnPressed.connect(self.save)
+        line.installEventFilter(self)
         return line
 
     def _arrange(self) -> None:
@@ -121,6 +170,7 @@ class EntryPanel(QWidget):
         value_row.addWidget(self.unit, 1)
         time_row = QHBoxLayout()
         time_row.addWidget(self.time, 1)
+        time_row.addWidget(self.backdated)
         time_row.addWidget(self.now_button)
         form = QFormLayout()
         for text, buddy, row in (("&Value", self.value, value_row), ("&Time", self.time, time_row),
@@ -137,11 +187,11 @@ class EntryPanel(QWidget):
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.save_button)
         layout.addLayout(buttons)
+        layout.addWidget(self.failed)
         layout.addStretch(1)
-        self.setTabOrder(self.value, self.unit)
-        self.setTabOrder(self.unit, self.time)
-        self.setTabOrder(self.time, self.operator)
-        self.setTabOrder(self.operator, self.note)
+        for first, second in ((self.value, self.unit), (self.unit, self.time),
+                              (self.time, self.operator), (self.operator, self.note)):  # fmt: skip
+            self.setTabOrder(first, second)
 
     # --- state ----------------------------------------------------------------------------
 
@@ -155,31 +205,39 @@ class EntryPanel(QWidget):
         self._device_id = device_id
         self._enable(False)
         self.previous.clear()
-        self.message.clear()
+        if not self._in_flight:
+            self.message.clear()
         if device_id is None or self._db is None:
             self.heading.setText("Select a device to log readings")
             return
-        db = self._db
-        self._ops.run(lambda: load_context(db, device_id), done=self._on_context, label="device")
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the device and its last reading again (after a correction, an undo, an
+        import): the "Last:" line follows every change."""
+        db, device_id = self._db, self._device_id
+        if db is not None and device_id is not None:
+            self._ops.run(lambda: load_context(db, device_id), done=self._on_context,
+                          label="device", latest_only=f"entry-context-{id(self)}")  # fmt: skip
 
     def _on_context(self, context: DeviceContext) -> None:
         if context.device.id != self._device_id:
             return  # the user has moved on to another device meanwhile
-        self._context = context
+        before, self._context = self._context, context
         device = context.device
         self.heading.setText(f"Reading for {device.name}")
-        self.unit.setText(device.default_unit or "")
         self._show_previous(context.previous)
-        self._use_now()
-        self._enable(not device.archived)
-        if device.archived:
-            self.message.setText("This device is archived: unarchive it to log readings.")
+        if before is None or before.device.default_unit != device.default_unit:
+            self.unit.setText(device.default_unit or "")
+        if before is None or before.device.archived != device.archived:
+            self._enable(not device.archived)
+            if device.archived:
+                self.message.setText("This device is archived: unarchive it to log readings.")
 
     def _enable(self, enabled: bool) -> None:
-        for widget in (self.value, self.unit, self.time, self.now_button, self.note):
+        for widget in (self.value, self.unit, self.time, self.now_button, self.note,
+                       self.operator, self.save_button):  # fmt: skip
             widget.setEnabled(enabled)
-        self.operator.setEnabled(enabled)
-        self.save_button.setEnabled(enabled)
 
     def focus_value(self) -> None:
         self.value.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -194,16 +252,54 @@ class EntryPanel(QWidget):
         """A device is loaded and readings can be entered for it."""
         return self._context is not None
 
+    @property
+    def saving(self) -> int:
+        """How many entered readings are still on their way to the database."""
+        return len(self._in_flight)
+
     # --- time -----------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._tick()
+        self._clock.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._clock.stop()
+        super().hideEvent(event)
+
+    def _tick(self) -> None:
+        if self._follow_now:
+            self._show_time(QDateTime.currentDateTime())
 
     def _use_now(self) -> None:
         self._follow_now = True
+        self._show_time(QDateTime.currentDateTime())
+        self._show_backdated(False)
+
+    def _show_time(self, moment: QDateTime) -> None:
         self.time.blockSignals(True)
-        self.time.setDateTime(QDateTime.currentDateTime())
+        self.time.setDateTime(moment)
         self.time.blockSignals(False)
 
     def _on_time_edited(self) -> None:
         self._follow_now = False
+        self._show_backdated(True)
+
+    def _show_backdated(self, backdated: bool) -> None:
+        """A chosen time stays for every next reading, so it must be seen to stay."""
+        self.backdated.setVisible(backdated)
+        if backdated:
+            tint = alarm()
+            style = f"background: {tint.background.name()}; color: {tint.text.name()}"
+            self.time.setStyleSheet(f"QDateTimeEdit {{ {style} }}")
+            self.backdated.setStyleSheet(f"color: {tint.text.name()}; font-weight: 600")
+        else:
+            self.time.setStyleSheet("")
+
+    @property
+    def is_backdated(self) -> bool:
+        return not self._follow_now
 
     def _entered_time(self) -> datetime:
         if self._follow_now:
@@ -214,66 +310,106 @@ class EntryPanel(QWidget):
     # --- saving ---------------------------------------------------------------------------
 
     def save(self) -> None:
-        if self._context is None or self._db is None:
+        """Take the fields as they are now, clear the value and the note, queue the save."""
+        context, db = self._context, self._db
+        if context is None or db is None:
             return
-        try:
-            value = parse_number(self.value.text(), QLocale().decimalPoint())
-        except ValueError as exc:
-            self._refuse(f"Not saved: {exc}.")
+        entry = self._take_entry(context)
+        if entry is None:
             return
-        new = NewReading(
-            device_id=self._context.device.id,
-            value=value,
-            recorded_at=self._entered_time(),
-            unit=self.unit.text().strip() or None,
-            operator=self.operator.text().strip() or None,
-            note=self.note.text().strip() or None,
-        )
-        QSettings().setValue(OPERATOR_KEY, self.operator.text().strip())
-        db = self._db
-        self.save_button.setEnabled(False)
-        self._ops.run(lambda: add_reading(db, new), done=self._on_saved, failed=self._on_failed)
-
-    def _on_saved(self, reading: ReadingRecord) -> None:
-        self.save_button.setEnabled(True)
-        self._report_saved(reading)
-        self._show_previous(reading, before=self._context.previous if self._context else None)
-        if self._context is not None:
-            self._context = DeviceContext(self._context.device, reading)
         self.value.clear()
         self.note.clear()
-        if self._follow_now:
-            self._use_now()
-        self.focus_value()
+        self._in_flight.append(entry)
+        self._show_saving()
+        self._ops.run(lambda: add_reading(db, entry.reading), done=self._on_saved,
+                      failed=lambda exc: self._on_failed(entry, exc))  # fmt: skip
+
+    def _take_entry(self, context: DeviceContext) -> Entry | None:
+        """The reading the fields describe now, or None (and why) if it cannot be saved."""
+        text, unit = self.value.text(), self.unit.text().strip() or None
+        try:
+            value = parse_number(text, QLocale().decimalPoint())
+        except ValueError as exc:
+            self._refuse(f"Not saved: {exc}.")
+            return None
+        device = context.device
+        clash = unit_clash(unit, device.default_unit, device.name)
+        if clash is not None:
+            self._refuse(f"Not saved: {clash}.")
+            return None
+        operator = self._remember_operator()
+        reading = NewReading(device.id, value, self._entered_time(), unit, operator or None,
+                             self.note.text().strip() or None)  # fmt: skip
+        return Entry(text.strip(), reading)
+
+    def _remember_operator(self) -> str:
+        """The operator's name, kept for the next start and for corrections (written only
+        when it changes: a settings write is a disk write)."""
+        operator = self.operator.text().strip()
+        settings = QSettings()
+        if settings.value(OPERATOR_KEY, "") != operator:
+            settings.setValue(OPERATOR_KEY, operator)
+        return operator
+
+    def _on_saved(self, reading: ReadingRecord) -> None:
+        self._in_flight.popleft()
+        context = self._context
+        if context is not None and context.device.id == reading.device_id:
+            self._show_previous(reading, before=context.previous)
+            self._context = DeviceContext(context.device, reading)
+        self._report_saved(reading)
         self._record_undo(reading)
         self.saved.emit(reading)
 
-    def _on_failed(self, exc: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationError):
-            problems = "; ".join(f"{field} {text}" for field, text in exc.problems.items())
-            self._refuse(f"Not saved: {problems}.")
-        elif isinstance(exc, FieldLogError):
-            self._refuse(f"Not saved: {exc}")
-        else:
-            raise exc
+    def _on_failed(self, entry: Entry, exc: BaseException) -> None:
+        self._in_flight.popleft()
+        reason = failure_text(exc)
+        if not self.value.text() and entry.reading.device_id == self._device_id:
+            self.value.setText(entry.text)
+            self._refuse(f"Not saved: {reason}.")
+            return
+        when = local_text(entry.reading.recorded_at)
+        item = QListWidgetItem(f"{entry.text} at {when} — not saved: {reason}")
+        item.setData(Qt.ItemDataRole.UserRole, entry.text)
+        self.failed.addItem(item)
+        self.failed.show()
+        self._refuse(f"Not saved: {entry.text} ({reason}). It is in the list below.")
+
+    def _retry(self, item: QListWidgetItem) -> None:
+        """Put a reading that was not saved back in the value field, if the field is free."""
+        if self.value.text():
+            self.message.setText("Save or clear the value field first.")
+            return
+        self.value.setText(str(item.data(Qt.ItemDataRole.UserRole)))
+        self.failed.takeItem(self.failed.row(item))
+        self.failed.setVisible(self.failed.count() > 0)
+        self.focus_value()
 
     def _refuse(self, text: str) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #c62828")
-        self.value.setFocus()
-        self.value.selectAll()
+        self.message.setStyleSheet(f"color: {alarm().text.name()}")
+        if not self.value.hasFocus():
+            self.value.setFocus()
+            self.value.selectAll()
+
+    def _show_saving(self) -> None:
+        count = len(self._in_flight)
+        self.message.setText(f"Saving {count} reading{'s' if count > 1 else ''}…")
+        self.message.setStyleSheet("")
 
     def _report_saved(self, reading: ReadingRecord) -> None:
         flag = FLAG_TEXT.get(reading.flag)
+        waiting = f" Saving {len(self._in_flight)} more…" if self._in_flight else ""
         if flag:
-            self.message.setText(f"⚠ Saved {reading.value:g} {reading.unit}: {flag}.")
+            self.message.setText(f"⚠ Saved {reading.value:g} {reading.unit}: {flag}.{waiting}")
             self.message.setStyleSheet("color: #e65100; font-weight: 600")
         else:
-            self.message.setText(f"✓ Saved {reading.value:g} {reading.unit}.")
+            self.message.setText(f"✓ Saved {reading.value:g} {reading.unit}.{waiting}")
             self.message.setStyleSheet("color: #2e7d32")
 
-    def _show_previous(self, latest: ReadingRecord | None, before: Any = None) -> None:
+    def _show_previous(
+        self, latest: ReadingRecord | None, before: ReadingRecord | None = None
+    ) -> None:
         if latest is None:
             self.previous.setText("No readings yet.")
             return
@@ -286,6 +422,20 @@ class EntryPanel(QWidget):
         self.previous.setText(text)
 
     # --- undo -----------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Z and redo in an empty field go to the window's Undo and Redo (the last
+        entry), not to the field's own text undo: the value field always has the focus."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and isinstance(watched, QLineEdit)
+            and not watched.text()
+            and any(event.matches(key) for key in UNDO_KEYS)
+        ):
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
 
     def _record_undo(self, reading: ReadingRecord) -> None:
         db = self._db
@@ -306,5 +456,5 @@ class EntryPanel(QWidget):
         push_done(self.undo_stack, self._ops, text, undo=undo, redo=redo, changed=self._after_undo)
 
     def _after_undo(self) -> None:
-        self.set_device(self.device_id)
+        self.reload()
         self.saved.emit(None)

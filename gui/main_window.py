@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.failure_box: QMessageBox | None = None
         self.import_wizard: QWidget | None = None
+        self.shortcuts_dialog: QWidget | None = None
         self.setAcceptDrops(True)  # a file dropped on the window starts the import wizard
         self._painted = False
         self._stack = QStackedWidget()
@@ -106,6 +108,9 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("&About FieldLog", self.show_about)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.next_pane_action = self._action("Next &Pane", lambda: self._cycle_panes(1))
+        self.previous_pane_action = self._action("Pre&vious Pane", lambda: self._cycle_panes(-1))
+        self.shortcuts_action = self._action("&Keyboard Shortcuts", self.show_shortcuts)
 
     def _assign_shortcuts(self) -> None:
         """Keys for the menu actions: the platform's own where Qt knows one (Redo is Ctrl+Y on
@@ -117,6 +122,9 @@ class MainWindow(QMainWindow):
         for action, key in ((self.open_action, standard.Open), (self.quit_action, standard.Quit),
                             (self.undo_action, standard.Undo), (self.redo_action, standard.Redo),
                             (self.find_action, QKeySequence("Ctrl+F")),
+                            (self.next_pane_action, QKeySequence("F6")),
+                            (self.previous_pane_action, QKeySequence("Shift+F6")),
+                            (self.shortcuts_action, QKeySequence("F1")),
                             (self.import_action, QKeySequence("Ctrl+I")),
                             (self.export_action, QKeySequence("Ctrl+Shift+E"))):  # fmt: skip
             action.setShortcut(key)
@@ -138,7 +146,13 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.redo_action)
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.find_action)
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.next_pane_action)
+        view_menu.addAction(self.previous_pane_action)
+        self.view_menu = view_menu
         help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.demo_action)
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
@@ -151,11 +165,16 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
     def _set_ready(self, ready: bool) -> None:
-        needs_db = (self.backups_action, self.find_action, self.undo_action, self.redo_action,
-                    self.import_action, self.export_action, self.batches_action)  # fmt: skip
+        """Enable what needs a database. Undo and Redo follow the undo stack alone (enabled
+        only when there is something to undo or redo); the stack is emptied whenever the
+        database goes, since its commands belong to that file."""
+        needs_db = (self.backups_action, self.find_action, self.import_action,
+                    self.export_action, self.batches_action, self.next_pane_action,
+                    self.previous_pane_action)  # fmt: skip
         for action in needs_db:
             action.setEnabled(ready)
         if not ready:
+            self.undo_stack.clear()
             self._stack.setCurrentWidget(self._placeholder)
 
     # --- the workspace, built after the first paint -----------------------------------------
@@ -169,6 +188,8 @@ class MainWindow(QMainWindow):
             self._stack.addWidget(self.workspace)
             for action in self.workspace.device_actions():
                 self.edit_menu.addAction(action)
+            self.view_menu.addSeparator()
+            self.view_menu.addAction(self.workspace.chart.reset_action)
             self._restore_splitters()
         return self.workspace
 
@@ -431,6 +452,26 @@ class MainWindow(QMainWindow):
         box.setObjectName("errorBox")
         box.setDetailedText(f"{type(exc).__name__}: {exc}\n\nLog file: {self.log_file}")
         box.open()
+
+    def show_shortcuts(self) -> None:
+        from gui.shortcuts_dialog import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.keyed_actions(), self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.shortcuts_dialog = dialog
+        dialog.open()
+
+    def keyed_actions(self) -> list[QAction]:
+        """Every action of the menus, in menu order (the shortcuts dialog lists their keys)."""
+        found: list[QAction] = []
+        for menu in self.menuBar().findChildren(QMenu):
+            found += [a for a in menu.actions() if not a.isSeparator() and not a.menu()]
+        return found
+
+    def _cycle_panes(self, step: int) -> None:
+        """F6 and Shift+F6: devices → reading entry → chart → readings, and round again."""
+        if self.workspace is not None:
+            self.workspace.focus_pane(step)
 
     def _focus_filter(self) -> None:
         if self.workspace is not None:

@@ -135,6 +135,7 @@ class ReadingsTableModel(QAbstractTableModel):
             done=lambda rows: self._on_page(generation, rows),
             failed=lambda exc: self._on_failed(generation, exc),
             label="Loading readings",
+            latest_only=f"readings-first-page-{id(self)}" if after is None else None,
         )
 
     def _on_page(self, generation: int, rows: list[ReadingRow]) -> None:

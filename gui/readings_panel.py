@@ -8,8 +8,8 @@ opens the correction dialog when ``correct_requested`` is emitted.
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -29,6 +29,7 @@ from gui.readings_model import Columns, ReadingsTableModel
 
 log = logging.getLogger("fieldlog.gui.readings")
 
+CORRECT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_F2)
 NO_DEVICE = "Select a device to see its readings"
 NONE_IN_RANGE = "No readings in this range"
 COLUMN_WIDTHS = {
@@ -63,7 +64,7 @@ class ReadingsPanel(QWidget):
         self.title.setObjectName("readingsTitle")
         self.title.setStyleSheet("font-weight: 600")
         self.correct_button = QPushButton("Correct…")
-        self.correct_button.setToolTip("Correct the selected reading (double-click does too)")
+        self.correct_button.setToolTip("Correct the selected reading (Enter, F2 or a double-click)")
         self.correct_button.clicked.connect(self._request_correction)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
@@ -97,10 +98,28 @@ class ReadingsPanel(QWidget):
         table.doubleClicked.connect(lambda _index: self._request_correction())
         table.selectionModel().selectionChanged.connect(self._update_actions)
         self.correct_action = QAction("&Correct Reading…", self)
+        self.correct_action.setShortcuts([QKeySequence(k) for k in CORRECT_KEYS])
+        self.correct_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.correct_action.triggered.connect(self._request_correction)
         table.addAction(self.correct_action)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.installEventFilter(self)
         return table
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter or F2 corrects the selected reading. Coming to the table by keyboard (F6,
+        Tab) selects a row, so that they have a reading to act on at once."""
+        if watched is self.table and event.type() == QEvent.Type.FocusIn:
+            self._select_current()
+        if watched is self.table and isinstance(event, QKeyEvent) and _is_correct_key(event):
+            self._request_correction()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _select_current(self) -> None:
+        if not self.table.selectionModel().hasSelection() and self.model.rowCount():
+            current = self.table.currentIndex()
+            self.table.selectRow(current.row() if current.isValid() else 0)
 
     # --- what to show --------------------------------------------------------------------
 
@@ -182,6 +201,10 @@ class ReadingsPanel(QWidget):
         row = self._selected_row()
         if row is not None and not self.model.reading(row).superseded:
             self.correct_requested.emit(self.model.reading(row).id)
+
+
+def _is_correct_key(event: QKeyEvent) -> bool:
+    return event.type() == QEvent.Type.KeyPress and event.key() in CORRECT_KEYS
 
 
 def _title(span: tuple[int | None, int | None]) -> str:

@@ -5,9 +5,11 @@ range. Selecting devices shows them everywhere; saving, correcting or undoing re
 shows the data.
 """
 
+import hashlib
+
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QUndoStack
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QSplitter, QVBoxLayout, QWidget
 
 from core.db import Database
 from core.devices import count_devices
@@ -21,7 +23,7 @@ from gui.ops import Ops
 from gui.readings_panel import ReadingsPanel
 from gui.undo import push_done
 
-LAST_DEVICE_KEY = "workspace/last_device"
+LAST_DEVICE_KEY = "workspace/last_device"  # then a key per database file (``_file_key``)
 
 
 class Workspace(QWidget):
@@ -60,43 +62,75 @@ class Workspace(QWidget):
     def _connect(self) -> None:
         self.devices.selection_changed.connect(self._on_selection_changed)
         self.devices.device_activated.connect(lambda _id: self.entry.focus_value())
-        self.entry.saved.connect(self._on_readings_changed)
+        self.entry.saved.connect(self._refresh_views)
+        self.devices.devices_changed.connect(self._on_readings_changed)
         self.chart.range_changed.connect(lambda span: self.readings.set_range(*span))
         self.readings.correct_requested.connect(self.correct)
+
+    def panes(self) -> list[tuple[QWidget, QWidget]]:
+        """Where F6 takes the focus, in order: (the pane, the widget in it that gets it)."""
+        return [
+            (self.devices, self.devices.table),
+            (self.entry, self.entry.value),
+            (self.chart, self.chart.plot_widget),
+            (self.readings, self.readings.table),
+        ]
+
+    def focus_pane(self, step: int) -> None:
+        """Move the focus ``step`` panes on from the one that has it."""
+        panes, focused = self.panes(), QApplication.focusWidget()
+        inside = [n for n, (pane, _) in enumerate(panes) if focused and pane.isAncestorOf(focused)]
+        current = inside[0] if inside else (-1 if step > 0 else 0)
+        for offset in range(1, len(panes) + 1):
+            target = panes[(current + step * offset) % len(panes)][1]
+            if target.isEnabled() and target.isVisible():
+                target.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
 
     def device_actions(self) -> list[QAction]:
         panel = self.devices
         return [panel.add_action, panel.edit_action, panel.archive_action]
 
     def set_database(self, db: Database | None) -> None:
+        """Show ``db`` (None: nothing), with the device last selected in that same file."""
+        if self._db is not None and db is not self._db:
+            self.save_state(QSettings())  # the file being left keeps its own last device
         self._db = db
         for panel in (self.devices, self.entry, self.chart, self.readings):
             panel.set_database(db)
         if db is not None:
             self._update_counts()
-            last = QSettings().value(LAST_DEVICE_KEY)
-            if last is not None:
+            last = QSettings().value(_file_key(db))
+            if last is not None and str(last).isdigit():
                 self.devices.select_device(int(str(last)))
 
     def save_state(self, settings: QSettings) -> None:
+        """Remember the first selected device for this file (written when the file is left or
+        the window closes: a settings write on every selection would cost a disk write)."""
         selected = self.devices.selected_device_ids()
-        if selected:
-            settings.setValue(LAST_DEVICE_KEY, selected[0])
+        if selected and self._db is not None:
+            settings.setValue(_file_key(self._db), selected[0])
 
     def _on_selection_changed(self, ids: list[int]) -> None:
         self.entry.set_device(ids[0] if ids else None)
         self.chart.show_devices(ids)
         self.readings.show_devices(ids)
-        if ids:
-            QSettings().setValue(LAST_DEVICE_KEY, ids[0])
 
     def refresh_all(self) -> None:
         """After an import or its undo: devices may have come or gone, readings too."""
         self.devices.refresh()
         self._on_readings_changed()
 
-    def _on_readings_changed(self, _reading: object = None) -> None:
-        self.chart.refresh()
+    def _on_readings_changed(self) -> None:
+        """After a correction, an undo, an import or a device edit: everything that shows
+        readings follows, the entry panel's "Last:" line included."""
+        self.entry.reload()
+        self._refresh_views()
+
+    def _refresh_views(self, saved: ReadingRecord | None = None) -> None:
+        """After the entry panel saved (it updates itself): the chart, table and counts; a
+        reading just saved is brought into the chart's view."""
+        self.chart.refresh(reveal=saved.recorded_at.timestamp() if saved else None)
         self.readings.refresh()
         self._update_counts()
 
@@ -107,6 +141,7 @@ class Workspace(QWidget):
         self._ops.run(
             lambda: (count_devices(db), count_readings(db)),
             done=lambda counts: self.counts_changed.emit(*counts),
+            latest_only=f"counts-{id(self)}",
         )
 
     # --- corrections -------------------------------------------------------------------
@@ -119,16 +154,17 @@ class Workspace(QWidget):
     def _ask_correction(self, original: ReadingRecord) -> None:
         dialog = CorrectionDialog(original, self)
         dialog.accepted.connect(lambda: self._save_correction(original, dialog))
+        dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
     def _save_correction(self, original: ReadingRecord, dialog: CorrectionDialog) -> None:
         db = self._db
         assert db is not None
-        value, note = dialog.corrected_value, dialog.note
+        value, note, who = dialog.corrected_value, dialog.note, dialog.corrected_by
         current: dict[str, int] = {}
 
         def redo() -> ReadingRecord:
-            made = correct_reading(db, original.id, value=value, note=note)
+            made = correct_reading(db, original.id, value=value, note=note, operator=who)
             current["id"] = made.id
             return made
 
@@ -139,3 +175,9 @@ class Workspace(QWidget):
             self._on_readings_changed()
 
         self._ops.run(redo, done=saved)
+
+
+def _file_key(db: Database) -> str:
+    """The settings key of ``db``'s last device: device ids mean nothing in another file."""
+    digest = hashlib.sha256(str(db.path.resolve()).encode("utf-8")).hexdigest()[:16]
+    return f"{LAST_DEVICE_KEY}/{digest}"

@@ -1,5 +1,8 @@
 """Keyboard reading entry: saved, flagged and refused values, previous value, undo."""
 
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QUndoStack
@@ -103,3 +106,118 @@ def test_undo_and_redo_an_entry(qtbot: QtBot, panel: EntryPanel, launched) -> No
     with qtbot.waitSignal(panel.saved):
         stack.redo()
     assert saved_values(launched, panel) == [2.5, 2.75]
+
+
+@pytest.fixture
+def slow_panel(qtbot: QtBot, launched: LaunchResult) -> Iterator[EntryPanel]:
+    """The entry panel on a database thread that takes 200 ms over every op: a slow laptop."""
+    slow = Ops(latency_s=0.2)
+    device = create_device(launched.database, DeviceFields(name="TI-7", default_unit="°C"))
+    widget = EntryPanel(slow, QUndoStack())
+    qtbot.addWidget(widget)
+    widget.set_database(launched.database)
+    widget.set_device(device.id)
+    qtbot.waitUntil(lambda: widget.ready, timeout=5000)
+    widget.show()
+    yield widget
+    slow.shutdown()
+
+
+def test_typing_ahead_of_a_slow_database_keeps_every_reading(qtbot, slow_panel, launched) -> None:
+    """50 readings typed at 10 ms a key while each save takes 200 ms: all 50 stored exactly,
+    in order, each with the time its Enter was pressed."""
+    typed = [f"{7.51 + n / 100:.2f}" for n in range(50)]
+    windows = []
+    slow_panel.focus_value()
+    for text in typed:
+        qtbot.keyClicks(slow_panel.value, text, delay=10)
+        before = datetime.now(UTC)
+        qtbot.keyClick(slow_panel.value, Qt.Key.Key_Return, delay=10)
+        windows.append((before, datetime.now(UTC)))
+        assert slow_panel.value.text() == ""  # cleared at Enter, not when the save is done
+    assert slow_panel.saving > 0  # the test did type ahead of the database
+    qtbot.waitUntil(lambda: slow_panel.saving == 0, timeout=30_000)
+    stored = list_readings(launched.database, slow_panel.device_id, newest_first=False,
+                           limit=None)  # fmt: skip
+    assert [f"{r.value:.2f}" for r in stored] == typed
+    assert [r.value for r in stored] == [float(t) for t in typed]
+    assert [r.id for r in stored] == sorted(r.id for r in stored)
+    slack = timedelta(milliseconds=1)  # stored times are whole milliseconds
+    for reading, (before, after) in zip(stored, windows, strict=True):
+        assert before - slack <= reading.recorded_at <= after
+    assert slow_panel.failed.count() == 0
+    assert "Saved 8.00" in slow_panel.message.text() or "Saved 8 " in slow_panel.message.text()
+
+
+def test_a_failed_save_gives_the_value_back_with_its_reason(qtbot, panel, launched) -> None:
+    """The device is gone between Enter and the save (its adding undone): nothing is lost."""
+    from core.devices import delete_device
+
+    assert panel.device_id is not None
+    delete_device(launched.database, panel.device_id)
+    with qtbot.waitSignal(panel.saved, timeout=300, raising=False) as saved:
+        enter(qtbot, panel, "3.3")
+    qtbot.waitUntil(lambda: panel.saving == 0)
+    assert not saved.signal_triggered
+    assert count_readings(launched.database) == 0
+    assert panel.value.text() == "3.3"
+    assert panel.message.text().startswith("Not saved")
+
+
+def test_a_failed_save_while_the_next_is_typed_goes_to_the_list(qtbot, slow_panel,
+                                                                launched) -> None:  # fmt: skip
+    from core.devices import delete_device
+
+    assert slow_panel.device_id is not None
+    delete_device(launched.database, slow_panel.device_id)
+    enter(qtbot, slow_panel, "3.3")
+    qtbot.keyClicks(slow_panel.value, "4.4")  # typing the next one when the first fails
+    qtbot.waitUntil(lambda: slow_panel.saving == 0, timeout=5000)
+    assert slow_panel.value.text() == "4.4"  # what is being typed is never touched
+    assert slow_panel.failed.isVisible() and slow_panel.failed.count() == 1
+    item = slow_panel.failed.item(0)
+    assert item.text().startswith("3.3 at ") and "no device with id" in item.text()
+    slow_panel.value.clear()
+    slow_panel.failed.itemActivated.emit(item)
+    assert slow_panel.value.text() == "3.3" and slow_panel.failed.count() == 0
+
+
+def test_a_reading_in_another_unit_is_refused_before_saving(qtbot, panel, launched) -> None:
+    panel.unit.setText("psi")
+    enter(qtbot, panel, "58")
+    assert "psi differs from bar" in panel.message.text()
+    assert "give the value in bar" in panel.message.text()
+    assert panel.value.text() == "58" and panel.saving == 0
+    assert count_readings(launched.database) == 0
+
+
+def test_a_backdated_time_is_shown_as_such_and_now_ends_it(qtbot, panel, launched) -> None:
+    from PySide6.QtCore import QDateTime
+
+    assert not panel.backdated.isVisible() and not panel.is_backdated
+    when = QDateTime.currentDateTime().addSecs(-3 * 3600)
+    panel.time.setDateTime(when)  # as the user's edit does
+    assert panel.backdated.isVisible() and panel.is_backdated
+    assert "background" in panel.time.styleSheet()
+    for text in ("2.1", "2.2"):
+        with qtbot.waitSignal(panel.saved) as saved:
+            enter(qtbot, panel, text)
+        assert abs(saved.args[0].recorded_at.timestamp() - when.toSecsSinceEpoch()) < 60
+        assert panel.backdated.isVisible()  # it stays for the next reading, and says so
+    panel.now_button.click()
+    assert not panel.backdated.isVisible() and panel.time.styleSheet() == ""
+    with qtbot.waitSignal(panel.saved) as saved:
+        enter(qtbot, panel, "2.3")
+    assert abs(saved.args[0].recorded_at.timestamp() - datetime.now(UTC).timestamp()) < 5
+
+
+def test_the_time_field_follows_the_clock_while_it_says_now(qtbot, panel) -> None:
+    from PySide6.QtCore import QDateTime
+
+    panel.time.blockSignals(True)  # as if the window had sat there for an hour
+    panel.time.setDateTime(QDateTime.currentDateTime().addSecs(-3600))
+    panel.time.blockSignals(False)
+    qtbot.waitUntil(
+        lambda: abs(panel.time.dateTime().secsTo(QDateTime.currentDateTime())) < 90, timeout=3000
+    )
+    assert not panel.is_backdated

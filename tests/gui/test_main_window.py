@@ -245,3 +245,26 @@ def test_damage_found_after_opening_is_reported_with_a_way_out(qtbot, window, tm
     assert box is not None and box.objectName() == "damageFound"
     assert "damaged.db" in box.text() and "File → Backups" in box.informativeText()
     assert "Show &Backups…" in [b.text() for b in box.buttons()]
+
+
+def test_the_last_device_is_remembered_per_database(qtbot, window, tmp_path) -> None:
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    for path in (first, second):
+        made = open_database(path).database
+        for name in ("One", "Two", "Three"):
+            create_device(made, DeviceFields(name=f"{name} in {path.stem}"))
+        made.close()
+    opened(qtbot, window, first)
+    devices = window.workspace.devices
+    qtbot.waitUntil(lambda: devices.model.rowCount() == 3)
+    devices.table.selectRow(2)  # "Two in a", by name
+    qtbot.waitUntil(lambda: window.workspace.entry.heading.text() == "Reading for Two in a")
+    opened(qtbot, window, second)
+    qtbot.waitUntil(lambda: devices.model.rowCount() == 3)
+    assert devices.selected_device_ids() == []  # b's ids name other devices: nothing picked
+    devices.table.selectRow(0)  # "One in b"
+    qtbot.waitUntil(lambda: window.workspace.entry.heading.text() == "Reading for One in b")
+    opened(qtbot, window, first)
+    qtbot.waitUntil(lambda: window.workspace.entry.heading.text() == "Reading for Two in a")
+    opened(qtbot, window, second)
+    qtbot.waitUntil(lambda: window.workspace.entry.heading.text() == "Reading for One in b")
