@@ -19,6 +19,7 @@ TARGETS = {
     "T6": "benchmarks.t6_device_table",
     "T7": "benchmarks.t7_save",
     "T8": "benchmarks.t8_upgrade",
+    "T9": "benchmarks.t9_responsiveness",
 }
 
 
