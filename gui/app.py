@@ -129,7 +129,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if os.environ.get("FIELDLOG_EXIT_AFTER_FIRST_PAINT"):  # the cold-start benchmark (T5)
         window.first_painted.connect(app.quit)
         return app.exec()
-    path = demo_path(args.db) if args.demo else args.db
+    from gui.recent import startup_database
+
+    path = demo_path(args.db) if args.demo else startup_database(args.db)
     window.first_painted.connect(lambda: set_icon(app))  # a few ms the first paint need not wait
     window.first_painted.connect(lambda: window.open_path(path, demo=args.demo))
     return app.exec()

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("fieldlog.gui")
 DB_FILTER = "FieldLog databases (*.db *.sqlite *.fieldlog);;All files (*)"
+DEFAULT_SIZE = (1280, 800)  # at most: a laptop's 1366×768 gets what its screen has free
 
 
 class MainWindow(QMainWindow):
@@ -56,7 +57,6 @@ class MainWindow(QMainWindow):
     def __init__(self, log_file: Path | None = None) -> None:
         super().__init__()
         self.setWindowTitle("FieldLog")
-        self.resize(1280, 800)
         self.ops = Ops(self)
         self.ops.error.connect(self._on_unexpected_error)
         # Read-only checks beside the user's work (a WAL reader blocks no writer).
@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.placeholder_label.setObjectName("placeholder")
         self._placeholder = _centered(self.placeholder_label)
         self._stack.addWidget(self._placeholder)
+        self.empty_state: QWidget | None = None  # made when a database without devices opens
         self.setCentralWidget(self._stack)
         self._build_actions()
         self._build_menus()
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close)
         self.find_action = self._action("&Find Device", self._focus_filter)
         self.demo_action = self._action("Load &Sample Data into a New File…", self.new_demo)
+        self.sample_action = self._action("Open the Sample &Data", self.open_sample_data)
         self.about_action = self._action("&About FieldLog", self.show_about)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
@@ -134,6 +136,8 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu("&File")
         for action in (self.new_action, self.open_action):
             file_menu.addAction(action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
         for action in (self.import_action, self.export_action, self.batches_action):
             file_menu.addAction(action)
@@ -153,6 +157,7 @@ class MainWindow(QMainWindow):
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
         help_menu.addSeparator()
+        help_menu.addAction(self.sample_action)
         help_menu.addAction(self.demo_action)
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
@@ -185,6 +190,7 @@ class MainWindow(QMainWindow):
 
             self.workspace = Workspace(self.ops, self.undo_stack, self)
             self.workspace.counts_changed.connect(self._show_counts)
+            self.workspace.empty_changed.connect(self._show_empty_state)
             self._stack.addWidget(self.workspace)
             for action in self.workspace.device_actions():
                 self.edit_menu.addAction(action)
@@ -231,7 +237,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(note or _outcome_text(result), 8000)
         if result.outcome in (Outcome.OPENED, Outcome.OPENED_NEWER):
             self._check_integrity(self.path)  # the other outcomes were verified on the way
-        QSettings().setValue("database/last", str(self.path))
+        from gui.recent import remember
+
+        remember(self.path)
         if previous is not None and previous is not self.database:
             self.ops.run(previous.close)
         self.database_changed.emit(self.database)
@@ -319,6 +327,16 @@ class MainWindow(QMainWindow):
             label="Restoring the newest backup…",
             progress_parent=self,
         )
+
+    def _fill_recent_menu(self) -> None:
+        from gui.recent import recent_files
+
+        self.recent_menu.clear()
+        for path in recent_files():
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
 
     def new_database(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "New FieldLog database", "", DB_FILTER)
@@ -477,15 +495,55 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.workspace.devices.focus_filter()
 
+    def _show_empty_state(self, empty: bool) -> None:
+        """A database without devices shows the ways to begin instead of empty panels."""
+        if self.workspace is None or self.database is None:
+            return
+        if empty:
+            self._stack.setCurrentWidget(self._ensure_empty_state())
+        elif self._stack.currentWidget() is self.empty_state:
+            self._stack.setCurrentWidget(self.workspace)
+
+    def _ensure_empty_state(self) -> QWidget:
+        if self.empty_state is None:
+            from gui.empty_state import EmptyState
+
+            made = EmptyState()
+            made.add_requested.connect(lambda: self.ensure_workspace().devices.add_device())
+            made.import_requested.connect(lambda: self.start_import(None))
+            made.sample_requested.connect(self.open_sample_data)
+            self._stack.addWidget(made)
+            self.empty_state = made
+        return self.empty_state
+
+    def open_sample_data(self) -> None:
+        """The sample database beside the user's own (made the first time), as ``--demo``."""
+        from gui.app import demo_path
+
+        self.open_path(demo_path(None), demo=True)
+
     def _show_counts(self, devices: int, readings: int) -> None:
         self.counts_label.setText(f"{devices:,} devices · {readings:,} readings")
 
     # --- window state ----------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
+        """Where the window was, if that still fits the screen (a laptop off its docking
+        station has a smaller one); else a size that fits the screen's free area."""
         geometry = QSettings().value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        self._fit_to_screen(restored=isinstance(geometry, QByteArray))
+
+    def _fit_to_screen(self, *, restored: bool) -> None:
+        free = self.screen().availableGeometry()
+        if restored and free.contains(self.frameGeometry()):
+            return
+        width = min(DEFAULT_SIZE[0], int(free.width() * 0.94))
+        height = min(DEFAULT_SIZE[1], int(free.height() * 0.9))
+        self.resize(width, height)
+        self.move(free.left() + (free.width() - width) // 2,
+                  free.top() + (free.height() - height) // 3)  # fmt: skip
 
     def _restore_splitters(self) -> None:
         assert self.workspace is not None

@@ -28,6 +28,7 @@ LAST_DEVICE_KEY = "workspace/last_device"  # then a key per database file (``_fi
 
 class Workspace(QWidget):
     counts_changed = Signal(int, int)  # devices, readings
+    empty_changed = Signal(bool)  # the database has no device at all, archived ones included
 
     def __init__(self, ops: Ops, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,10 +140,16 @@ class Workspace(QWidget):
         if db is None:
             return
         self._ops.run(
-            lambda: (count_devices(db), count_readings(db)),
-            done=lambda counts: self.counts_changed.emit(*counts),
+            lambda: (count_devices(db), count_readings(db),
+                     count_devices(db, include_archived=True)),
+            done=self._on_counts,
             latest_only=f"counts-{id(self)}",
-        )
+        )  # fmt: skip
+
+    def _on_counts(self, counts: tuple[int, int, int]) -> None:
+        devices, readings, every_device = counts
+        self.counts_changed.emit(devices, readings)
+        self.empty_changed.emit(every_device == 0)
 
     # --- corrections -------------------------------------------------------------------
 
