@@ -79,6 +79,7 @@ def test_a_reload_asked_for_again_while_queued_runs_once(qtbot: QtBot) -> None:
         ran: list[str] = []
         done: list[int] = []
         slow.run(lambda: ran.append("save"))
+
         def reload(n: int) -> None:
             slow.run(lambda: ran.append(f"reload {n}"), done=lambda _r: done.append(n),
                      latest_only="chart")  # fmt: skip
