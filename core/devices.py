@@ -7,10 +7,22 @@ import enum
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, collate, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    Table,
+    collate,
+    func,
+    insert,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from core.db import Database
@@ -52,6 +64,22 @@ class DeviceRecord(DeviceFields):
 
     def calibration_overdue(self, today: date) -> bool:
         return self.calibration_due is not None and self.calibration_due < today
+
+
+DUE_SOON_DAYS = 30
+
+
+class Calibration(enum.StrEnum):
+    """Which devices a calibration filter keeps, by their calibration due date."""
+
+    OVERDUE = "overdue"  # due before today
+    DUE_SOON = "due_soon"  # due today or within DUE_SOON_DAYS
+
+
+@dataclass(frozen=True)
+class CalibrationCounts:
+    overdue: int
+    due_soon: int
 
 
 class DeviceSort(enum.StrEnum):
@@ -204,9 +232,10 @@ def list_devices(
     offset: int = 0,
     limit: int | None = 500,
     include_archived: bool = False,
+    calibration: Calibration | None = None,
 ) -> list[DeviceRecord]:
     """One page of devices, filtered and sorted in SQL."""
-    query = _filtered(select(devices), filter_text, include_archived)
+    query = _filtered(select(devices), filter_text, include_archived, calibration)
     query = query.order_by(*_order(sort, descending)).offset(offset).limit(limit)
     with db.transaction() as session:
         return [_record(row) for row in session.execute(query).mappings()]
@@ -219,6 +248,7 @@ def device_ids(
     sort: DeviceSort = DeviceSort.NAME,
     descending: bool = False,
     include_archived: bool = False,
+    calibration: Calibration | None = None,
 ) -> list[int]:
     """Every matching device id in display order: one small query, even for 100k devices.
 
@@ -226,7 +256,7 @@ def device_ids(
     is built with SQLAlchemy but run on the driver connection: for 100k ids SQLAlchemy's row
     processing costs more than the query itself (240 ms against 145 ms).
     """
-    query = _filtered(select(devices.c.id), filter_text, include_archived)
+    query = _filtered(select(devices.c.id), filter_text, include_archived, calibration)
     sql, params = _driver_sql(db, query.order_by(*_order(sort, descending)))
     with db.raw() as conn:
         return [device_id for (device_id,) in conn.execute(sql, params)]
@@ -242,14 +272,35 @@ def devices_by_ids(db: Database, ids: Sequence[int]) -> list[DeviceRecord]:
     return [found[i] for i in ids if i in found]
 
 
-def count_devices(db: Database, *, filter_text: str = "", include_archived: bool = False) -> int:
-    query = _filtered(select(func.count()).select_from(devices), filter_text, include_archived)
+def count_devices(
+    db: Database,
+    *,
+    filter_text: str = "",
+    include_archived: bool = False,
+    calibration: Calibration | None = None,
+) -> int:
+    counted = select(func.count()).select_from(devices)
+    query = _filtered(counted, filter_text, include_archived, calibration)
     with db.transaction() as session:
         return int(session.execute(query).scalar_one())
 
 
+def calibration_counts(db: Database) -> CalibrationCounts:
+    """How many devices (not archived) are overdue for calibration, and how many are due
+    within ``DUE_SOON_DAYS``."""
+    return CalibrationCounts(
+        count_devices(db, calibration=Calibration.OVERDUE),
+        count_devices(db, calibration=Calibration.DUE_SOON),
+    )
+
+
 def count_unsortable(
-    db: Database, *, sort: DeviceSort, filter_text: str = "", include_archived: bool = False
+    db: Database,
+    *,
+    sort: DeviceSort,
+    filter_text: str = "",
+    include_archived: bool = False,
+    calibration: Calibration | None = None,
 ) -> int:
     """How many matching devices have no value to sort by: they come last in either order."""
     column = devices.c[DeviceSort(sort).value]
@@ -257,7 +308,8 @@ def count_unsortable(
         return 0
     query = select(func.count()).select_from(devices).where(column.is_(None))
     with db.transaction() as session:
-        return int(session.execute(_filtered(query, filter_text, include_archived)).scalar_one())
+        filtered = _filtered(query, filter_text, include_archived, calibration)
+        return int(session.execute(filtered).scalar_one())
 
 
 def device_reading_count(db: Database, device_id: int) -> int:
@@ -287,15 +339,30 @@ def _driver_sql(db: Database, query: Select[Any]) -> tuple[str, list[Any]]:
     return str(compiled), [compiled.params[name] for name in compiled.positiontup or ()]
 
 
-def _filtered(query: Select[Any], text: str, include_archived: bool) -> Select[Any]:
+def _filtered(
+    query: Select[Any], text: str, include_archived: bool, calibration: Calibration | None = None
+) -> Select[Any]:
     if not include_archived:
         query = query.where(devices.c.archived_at.is_(None))
+    if calibration is not None:
+        query = query.where(_calibration_due(calibration))
     needle = text.strip()
     if needle:
         pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         searched = ("name", "serial_number", "location", "device_type")
         query = query.where(or_(*(devices.c[n].ilike(pattern, escape="\\") for n in searched)))
     return query
+
+
+def _calibration_due(which: Calibration) -> ColumnElement[bool]:
+    """Compared as ISO text (how SQLite stores the date): the same bound value then works on
+    the driver path of ``device_ids``, where no SQLAlchemy type processing happens."""
+    due = type_coerce(devices.c.calibration_due, String)
+    today = date.today()
+    if which is Calibration.OVERDUE:
+        return due < today.isoformat()
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    return due.between(today.isoformat(), soon.isoformat())
 
 
 def _columns(values: DeviceFields) -> dict[str, object]:

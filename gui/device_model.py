@@ -35,6 +35,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.db import Database
 from core.devices import (
+    Calibration,
     DeviceRecord,
     DeviceSort,
     count_unsortable,
@@ -104,6 +105,7 @@ class DeviceQuery:
 
     filter_text: str = ""
     show_archived: bool = False
+    calibration: Calibration | None = None  # only the overdue, or only those due soon
     sort_column: Columns = Columns.NAME
     descending: bool = False
 
@@ -119,9 +121,11 @@ class Listing:
 
 def load_listing(db: Database, query: DeviceQuery) -> Listing:
     sort, text, archived = SORTS[query.sort_column], query.filter_text, query.show_archived
+    due = query.calibration
     ids = device_ids(db, filter_text=text, sort=sort, descending=query.descending,
-                     include_archived=archived)  # fmt: skip
-    unsortable = count_unsortable(db, sort=sort, filter_text=text, include_archived=archived)
+                     include_archived=archived, calibration=due)  # fmt: skip
+    unsortable = count_unsortable(db, sort=sort, filter_text=text, include_archived=archived,
+                                  calibration=due)  # fmt: skip
     return Listing(ids, devices_by_ids(db, ids[:BLOCK]), min(unsortable, len(ids)))
 
 
@@ -238,6 +242,9 @@ class DeviceTableModel(QAbstractTableModel):
 
     def set_show_archived(self, shown: bool) -> None:
         self._set_query(replace(self.query, show_archived=shown))
+
+    def set_calibration(self, which: Calibration | None) -> None:
+        self._set_query(replace(self.query, calibration=which))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Reload in a new order, sorted in SQL. Reversing the current order needs no query;

@@ -8,10 +8,13 @@ device listed.
 from collections.abc import Callable
 
 from PySide6.QtCore import (
+    QByteArray,
     QEvent,
     QItemSelection,
     QItemSelectionModel,
     QObject,
+    QPoint,
+    QSettings,
     Qt,
     QTimer,
     Signal,
@@ -24,6 +27,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -32,6 +36,9 @@ from PySide6.QtWidgets import (
 
 from core.db import Database
 from core.devices import (
+    DUE_SOON_DAYS,
+    Calibration,
+    CalibrationCounts,
     DeviceFields,
     DeviceRecord,
     archive_devices,
@@ -42,11 +49,15 @@ from core.devices import (
 )
 from core.errors import FieldLogError
 from gui.device_dialog import DeviceDialog
-from gui.device_model import Columns, DeviceTableModel
+from gui.device_model import HEADERS, Columns, DeviceTableModel
+from gui.frozen_column import FrozenColumn
 from gui.ops import Ops
 from gui.undo import push_done
 
 FILTER_DELAY_MS = 150
+HEADER_KEY = "devices/header"
+DEFAULT_ORDER = (Columns.NAME, Columns.CALIBRATION_DUE, Columns.LOCATION, Columns.SERIAL,
+                 Columns.STATUS, Columns.TYPE, Columns.UNIT, Columns.LIMITS)  # fmt: skip
 COLUMN_WIDTHS = {
     Columns.NAME: 190,
     Columns.SERIAL: 110,
@@ -103,11 +114,16 @@ class DevicePanel(QWidget):
         self.add_button.clicked.connect(self.add_device)
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
-        top.addWidget(self.show_archived)
         top.addWidget(self.add_button)
+        options = QHBoxLayout()
+        options.addWidget(self.overdue_button)
+        options.addWidget(self.due_soon_button)
+        options.addStretch(1)
+        options.addWidget(self.show_archived)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
+        layout.addLayout(options)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status_label)
         QWidget.setTabOrder(self.filter, self.show_archived)
@@ -124,6 +140,35 @@ class DevicePanel(QWidget):
         self.show_archived = QCheckBox("Show archived")
         self.show_archived.setObjectName("showArchived")
         self.show_archived.toggled.connect(self.model.set_show_archived)
+        self.overdue_button = self._calibration_button("overdueFilter", Calibration.OVERDUE)
+        self.due_soon_button = self._calibration_button("dueSoonFilter", Calibration.DUE_SOON)
+        self.set_calibration_counts(CalibrationCounts(0, 0))
+
+    def _calibration_button(self, name: str, which: Calibration) -> QPushButton:
+        button = QPushButton()
+        button.setObjectName(name)
+        button.setCheckable(True)
+        button.setFlat(True)
+        button.toggled.connect(lambda on: self._on_calibration_filter(which, on))
+        return button
+
+    def _on_calibration_filter(self, which: Calibration, on: bool) -> None:
+        """One calibration filter at a time; unchecking it lists every device again."""
+        other = self.due_soon_button if which is Calibration.OVERDUE else self.overdue_button
+        if on and other.isChecked():
+            other.blockSignals(True)
+            other.setChecked(False)
+            other.blockSignals(False)
+        self.model.set_calibration(which if on else None)
+
+    def set_calibration_counts(self, counts: CalibrationCounts) -> None:
+        """The numbers on the calibration filters (the window works them out with its counts)."""
+        self.overdue_button.setText(f"Overdue ({counts.overdue})")
+        self.overdue_button.setToolTip("Only the devices whose calibration is overdue")
+        self.due_soon_button.setText(f"Due ≤ {DUE_SOON_DAYS} d ({counts.due_soon})")
+        self.due_soon_button.setToolTip(
+            f"Only the devices due for calibration within {DUE_SOON_DAYS} days"
+        )
 
     def _build_table(self) -> None:
         table = self.table = QTableView()
@@ -147,7 +192,37 @@ class DevicePanel(QWidget):
         table.selectionModel().selectionChanged.connect(self._on_selection)
         table.doubleClicked.connect(lambda index: self._activate(index.row()))
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         table.installEventFilter(self)
+        for visual, column in enumerate(DEFAULT_ORDER):  # calibration due in sight at once
+            header.moveSection(header.visualIndex(column), visual)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._choose_columns)
+
+    def _choose_columns(self, at: QPoint) -> None:
+        self.column_menu().popup(self.table.horizontalHeader().mapToGlobal(at))
+
+    def column_menu(self) -> QMenu:
+        """The header's context menu: a tick for every column but the name."""
+        menu = QMenu(self)
+        menu.setObjectName("columnChooser")
+        for column in (c for c in Columns if c is not Columns.NAME):
+            action = menu.addAction(HEADERS[column])
+            action.setCheckable(True)
+            action.setChecked(not self.table.isColumnHidden(column))
+            action.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
+        menu.aboutToHide.connect(menu.deleteLater)
+        return menu
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        """The columns as the user left them: shown, hidden, widths, sort."""
+        state = settings.value(HEADER_KEY)
+        if isinstance(state, QByteArray):
+            self.table.horizontalHeader().restoreState(state)
+            self.table.setColumnHidden(Columns.NAME, False)
 
     def _build_actions(self) -> None:
         def action(text: str, slot: Callable[[], None], *keys: str) -> QAction:
@@ -163,6 +238,7 @@ class DevicePanel(QWidget):
         self.edit_action = action("&Edit Device…", self.edit_selected, "Ctrl+E")
         self.archive_action = action("A&rchive Device", self.archive_selected)
         self.archive_action.setToolTip("Archive the selected devices (Del in the table)")
+        self.frozen = FrozenColumn(self.table, Columns.NAME)  # after the actions: it copies them
 
     # --- state -----------------------------------------------------------------------------
 
@@ -172,7 +248,8 @@ class DevicePanel(QWidget):
             self._dialog.reject()
         self._db = db
         self._keep_selected = []  # ids of another file would name other devices
-        for widget in (self.filter, self.show_archived, self.table):
+        for widget in (self.filter, self.show_archived, self.table, self.overdue_button,
+                       self.due_soon_button):  # fmt: skip
             widget.setEnabled(db is not None)
         self._show_status("" if db is not None else "No database open.")
         self.model.set_database(db)

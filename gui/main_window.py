@@ -38,6 +38,7 @@ from gui.ops import Ops
 
 if TYPE_CHECKING:
     from core.db import Database
+    from core.devices import CalibrationCounts
     from core.importing.service import ImportReport
     from core.launch import LaunchResult
     from gui.workspace import Workspace
@@ -522,8 +523,12 @@ class MainWindow(QMainWindow):
 
         self.open_path(demo_path(None), demo=True)
 
-    def _show_counts(self, devices: int, readings: int) -> None:
-        self.counts_label.setText(f"{devices:,} devices · {readings:,} readings")
+    def _show_counts(self, devices: int, readings: int, calibration: "CalibrationCounts") -> None:
+        from core.devices import DUE_SOON_DAYS
+
+        due = (f" · {calibration.overdue} overdue · {calibration.due_soon} due within "
+               f"{DUE_SOON_DAYS} days")  # fmt: skip
+        self.counts_label.setText(f"{devices:,} devices · {readings:,} readings{due}")
 
     # --- window state ----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QApplication, QSplitter, QVBoxLayout, QWidget
 
 from core.db import Database
-from core.devices import count_devices
+from core.devices import CalibrationCounts, calibration_counts, count_devices
 from core.readings import ReadingRecord, correct_reading, count_readings, get_reading
 from core.readings import withdraw_reading as withdraw
 from gui.chart import ChartPanel
@@ -27,7 +27,7 @@ LAST_DEVICE_KEY = "workspace/last_device"  # then a key per database file (``_fi
 
 
 class Workspace(QWidget):
-    counts_changed = Signal(int, int)  # devices, readings
+    counts_changed = Signal(int, int, object)  # devices, readings, CalibrationCounts
     empty_changed = Signal(bool)  # the database has no device at all, archived ones included
 
     def __init__(self, ops: Ops, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
@@ -39,6 +39,7 @@ class Workspace(QWidget):
         self.entry = EntryPanel(ops, undo_stack)
         self.chart = ChartPanel(ops)
         self.readings = ReadingsPanel(ops)
+        self.devices.restore_state(QSettings())
         self._arrange()
         self._connect()
 
@@ -111,6 +112,7 @@ class Workspace(QWidget):
         selected = self.devices.selected_device_ids()
         if selected and self._db is not None:
             settings.setValue(_file_key(self._db), selected[0])
+        self.devices.save_state(settings)
 
     def _on_selection_changed(self, ids: list[int]) -> None:
         self.entry.set_device(ids[0] if ids else None)
@@ -141,14 +143,15 @@ class Workspace(QWidget):
             return
         self._ops.run(
             lambda: (count_devices(db), count_readings(db),
-                     count_devices(db, include_archived=True)),
+                     count_devices(db, include_archived=True), calibration_counts(db)),
             done=self._on_counts,
             latest_only=f"counts-{id(self)}",
         )  # fmt: skip
 
-    def _on_counts(self, counts: tuple[int, int, int]) -> None:
-        devices, readings, every_device = counts
-        self.counts_changed.emit(devices, readings)
+    def _on_counts(self, counts: tuple[int, int, int, CalibrationCounts]) -> None:
+        devices, readings, every_device, calibration = counts
+        self.devices.set_calibration_counts(calibration)
+        self.counts_changed.emit(devices, readings, calibration)
         self.empty_changed.emit(every_device == 0)
 
     # --- corrections -------------------------------------------------------------------

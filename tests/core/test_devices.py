@@ -250,3 +250,29 @@ def test_count_unsortable_follows_the_filter(db) -> None:
     assert count_unsortable(db, sort=DeviceSort.LOCATION, include_archived=True) == 2
     assert count_unsortable(db, sort=DeviceSort.LOCATION, filter_text="a") == 0
     assert count_unsortable(db, sort=DeviceSort.NAME) == 0
+
+
+def test_calibration_filters_and_counts(db) -> None:
+    from datetime import date, timedelta
+
+    from core.devices import (
+        Calibration,
+        CalibrationCounts,
+        archive_device,
+        calibration_counts,
+        device_ids,
+    )
+
+    today = date.today()
+    made = {}
+    for name, days in (("late", -1), ("today", 0), ("month", 30), ("later", 31), ("none", None)):
+        due = today + timedelta(days=days) if days is not None else None
+        made[name] = create_device(db, DeviceFields(name=name, calibration_due=due)).id
+    gone = create_device(db, DeviceFields(name="gone", calibration_due=today - timedelta(days=9)))
+    archive_device(db, gone.id)
+    assert device_ids(db, calibration=Calibration.OVERDUE) == [made["late"]]
+    assert device_ids(db, calibration=Calibration.DUE_SOON) == [made["month"], made["today"]]
+    assert calibration_counts(db) == CalibrationCounts(overdue=1, due_soon=2)
+    both = device_ids(db, calibration=Calibration.OVERDUE, include_archived=True)
+    assert both == [gone.id, made["late"]]
+    assert count_devices(db, calibration=Calibration.DUE_SOON, filter_text="mon") == 1

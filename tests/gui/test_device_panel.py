@@ -354,3 +354,56 @@ def test_actions_follow_the_database_and_the_selection(qtbot, panel, db) -> None
     assert not any(a.isEnabled() for a in (panel.add_action, panel.edit_action))
     assert not panel.filter.isEnabled() and not panel.table.isEnabled()
     assert not panel.show_archived.isEnabled()
+
+
+def test_calibration_due_is_in_view_by_default_and_the_name_stays_in_view(
+    qtbot: QtBot, ops: Ops, db: Database
+) -> None:
+    """At a laptop's width: the name and the calibration date show without scrolling, and
+    scrolling sideways to the last column leaves the name column over the scrolled cells."""
+    for n in range(30):
+        fields = DeviceFields(name=f"Device {n:02d}", serial_number=f"SN{n}",
+                              location="Pump room 1", device_type="Pressure gauge")  # fmt: skip
+        create_device(db, fields)
+    panel = DevicePanel(ops, QUndoStack())
+    qtbot.addWidget(panel)
+    panel.resize(480, 400)
+    panel.show()
+    panel.set_database(db)
+    settle(qtbot, panel)
+    table, header = panel.table, panel.table.horizontalHeader()
+    assert header.visualIndex(Columns.CALIBRATION_DUE) == 1
+    due_right = header.sectionViewportPosition(Columns.CALIBRATION_DUE) + header.sectionSize(
+        Columns.CALIBRATION_DUE
+    )
+    assert due_right <= table.viewport().width()
+    bar = table.horizontalScrollBar()
+    assert bar.maximum() > 0  # the other columns need scrolling at this width
+    bar.setValue(bar.maximum())
+    frozen = panel.frozen
+    assert frozen.isVisible() and frozen.x() <= table.verticalHeader().width() + 2
+    assert frozen.width() == table.columnWidth(Columns.NAME)
+    shown = [c for c in Columns if not frozen.isColumnHidden(c)]
+    assert shown == [Columns.NAME]
+    table.scrollTo(panel.model.index(29, 0))
+    assert frozen.verticalScrollBar().value() == table.verticalScrollBar().value() > 0
+
+
+def test_the_header_menu_chooses_columns_and_they_are_kept(
+    qtbot: QtBot, ops: Ops, panel: DevicePanel
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    menu = panel.column_menu()  # what a right-click on the header pops up
+    texts = [a.text() for a in menu.actions()]
+    assert "Name" not in texts and len(texts) == len(Columns) - 1
+    (serial,) = [a for a in menu.actions() if a.text() == "Serial number"]
+    serial.toggle()
+    assert panel.table.isColumnHidden(Columns.SERIAL)
+    menu.deleteLater()
+    panel.save_state(QSettings())
+    again = DevicePanel(ops, QUndoStack())
+    qtbot.addWidget(again)
+    again.restore_state(QSettings())
+    assert again.table.isColumnHidden(Columns.SERIAL)
+    assert not again.table.isColumnHidden(Columns.NAME)

@@ -109,3 +109,33 @@ def test_the_last_database_reopens_unless_one_is_named(tmp_path, monkeypatch) ->
     monkeypatch.delenv("FIELDLOG_DB")
     path.unlink()
     assert startup_database(None) is None
+
+
+def test_calibration_filters_with_their_counts(qtbot, window, tmp_path) -> None:
+    from datetime import date, timedelta
+
+    path = tmp_path / "cal.db"
+    made = open_database(path).database
+    today = date.today()
+    for name, days in (("Late", -3), ("Soon", 10), ("Fine", 200), ("Never", None)):
+        due = today + timedelta(days=days) if days is not None else None
+        create_device(made, DeviceFields(name=name, calibration_due=due))
+    made.close()
+    opened(qtbot, window, path)
+    qtbot.waitUntil(lambda: "1 overdue · 1 due within 30 days" in window.counts_label.text())
+    devices = window.workspace.devices
+    assert devices.overdue_button.text() == "Overdue (1)"
+    assert devices.due_soon_button.text() == "Due ≤ 30 d (1)"
+
+    def names() -> list[str]:
+        model = devices.model
+        return [d.name for d in (model.device_at(r) for r in range(model.rowCount())) if d]
+
+    qtbot.waitUntil(lambda: len(names()) == 4)
+    devices.overdue_button.click()
+    qtbot.waitUntil(lambda: names() == ["Late"])
+    devices.due_soon_button.click()
+    qtbot.waitUntil(lambda: names() == ["Soon"])
+    assert not devices.overdue_button.isChecked()
+    devices.due_soon_button.click()
+    qtbot.waitUntil(lambda: len(names()) == 4)
