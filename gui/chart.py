@@ -54,6 +54,8 @@ HOVER_RADIUS_PX = 12.0
 WHEEL_STEP = 1.02  # zoom factor per degree of wheel, as pyqtgraph's ViewBox
 WHEEL_FRAME_MS = 16
 GRID_ALPHA = 0.12
+LABELLED_AXES = 2  # with more value axes, the limit labels of each would overlap
+LEGEND_ENTRIES = 12  # more devices than this get a one-line legend (names in its tooltip)
 NO_DEVICE = "Select a device to see its readings"
 NO_READINGS = "No readings yet"
 NONE_IN_RANGE = "No readings in this range"
@@ -365,14 +367,24 @@ class ChartPanel(QWidget):
         self._traces.append(trace)
 
     def _show_limits(self) -> None:
+        labelled = len(self._axes) <= LABELLED_AXES and len(self._target) <= LEGEND_ENTRIES
         for axis in self._axes:
-            axis.bands.set_limits([_limits(t) for t in self._traces if t.view is axis.view])
+            limits = [_limits(t) for t in self._traces if t.view is axis.view]
+            axis.bands.set_limits(limits, labelled=labelled)
 
     def _show_legend(self) -> None:
-        """Above the plot, never over the data or a tooltip."""
-        entries = (_legend_entry(one, self._colors[one.device_id]) for one in self._target)
-        self.legend.setText("&nbsp;&nbsp; ".join(entries))
-        self.legend.setVisible(bool(self._target))
+        """Above the plot, never over the data or a tooltip. Beyond a dozen devices a list of
+        names would take the plot's room: one line says how many, the tooltip names them."""
+        entries = [_legend_entry(one, self._colors[one.device_id]) for one in self._target]
+        units = len({one.unit for one in self._target})
+        if len(entries) > LEGEND_ENTRIES:
+            self.legend.setText(f"{len(entries)} devices in {units} units — point here for "
+                                "the list, or at a curve for its device")  # fmt: skip
+            self.legend.setToolTip("<br>".join(entries))
+        else:
+            self.legend.setText("&nbsp;&nbsp; ".join(entries))
+            self.legend.setToolTip("")
+        self.legend.setVisible(bool(entries))
 
     def legend_entries(self) -> list[str]:
         return [_label(one) for one in self._target]

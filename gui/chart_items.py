@@ -21,6 +21,7 @@ MARKER_SPACING_PX = 4.0
 MARKER_SIZE_PX = 7
 BAND_ALPHA = 22
 LABEL_MARGIN_PX = 4.0
+MAX_LABELS = 6  # more limit lines than this on one axis are drawn without their labels
 Floats = npt.NDArray[np.float64]
 
 
@@ -123,14 +124,18 @@ class LimitBands(pg.GraphicsObject):  # type: ignore[misc]
         self.setObjectName("limitBands")
         self.setZValue(-10)
         self._limits: list[Limits] = []
+        self._labelled = True
 
     @property
     def limits(self) -> list[Limits]:
         return list(self._limits)
 
-    def set_limits(self, limits: list[Limits]) -> None:
+    def set_limits(self, limits: list[Limits], *, labelled: bool = True) -> None:
+        """Draw ``limits``; ``labelled`` False leaves the lines unlabelled (a crowded chart,
+        where the hover says which limit a point broke)."""
         self.prepareGeometryChange()
         self._limits = [one for one in limits if one.values()]
+        self._labelled = labelled
         self.informViewBoundsChanged()
         self.update()
 
@@ -159,36 +164,57 @@ class LimitBands(pg.GraphicsObject):  # type: ignore[misc]
         view = self.viewRect()
         if view is None:
             return
-        for number, one in enumerate(self._limits):
+        for one in _distinct_bands(self._limits):
             self._paint_band(painter, view, one)
-            self._paint_lines(painter, view, one, number)
+        lines = _distinct_lines(self._limits)
+        labelled = self._labelled and len(lines) <= MAX_LABELS
+        for (name, value), one in lines.items():
+            self._paint_line(painter, view, one, name, value, labelled=labelled)
 
     def _paint_band(self, painter: QPainter, view: QRectF, one: Limits) -> None:
-        if one.low is None or one.high is None:
-            return
+        assert one.low is not None and one.high is not None
         tint = QColor(one.color)
         tint.setAlpha(BAND_ALPHA)
         painter.fillRect(QRectF(view.left(), one.low, view.width(), one.high - one.low), tint)
 
-    def _paint_lines(self, painter: QPainter, view: QRectF, one: Limits, number: int) -> None:
+    def _paint_line(self, painter: QPainter, view: QRectF, one: Limits, name: str, value: float,
+                    *, labelled: bool) -> None:  # fmt: skip
         pen = QPen(one.color, 1, Qt.PenStyle.DashLine)
         pen.setCosmetic(True)
-        for name, value in (("low", one.low), ("high", one.high)):
-            if value is None:
-                continue
-            painter.setPen(pen)
-            painter.drawLine(QPointF(view.left(), value), QPointF(view.right(), value))
-            self._label(painter, view, value, f"{name} {value:g} {one.unit}".strip(), number)
+        painter.setPen(pen)
+        painter.drawLine(QPointF(view.left(), value), QPointF(view.right(), value))
+        if labelled:
+            self._label(painter, view, value, f"{name} {value:g} {one.unit}".strip(), name)
 
-    def _label(self, painter: QPainter, view: QRectF, value: float, text: str, row: int) -> None:
-        """The text just above the line at the right edge, unscaled (in screen pixels); the
-        labels of several devices' lines step left so that equal limits stay readable."""
+    def _label(self, painter: QPainter, view: QRectF, value: float, text: str, name: str) -> None:
+        """The text at the right edge, unscaled (in screen pixels): below a high line, above a
+        low one, so that it stays inside the band, which the value axis always shows."""
         at = painter.transform().map(QPointF(view.right(), value))
         painter.save()
         painter.resetTransform()
         metrics = painter.fontMetrics()
         x = at.x() - LABEL_MARGIN_PX - metrics.horizontalAdvance(text)
-        y = at.y() - LABEL_MARGIN_PX - (row % 4) * metrics.height()
+        below = name == "high"
+        y = at.y() + metrics.ascent() + LABEL_MARGIN_PX if below else at.y() - LABEL_MARGIN_PX
         painter.setPen(QPen(painter.pen().color()))
         painter.drawText(QPointF(x, y), text)
         painter.restore()
+
+
+def _distinct_bands(limits: list[Limits]) -> list[Limits]:
+    """One band per distinct (low, high): ten gauges with the same limits tint it once."""
+    seen: dict[tuple[float, float], Limits] = {}
+    for one in limits:
+        if one.low is not None and one.high is not None:
+            seen.setdefault((one.low, one.high), one)
+    return list(seen.values())
+
+
+def _distinct_lines(limits: list[Limits]) -> dict[tuple[str, float], Limits]:
+    """One dashed line (and label) per distinct limit, in the colour of its first device."""
+    seen: dict[tuple[str, float], Limits] = {}
+    for one in limits:
+        for name, value in (("low", one.low), ("high", one.high)):
+            if value is not None:
+                seen.setdefault((name, value), one)
+    return seen

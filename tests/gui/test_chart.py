@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QImage, QWheelEvent
+from PySide6.QtGui import QColor, QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -516,3 +516,27 @@ def _long_series(number: int) -> ChartSeries:
     unit = ("V", "A", "bar", "°C")[number % 4]
     return ChartSeries(number, f"D{number}", None, unit, -0.5, 0.5, times, values,
                        np.arange(50_000))  # fmt: skip
+
+
+def test_a_crowded_chart_gets_a_one_line_legend_and_unlabelled_limits(qtbot, chart) -> None:
+    many = [_long_series(n) for n in range(14)]
+    chart.set_series_data(many)
+    qtbot.waitUntil(lambda: not chart.drawing, timeout=10_000)
+    assert chart.legend.text().startswith("14 devices in 4 units")
+    assert chart.legend.toolTip().count("<br>") == 13 and "D13 (A)" in chart.legend.toolTip()
+    assert not any(axis.bands._labelled for axis in chart._axes)
+    chart.set_series_data(many[:2])
+    qtbot.waitUntil(lambda: not chart.drawing)
+    assert "D0 (V)" in chart.legend.text() and chart.legend.toolTip() == ""
+    assert all(axis.bands._labelled for axis in chart._axes)
+
+
+def test_equal_limits_of_several_devices_are_one_line(chart) -> None:
+    from gui.chart_items import Limits, _distinct_bands, _distinct_lines
+
+    blue, red = QColor("#1f77b4"), QColor("#e53935")
+    same = [Limits("A", "bar", 1.0, 5.0, blue), Limits("B", "bar", 1.0, 5.0, red),
+            Limits("C", "bar", None, 6.0, red)]  # fmt: skip
+    assert list(_distinct_lines(same)) == [("low", 1.0), ("high", 5.0), ("high", 6.0)]
+    assert _distinct_lines(same)[("low", 1.0)].color == blue  # the first device's colour
+    assert [(b.low, b.high) for b in _distinct_bands(same)] == [(1.0, 5.0)]
