@@ -22,6 +22,7 @@ from core.db import Database
 from core.models import ReadingSource
 from core.readings import LimitFlag
 from core.timeutil import from_epoch_ms, to_epoch_ms
+from core.validation import value_text
 
 ALL_TIME_MS = (-(2**62), 2**62)
 
@@ -148,6 +149,11 @@ class ReadingRow:
     flag: LimitFlag
     corrects_id: int | None
     corrected_by: int | None  # set on a superseded original
+    decimals: int | None = None  # as typed (see core.validation.value_text)
+
+    @property
+    def text(self) -> str:
+        return value_text(self.value, self.decimals)
 
     @property
     def superseded(self) -> bool:
@@ -162,7 +168,7 @@ class ReadingRow:
 _PAGE_SQL = """
 SELECT r.id, r.device_id, d.name, r.recorded_at, r.value, r.unit, r.operator, r.note,
        r.source, d.low_limit, d.high_limit, r.corrects_id,
-       (SELECT c.id FROM readings AS c WHERE c.corrects_id = r.id) AS corrected_by
+       (SELECT c.id FROM readings AS c WHERE c.corrects_id = r.id) AS corrected_by, r.decimals
 FROM readings AS r JOIN devices AS d ON d.id = r.device_id
 WHERE r.device_id IN ({marks}) AND r.recorded_at >= ? AND r.recorded_at <= ?
   AND (r.recorded_at, r.id) < (?, ?)
@@ -213,4 +219,5 @@ def _row(r: Any) -> ReadingRow:
         flag=LimitFlag.of(value, r[9], r[10]),
         corrects_id=r[11],
         corrected_by=r[12],
+        decimals=r[13],
     )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from core import __version__, maintenance
 from core.errors import FieldLogError, NotFoundError
 from core.paths import log_dir, resolve_db_path
-from core.validation import parse_number
+from core.validation import parse_number, typed_decimals
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PROBLEMS = 0, 1, 2, 3
 
@@ -226,7 +226,8 @@ def _add_reading_commands(groups: "argparse._SubParsersAction[argparse.ArgumentP
     reading = _group(groups, "reading", "add and list readings")
     add = _command(reading, "add", _reading_add, help="add a reading")
     add.add_argument("device", help="device id or serial number")
-    add.add_argument("value", type=_number, help="the value, with '.' as decimal separator")
+    add.add_argument("value", type=_typed_number,
+                     help="the value, with '.' as decimal separator")  # fmt: skip
     add.add_argument("--unit", help="default: the device's unit")
     add.add_argument("--at", type=_moment, help="ISO 8601 time; without an offset, local time")
     add.add_argument("--operator")
@@ -243,6 +244,11 @@ def _number(text: str) -> float:
         return parse_number(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _typed_number(text: str) -> tuple[float, int | None]:
+    """The value and the decimals it was typed with ("4.00" is kept as 4.00)."""
+    return _number(text), typed_decimals(text)
 
 
 def _moment(text: str) -> datetime:
@@ -310,11 +316,13 @@ def _reading_add(args: argparse.Namespace) -> int:
     try:
         device_id = device_id_of(db, args.device)
         moment = args.at or datetime.now().astimezone()
-        new = NewReading(device_id, args.value, moment, args.unit, args.operator, args.note)
+        value, decimals = args.value
+        new = NewReading(device_id, value, moment, args.unit, args.operator, args.note,
+                         decimals=decimals)  # fmt: skip
         saved = add_reading(db, new)
     finally:
         db.close()
-    print(f"reading {saved.id} saved: {saved.value:g} {saved.unit} at {_local(saved.recorded_at)}")
+    print(f"reading {saved.id} saved: {saved.text} {saved.unit} at {_local(saved.recorded_at)}")
     if saved.flag is not LimitFlag.WITHIN:
         print(f"warning: the value is {saved.flag.value} the device's limits", file=sys.stderr)
     return EXIT_OK
@@ -333,7 +341,7 @@ def _reading_list(args: argparse.Namespace) -> int:
         mark = "" if r.flag.value == "within" else f" [{r.flag.value} limits]"
         fixed = f" (corrects {r.corrects_id})" if r.corrects_id else ""
         print(
-            f"{r.id:>8}  {_local(r.recorded_at)}  {r.value:>12g} {r.unit:<6} "
+            f"{r.id:>8}  {_local(r.recorded_at)}  {r.text:>12} {r.unit:<6} "
             f"{_blank(r.operator):<12} {_blank(r.note)}{mark}{fixed}"
         )
     return EXIT_OK

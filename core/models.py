@@ -179,6 +179,8 @@ class Reading(Base):
     origin_id: Mapped[int | None] = mapped_column(ForeignKey("origins.id"))
     origin_seq: Mapped[int | None] = mapped_column(Integer)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    # Digits typed after the decimal point (4.00: 2); NULL when not known (see 0007).
+    decimals: Mapped[int | None] = mapped_column(SmallInteger)
 
 
 metadata = Base.metadata

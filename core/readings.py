@@ -19,7 +19,7 @@ from core.db import Database
 from core.errors import NotFoundError, ValidationError
 from core.models import Device, Origin, Reading, ReadingSource
 from core.timeutil import from_epoch_ms, now_ms, to_epoch_ms
-from core.validation import check_finite, check_time, clean_text, unit_clash
+from core.validation import check_finite, check_time, clean_text, unit_clash, value_text
 
 readings = cast(Table, Reading.__table__)
 devices = cast(Table, Device.__table__)
@@ -51,6 +51,7 @@ class NewReading:
     operator: str | None = None
     note: str | None = None
     source: ReadingSource = ReadingSource.MANUAL
+    decimals: int | None = None  # digits typed after the decimal point (see value_text)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,12 @@ class ReadingRecord:
     corrects_id: int | None
     superseded: bool
     flag: LimitFlag
+    decimals: int | None = None
+
+    @property
+    def text(self) -> str:
+        """The value as it was typed, or its shortest exact text."""
+        return value_text(self.value, self.decimals)
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,7 @@ def add_reading(db: Database, new: NewReading) -> ReadingRecord:
 
 
 _INSERT_COLUMNS = ("device_id", "value", "unit", "recorded_at", "operator", "note", "source",
-                   "created_at")  # fmt: skip
+                   "created_at", "decimals")  # fmt: skip
 _INSERT_SQL = (
     f"INSERT INTO readings ({', '.join(_INSERT_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
@@ -128,15 +135,17 @@ def correct_reading(
     unit: str | None = None,
     note: str | None = None,
     operator: str | None = None,
+    decimals: int | None = None,
 ) -> ReadingRecord:
-    """Record a correction of ``reading_id``; the original stays, marked superseded."""
+    """Record a correction of ``reading_id``; the original stays, marked superseded.
+    ``decimals`` goes with a new ``value`` (as it was typed)."""
     with db.transaction() as session:
         conn = session.connection()
         original = _reading_row(conn, reading_id)
         if original["superseded"]:
             raise ValidationError({"reading": "it was already corrected; correct the newest one"})
         device = _device_limits(conn, original["device_id"])
-        new = _correction(original, value, recorded_at, unit, note, operator)
+        new = _correction(original, value, recorded_at, unit, note, operator, decimals)
         row = _validated_row(new, device) | {"corrects_id": reading_id}
         new_id = conn.execute(insert(readings).values(row)).lastrowid
         conn.execute(update(readings).where(readings.c.id == reading_id).values(superseded=True))
@@ -291,6 +300,7 @@ def _validated_row(new: NewReading, device: _DeviceLimits) -> dict[str, Any]:
         "note": note,
         "source": int(new.source),
         "created_at": now_ms(),
+        "decimals": new.decimals,
     }
 
 
@@ -301,8 +311,10 @@ def _correction(
     unit: str | None,
     note: str | None,
     operator: str | None,
+    decimals: int | None,
 ) -> NewReading:
-    """The corrected reading: what was given, and the original's values for the rest."""
+    """The corrected reading: what was given, and the original's values for the rest (a new
+    value brings its own resolution)."""
 
     def pick(given: Any, column: str) -> Any:
         return original[column] if given is None else given
@@ -315,6 +327,7 @@ def _correction(
         operator=pick(operator, "operator"),
         note=pick(note, "note"),
         source=ReadingSource.MANUAL,
+        decimals=original["decimals"] if value is None else decimals,
     )
 
 
@@ -347,4 +360,5 @@ def _record(row: Any, device: _DeviceLimits) -> ReadingRecord:
         corrects_id=row.get("corrects_id"),
         superseded=bool(row["superseded"]),
         flag=LimitFlag.of(row["value"], device.low, device.high),
+        decimals=row.get("decimals"),
     )

@@ -13,8 +13,8 @@ its script). ``PRAGMA application_id`` marks the file as FieldLog's.
 
 from dataclasses import dataclass
 
-HEAD_REVISION = "0006"
-HEAD_SCHEMA_VERSION = 6
+HEAD_REVISION = "0007"
+HEAD_SCHEMA_VERSION = 7
 READER_COMPAT = 3
 APPLICATION_ID = 0x464C4F47  # "FLOG"
 

@@ -68,6 +68,28 @@ def parse_number(text: str, decimal_separator: str = ".") -> float:
     return value
 
 
+MAX_DECIMALS = 15  # beyond this a float holds no more digits: the shortest exact text is shown
+
+
+def typed_decimals(text: str, decimal_separator: str = ".") -> int | None:
+    """How many digits follow the decimal point in a number as typed ("4.00": 2, "4": 0), so
+    that it can be shown as typed; None for an exponent ("1e-3") or more than MAX_DECIMALS.
+    ``text`` is one that ``parse_number`` read."""
+    number = text.strip().replace(decimal_separator, ".")
+    if "e" in number.lower():
+        return None
+    digits = len(number.partition(".")[2])
+    return digits if digits <= MAX_DECIMALS else None
+
+
+def value_text(value: float, decimals: int | None = None) -> str:
+    """A reading's value as it was typed (``decimals``), else its shortest exact text: never
+    rounded to fewer digits than the value has (``:g`` shows 1234.5678 as 1234.57)."""
+    if decimals is not None and 0 <= decimals <= MAX_DECIMALS and math.isfinite(value):
+        return f"{value:.{decimals}f}"
+    return repr(float(value)).removesuffix(".0")
+
+
 def check_time(name: str, moment: datetime, problems: dict[str, str]) -> None:
     """A reading's time must carry a zone and lie between 1970 and tomorrow."""
     if moment.tzinfo is None or moment.utcoffset() is None:

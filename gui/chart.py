@@ -34,6 +34,7 @@ from core.chart_data import ChartSeries, chart_series, write_atomically
 from core.db import Database
 from core.exporting import ExportFormat, ExportRequest, export
 from core.readings import ReadingRecord, get_reading
+from core.validation import value_text
 from gui.chart_items import FlagMarkers, LimitBands, Limits
 from gui.messages import explain
 from gui.ops import Ops
@@ -128,6 +129,7 @@ class ChartPanel(QWidget):
         self._emitted: tuple[int, int] | None = None
         self._hovered: tuple[Trace, int] | None = None  # the point under the mouse
         self._details: dict[int, str] = {}  # reading id -> operator and note, once fetched
+        self._typed: dict[int, str] = {}  # reading id -> value as typed, once fetched
         self._build()
 
     # --- layout ------------------------------------------------------------------------
@@ -265,6 +267,7 @@ class ChartPanel(QWidget):
         """Load the readings again (after one was saved, corrected or undone); ``reveal``, a
         time in seconds (a reading just saved), is brought into view if it is not in it."""
         self._details.clear()  # an undone reading's id can be given to the next one
+        self._typed.clear()
         self._generation += 1
         if reveal is not None:
             self._reveal = reveal
@@ -592,9 +595,14 @@ class ChartPanel(QWidget):
     def _describe(self, one: ChartSeries, index: int) -> str:
         limit = _limit_text(one, int(one.flags[index]))
         lines = [one.name, local_time(float(one.times_s[index])),
-                 f"{one.values[index]:g} {one.unit}{limit}"]  # fmt: skip
+                 f"{self._value_text(one, index)} {one.unit}{limit}"]  # fmt: skip
         details = self._details.get(int(one.ids[index]))
         return "\n".join(lines + ([details] if details else []))
+
+    def _value_text(self, one: ChartSeries, index: int) -> str:
+        """As it was typed once the reading's details have come, else its exact text."""
+        typed = self._typed.get(int(one.ids[index]))
+        return typed if typed is not None else value_text(float(one.values[index]))
 
     def hover_text(self) -> str:
         return str(self._hover_text.toPlainText()) if self._hover_text.isVisible() else ""
@@ -616,6 +624,7 @@ class ChartPanel(QWidget):
     def _on_details(self, reading: ReadingRecord) -> None:
         parts = [f"by {reading.operator}" if reading.operator else "", reading.note or ""]
         self._details[reading.id] = "\n".join(p for p in parts if p) or "(no operator or note)"
+        self._typed[reading.id] = reading.text
         hovered = self._hovered
         if hovered is not None and int(hovered[0].series.ids[hovered[1]]) == reading.id:
             self._show_hover(*hovered)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.readings import ReadingRecord
-from core.validation import parse_number
+from core.validation import parse_number, typed_decimals
 from gui.entry_panel import OPERATOR_KEY, describe
 
 
@@ -25,6 +25,7 @@ class CorrectionDialog(QDialog):
         self.setObjectName("correctionDialog")
         self.setWindowTitle("Correct reading")
         self.corrected_value = original.value
+        self.decimals = original.decimals
         self.note: str | None = None
         self.corrected_by: str | None = None
         intro = QLabel(
@@ -32,7 +33,7 @@ class CorrectionDialog(QDialog):
             "as corrected."
         )
         intro.setWordWrap(True)
-        self.value = QLineEdit(f"{original.value:g}")
+        self.value = QLineEdit(original.text)
         self.value.setObjectName("correctedValue")
         self.reason = QLineEdit()
         self.reason.setObjectName("correctionNote")
@@ -61,7 +62,9 @@ class CorrectionDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.corrected_value = parse_number(self.value.text(), QLocale().decimalPoint())
+            point = QLocale().decimalPoint()
+            self.corrected_value = parse_number(self.value.text(), point)
+            self.decimals = typed_decimals(self.value.text(), point)
         except ValueError as exc:
             self.error.setText(f"Value: {exc}.")
             self.value.setFocus()

@@ -42,7 +42,7 @@ from core.readings import (
     latest_reading,
     withdraw_reading,
 )
-from core.validation import parse_number, unit_clash
+from core.validation import parse_number, typed_decimals, unit_clash
 from gui.colors import alarm
 from gui.messages import explain
 from gui.ops import Ops
@@ -78,7 +78,15 @@ def local_text(moment: datetime) -> str:
 
 def describe(reading: ReadingRecord) -> str:
     who = f" by {reading.operator}" if reading.operator else ""
-    return f"{reading.value:g} {reading.unit} at {local_text(reading.recorded_at)}{who}"
+    return f"{reading.text} {reading.unit} at {local_text(reading.recorded_at)}{who}"
+
+
+def change_text(latest: ReadingRecord, before: ReadingRecord) -> str:
+    """The change since the reading before, at the resolution both were typed with."""
+    change = latest.value - before.value
+    if latest.decimals is not None and before.decimals is not None:
+        return f"{change:+.{max(latest.decimals, before.decimals)}f}"
+    return f"{change:+g}"
 
 
 def failure_text(exc: BaseException) -> str:
@@ -327,8 +335,9 @@ class EntryPanel(QWidget):
     def _take_entry(self, context: DeviceContext) -> Entry | None:
         """The reading the fields describe now, or None (and why) if it cannot be saved."""
         text, unit = self.value.text(), self.unit.text().strip() or None
+        point = QLocale().decimalPoint()
         try:
-            value = parse_number(text, QLocale().decimalPoint())
+            value = parse_number(text, point)
         except ValueError as exc:
             self._refuse(f"Not saved: {exc}.")
             return None
@@ -339,7 +348,8 @@ class EntryPanel(QWidget):
             return None
         operator = self._remember_operator()
         reading = NewReading(device.id, value, self._entered_time(), unit, operator or None,
-                             self.note.text().strip() or None)  # fmt: skip
+                             self.note.text().strip() or None,
+                             decimals=typed_decimals(text, point))  # fmt: skip
         return Entry(text.strip(), reading)
 
     def _remember_operator(self) -> str:
@@ -401,10 +411,10 @@ class EntryPanel(QWidget):
         flag = FLAG_TEXT.get(reading.flag)
         waiting = f" Saving {len(self._in_flight)} more…" if self._in_flight else ""
         if flag:
-            self.message.setText(f"⚠ Saved {reading.value:g} {reading.unit}: {flag}.{waiting}")
+            self.message.setText(f"⚠ Saved {reading.text} {reading.unit}: {flag}.{waiting}")
             self.message.setStyleSheet("color: #e65100; font-weight: 600")
         else:
-            self.message.setText(f"✓ Saved {reading.value:g} {reading.unit}.{waiting}")
+            self.message.setText(f"✓ Saved {reading.text} {reading.unit}.{waiting}")
             self.message.setStyleSheet("color: #2e7d32")
 
     def _show_previous(
@@ -415,7 +425,7 @@ class EntryPanel(QWidget):
             return
         text = f"Last: {describe(latest)}"
         if before is not None and before.unit == latest.unit:
-            text += f"  (change {latest.value - before.value:+g} {latest.unit})"
+            text += f"  (change {change_text(latest, before)} {latest.unit})"
         flag = FLAG_TEXT.get(latest.flag)
         if flag:
             text += f" — {flag}"
@@ -443,7 +453,7 @@ class EntryPanel(QWidget):
         current = {"id": reading.id}
         entry = NewReading(
             reading.device_id, reading.value, reading.recorded_at, reading.unit,
-            reading.operator, reading.note,
+            reading.operator, reading.note, decimals=reading.decimals,
         )  # fmt: skip
 
         def undo() -> None:
@@ -452,7 +462,7 @@ class EntryPanel(QWidget):
         def redo() -> None:
             current["id"] = add_reading(db, entry).id
 
-        text = f"reading {reading.value:g} {reading.unit}"
+        text = f"reading {reading.text} {reading.unit}"
         push_done(self.undo_stack, self._ops, text, undo=undo, redo=redo, changed=self._after_undo)
 
     def _after_undo(self) -> None:

@@ -60,7 +60,7 @@ def cell_text(row: ReadingRow, column: Columns) -> str:
     if column is Columns.TIME:
         return row.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
     if column is Columns.VALUE:
-        return f"{row.value:g}"
+        return row.text
     if column is Columns.FLAG:
         return FLAG_TEXT[row.flag]
     if column is Columns.NOTE:

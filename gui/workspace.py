@@ -171,10 +171,12 @@ class Workspace(QWidget):
         db = self._db
         assert db is not None
         value, note, who = dialog.corrected_value, dialog.note, dialog.corrected_by
+        decimals = dialog.decimals
         current: dict[str, int] = {}
 
         def redo() -> ReadingRecord:
-            made = correct_reading(db, original.id, value=value, note=note, operator=who)
+            made = correct_reading(db, original.id, value=value, note=note, operator=who,
+                                   decimals=decimals)  # fmt: skip
             current["id"] = made.id
             return made
 

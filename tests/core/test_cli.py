@@ -142,3 +142,14 @@ def test_the_installed_command_runs(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0 and "does not exist" in done.stdout
+
+
+def test_reading_add_keeps_the_typed_resolution(tmp_path, capsys) -> None:
+    from core.cli import main
+
+    db = ["--db", str(tmp_path / "cli.db")]
+    assert main([*db, "device", "add", "Gauge", "--serial", "G-1", "--unit", "bar"]) == 0
+    assert main([*db, "reading", "add", "G-1", "4.00"]) == 0
+    assert "saved: 4.00 bar" in capsys.readouterr().out
+    assert main([*db, "reading", "list", "G-1"]) == 0
+    assert "        4.00 bar" in capsys.readouterr().out

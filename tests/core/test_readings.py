@@ -199,3 +199,18 @@ def test_withdrawing_a_correction_makes_the_original_current_again(launched) -> 
     withdraw_reading(db, correction.id)
     again = get_reading(db, original.id)
     assert not again.superseded and count_readings(db, device.id) == 1
+
+
+def test_the_typed_resolution_is_kept_and_a_correction_brings_its_own(db, gauge) -> None:
+    from core.chart_data import readings_page
+
+    saved = add_reading(db, NewReading(gauge.id, 4.0, T0, decimals=2))
+    assert (saved.decimals, saved.text) == (2, "4.00")
+    assert get_reading(db, saved.id).text == "4.00"
+    assert [r.text for r in readings_page(db, [gauge.id])] == ["4.00"]
+    noted = correct_reading(db, saved.id, note="checked")
+    assert noted.text == "4.00"  # the value stays, so does its resolution
+    fixed = correct_reading(db, noted.id, value=4.5, decimals=1)
+    assert fixed.text == "4.5"
+    plain = add_reading(db, NewReading(gauge.id, 1234.5678, T0 + timedelta(minutes=1)))
+    assert plain.decimals is None and plain.text == "1234.5678"

@@ -49,3 +49,26 @@ def test_check_time_accepts_now_and_the_past() -> None:
     problems: dict[str, str] = {}
     check_time("recorded_at", datetime.now(UTC) - timedelta(days=400), problems)
     assert problems == {}
+
+
+@pytest.mark.parametrize(
+    ("typed", "separator", "decimals"),
+    [("4", ".", 0), ("4.00", ".", 2), ("-.5", ".", 1), ("+12.340", ".", 3), ("4,50", ",", 2),
+     ("1e-3", ".", None), ("2.5E4", ".", None), ("0." + "1" * 16, ".", None), (" 7.10 ", ".", 2)],
+)  # fmt: skip
+def test_typed_decimals_counts_what_follows_the_point(typed, separator, decimals) -> None:
+    from core.validation import typed_decimals
+
+    assert typed_decimals(typed, separator) == decimals
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [(4.0, 2, "4.00"), (4.0, None, "4"), (4.0, 0, "4"), (1234.5678, None, "1234.5678"),
+     (0.1 + 0.2, None, "0.30000000000000004"), (7.1, 2, "7.10"), (1e300, None, "1e+300"),
+     (-0.5, 1, "-0.5"), (float("inf"), 2, "inf")],
+)  # fmt: skip
+def test_value_text_shows_the_typed_resolution_or_every_digit(value, decimals, text) -> None:
+    from core.validation import value_text
+
+    assert value_text(value, decimals) == text

@@ -221,3 +221,19 @@ def test_the_time_field_follows_the_clock_while_it_says_now(qtbot, panel) -> Non
         lambda: abs(panel.time.dateTime().secsTo(QDateTime.currentDateTime())) < 90, timeout=3000
     )
     assert not panel.is_backdated
+
+
+def test_a_value_keeps_the_resolution_it_was_typed_with(qtbot, panel, launched) -> None:
+    from gui.readings_model import Columns, ReadingsTableModel
+
+    with qtbot.waitSignal(panel.saved):
+        enter(qtbot, panel, "4.00")
+    assert "Saved 4.00 bar" in panel.message.text() and "Last: 4.00 bar" in panel.previous.text()
+    with qtbot.waitSignal(panel.saved):
+        enter(qtbot, panel, "4.25")
+    assert "change +0.25 bar" in panel.previous.text()
+    model = ReadingsTableModel(panel._ops)
+    model.load(launched.database, [panel.device_id], None, None)
+    qtbot.waitUntil(lambda: model.rowCount() == 2)
+    shown = [model.data(model.index(r, Columns.VALUE)) for r in range(2)]
+    assert shown == ["4.25", "4.00"]
