@@ -3,6 +3,8 @@
 from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+COLUMN_WIDTH = 600
+
 
 class EmptyState(QWidget):
     """In the middle of the window: add a device, import a logger file, or open the samples."""
@@ -14,6 +16,7 @@ class EmptyState(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("emptyState")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         heading = QLabel("No devices yet")
         heading.setStyleSheet("font-size: 16pt; font-weight: 600")
         text = QLabel(
@@ -22,7 +25,6 @@ class EmptyState(QWidget):
             "rounds; it opens in a file of its own and leaves this one as it is."
         )
         text.setWordWrap(True)
-        text.setMaximumWidth(520)
         self.add_button = self._button("&Add a Device…", "addFirstDevice", self.add_requested)
         self.import_button = self._button("&Import a Logger File…", "importFirstFile",
                                           self.import_requested)  # fmt: skip
@@ -38,17 +40,27 @@ class EmptyState(QWidget):
         return button
 
     def _arrange(self, heading: QLabel, text: QLabel) -> None:
+        """A column of fixed width in the middle (a wrapped label under an alignment flag
+        gets no height of its own)."""
         buttons = QHBoxLayout()
         for button in (self.add_button, self.import_button, self.sample_button):
             buttons.addWidget(button)
-        column = QVBoxLayout()
-        column.addWidget(heading, alignment=Qt.AlignmentFlag.AlignHCenter)
-        column.addWidget(text, alignment=Qt.AlignmentFlag.AlignHCenter)
+        box = QWidget()
+        box.setFixedWidth(COLUMN_WIDTH)
+        column = QVBoxLayout(box)
+        heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        column.addWidget(heading)
+        column.addWidget(text)
         column.addSpacing(12)
         column.addLayout(buttons)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(box)
+        row.addStretch(1)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addLayout(column)
+        outer.addLayout(row)
         outer.addStretch(2)
+        self.setFocusProxy(self.add_button)
         self.setTabOrder(self.add_button, self.import_button)
         self.setTabOrder(self.import_button, self.sample_button)

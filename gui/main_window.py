@@ -501,7 +501,9 @@ class MainWindow(QMainWindow):
         if self.workspace is None or self.database is None:
             return
         if empty:
-            self._stack.setCurrentWidget(self._ensure_empty_state())
+            shown = self._ensure_empty_state()
+            self._stack.setCurrentWidget(shown)
+            shown.setFocus()  # Tab and Enter reach its buttons without the mouse
         elif self._stack.currentWidget() is self.empty_state:
             self._stack.setCurrentWidget(self.workspace)
 
