@@ -66,6 +66,7 @@ class Entry:
 
     text: str
     reading: NewReading
+    device_name: str
 
 
 def load_context(db: Database, device_id: int) -> DeviceContext:
@@ -350,7 +351,7 @@ class EntryPanel(QWidget):
         reading = NewReading(device.id, value, self._entered_time(), unit, operator or None,
                              self.note.text().strip() or None,
                              decimals=typed_decimals(text, point))  # fmt: skip
-        return Entry(text.strip(), reading)
+        return Entry(text.strip(), reading, device.name)
 
     def _remember_operator(self) -> str:
         """The operator's name, kept for the next start and for corrections (written only
@@ -379,18 +380,24 @@ class EntryPanel(QWidget):
             self._refuse(f"Not saved: {reason}.")
             return
         when = local_text(entry.reading.recorded_at)
-        item = QListWidgetItem(f"{entry.text} at {when} — not saved: {reason}")
-        item.setData(Qt.ItemDataRole.UserRole, entry.text)
+        item = QListWidgetItem(f"{entry.text} for {entry.device_name} at {when} — not saved: "
+                               f"{reason}")  # fmt: skip
+        item.setData(Qt.ItemDataRole.UserRole, entry)
         self.failed.addItem(item)
         self.failed.show()
         self._refuse(f"Not saved: {entry.text} ({reason}). It is in the list below.")
 
     def _retry(self, item: QListWidgetItem) -> None:
-        """Put a reading that was not saved back in the value field, if the field is free."""
+        """Put a reading that was not saved back in the value field, if the field is free and
+        its device is the one selected (a value never moves to another device)."""
+        entry: Entry = item.data(Qt.ItemDataRole.UserRole)
+        if entry.reading.device_id != self._device_id:
+            self.message.setText(f"That value was for {entry.device_name}: select it first.")
+            return
         if self.value.text():
             self.message.setText("Save or clear the value field first.")
             return
-        self.value.setText(str(item.data(Qt.ItemDataRole.UserRole)))
+        self.value.setText(entry.text)
         self.failed.takeItem(self.failed.row(item))
         self.failed.setVisible(self.failed.count() > 0)
         self.focus_value()

@@ -176,7 +176,7 @@ def test_a_failed_save_while_the_next_is_typed_goes_to_the_list(qtbot, slow_pane
     assert slow_panel.value.text() == "4.4"  # what is being typed is never touched
     assert slow_panel.failed.isVisible() and slow_panel.failed.count() == 1
     item = slow_panel.failed.item(0)
-    assert item.text().startswith("3.3 at ") and "no device with id" in item.text()
+    assert item.text().startswith("3.3 for TI-7 at ") and "no device with id" in item.text()
     slow_panel.value.clear()
     slow_panel.failed.itemActivated.emit(item)
     assert slow_panel.value.text() == "3.3" and slow_panel.failed.count() == 0
@@ -237,3 +237,18 @@ def test_a_value_keeps_the_resolution_it_was_typed_with(qtbot, panel, launched) 
     qtbot.waitUntil(lambda: model.rowCount() == 2)
     shown = [model.data(model.index(r, Columns.VALUE)) for r in range(2)]
     assert shown == ["4.25", "4.00"]
+
+
+def test_a_failed_value_never_moves_to_another_device(qtbot, slow_panel, launched) -> None:
+    from core.devices import delete_device
+
+    gone = slow_panel.device_id
+    other = create_device(launched.database, DeviceFields(name="TI-8", default_unit="°C"))
+    delete_device(launched.database, gone)
+    enter(qtbot, slow_panel, "5.5")
+    slow_panel.set_device(other.id)  # the technician moves on before the save fails
+    qtbot.waitUntil(lambda: slow_panel.saving == 0 and slow_panel.ready, timeout=5000)
+    assert slow_panel.failed.count() == 1 and slow_panel.value.text() == ""
+    slow_panel.failed.itemActivated.emit(slow_panel.failed.item(0))
+    assert slow_panel.value.text() == "" and "was for TI-7" in slow_panel.message.text()
+    assert slow_panel.failed.count() == 1
