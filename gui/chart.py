@@ -343,6 +343,8 @@ class ChartPanel(QWidget):
         self._target = list(series)
         self._colors = device_colors([one.device_id for one in series], self._colors)
         self._show_legend()  # whole at once: a legend that grows would resize the plot each turn
+        for one in series:  # every axis first: an axis added later would resize the plot
+            self._axis_for(one.unit, self._colors[one.device_id])
         if series and self._preset is not None:
             self.set_preset(self._preset)  # the time range first: curves are cut to it as added
         self._draw_some()

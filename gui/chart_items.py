@@ -48,6 +48,7 @@ class FlagMarkers(pg.GraphicsObject):  # type: ignore[misc]
         flagged = one.flagged_index
         self._times, self._values = one.times_s[flagged], one.values[flagged]
         self._high = one.flags[flagged] > 0
+        self._thinned_for: tuple[object, ...] | None = None
         self.viewRangeChanged()
 
     @property
@@ -60,6 +61,13 @@ class FlagMarkers(pg.GraphicsObject):  # type: ignore[misc]
         return self._shown
 
     def viewRangeChanged(self) -> None:
+        """Thin again when the time range or the width changed (not for a value zoom: the
+        value axes follow every change of what is visible)."""
+        view = self.getViewBox()
+        seen = (tuple(view.viewRange()[0]), view.width()) if view is not None else None
+        if seen is not None and seen == self._thinned_for:
+            return
+        self._thinned_for = seen
         x, y = self._thinned()
         self.prepareGeometryChange()
         self._shown = (x, y)
