@@ -367,7 +367,8 @@ class ChartPanel(QWidget):
     def _add_trace(self, one: ChartSeries) -> None:
         color = self._colors[one.device_id]
         view = self._axis_for(one.unit, color).view
-        trace = Trace(one, view, self._curve(view, one, color), FlagMarkers(one), color)
+        markers = FlagMarkers(one, self.pixel_ratio())
+        trace = Trace(one, view, self._curve(view, one, color), markers, color)
         view.addItem(trace.markers, ignoreBounds=True)
         self._traces.append(trace)
 
@@ -398,7 +399,7 @@ class ChartPanel(QWidget):
         return self._colors[device_id]
 
     def _curve(self, view: pg.ViewBox, one: ChartSeries, color: str) -> pg.PlotDataItem:
-        curve = pg.PlotDataItem(pen=pg.mkPen(color, width=1), autoDownsample=True,
+        curve = pg.PlotDataItem(pen=pg.mkPen(color, width=self.pixel_ratio()), autoDownsample=True,
                                 downsampleMethod="peak", clipToView=True)  # fmt: skip
         curve.setObjectName("readings")
         view.addItem(curve)  # before the data, so that the first frame is clipped to the view
@@ -430,7 +431,7 @@ class ChartPanel(QWidget):
             made = self._extra_axis(unit)
         else:
             main = self.plot.getViewBox()
-            made = UnitAxis(unit, main, self.plot.getAxis("left"), False, LimitBands())
+            made = UnitAxis(unit, main, self.plot.getAxis("left"), False, self._bands())
         made.view.addItem(made.bands)
         made.axis.setLabel(unit or "value", color=color)
         self._axes.append(made)
@@ -449,7 +450,16 @@ class ChartPanel(QWidget):
         axis.linkToView(view)
         view.setXLink(self.plot.getViewBox())
         view.sigRangeChangedManually.connect(self._on_manual_range)
-        return UnitAxis(unit, view, axis, True, LimitBands())
+        return UnitAxis(unit, view, axis, True, self._bands())
+
+    def _bands(self) -> LimitBands:
+        return LimitBands(self.pixel_ratio())
+
+    def pixel_ratio(self) -> float:
+        """Device pixels per pixel of the screen the chart is on: lines and dots are drawn
+        that much wider, so that they look the same on a high-DPI screen (pyqtgraph's pens
+        are cosmetic, that is, in device pixels)."""
+        return max(1.0, self.devicePixelRatioF())
 
     def _on_resized(self) -> None:
         self._sync_views()

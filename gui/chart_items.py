@@ -33,10 +33,13 @@ class FlagMarkers(pg.GraphicsObject):  # type: ignore[misc]
     cosmetic pen: a ScatterPlotItem costs more per update than the whole curve (T4).
     """
 
-    def __init__(self, one: ChartSeries) -> None:
+    def __init__(self, one: ChartSeries, scale: float = 1.0) -> None:
+        """``scale``: the screen's device-pixel ratio (a cosmetic pen's width is in device
+        pixels, so an unscaled dot is half as big on a high-DPI screen)."""
         super().__init__()
         self.setObjectName("outOfLimit")
-        self._pen = QPen(QColor(FLAG_COLOR), MARKER_SIZE_PX)
+        self._size = MARKER_SIZE_PX * scale
+        self._pen = QPen(QColor(FLAG_COLOR), self._size)
         self._pen.setCosmetic(True)
         self._pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         self._shown: tuple[Floats, Floats] = (np.empty(0), np.empty(0))
@@ -95,8 +98,8 @@ class FlagMarkers(pg.GraphicsObject):  # type: ignore[misc]
         along_x, along_y = self.pixelVectors()
         if along_x is None:
             return QRectF(self._rect)
-        margin_x = abs(along_x.x()) * MARKER_SIZE_PX
-        margin_y = abs(along_y.y()) * MARKER_SIZE_PX
+        margin_x = abs(along_x.x()) * self._size
+        margin_y = abs(along_y.y()) * self._size
         return self._rect.adjusted(-margin_x, -margin_y, margin_x, margin_y)
 
     def paint(self, painter: QPainter, *_args: object) -> None:
@@ -127,9 +130,10 @@ class LimitBands(pg.GraphicsObject):  # type: ignore[misc]
     even when every reading is well inside them; they span the whole time axis.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, scale: float = 1.0) -> None:
         super().__init__()
         self.setObjectName("limitBands")
+        self._scale = scale  # the device-pixel ratio, as for FlagMarkers
         self.setZValue(-10)
         self._limits: list[Limits] = []
         self._labelled = True
@@ -187,7 +191,7 @@ class LimitBands(pg.GraphicsObject):  # type: ignore[misc]
 
     def _paint_line(self, painter: QPainter, view: QRectF, one: Limits, name: str, value: float,
                     *, labelled: bool) -> None:  # fmt: skip
-        pen = QPen(one.color, 1, Qt.PenStyle.DashLine)
+        pen = QPen(one.color, self._scale, Qt.PenStyle.DashLine)
         pen.setCosmetic(True)
         painter.setPen(pen)
         painter.drawLine(QPointF(view.left(), value), QPointF(view.right(), value))

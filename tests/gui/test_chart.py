@@ -540,3 +540,17 @@ def test_equal_limits_of_several_devices_are_one_line(chart) -> None:
     assert list(_distinct_lines(same)) == [("low", 1.0), ("high", 5.0), ("high", 6.0)]
     assert _distinct_lines(same)[("low", 1.0)].color == blue  # the first device's colour
     assert [(b.low, b.high) for b in _distinct_bands(same)] == [(1.0, 5.0)]
+
+
+def test_pens_scale_with_the_screens_device_pixel_ratio(qtbot, chart, devices, monkeypatch) -> None:
+    """A cosmetic pen's width is in device pixels: on a 2× screen an unscaled line is half as
+    thick as the text beside it. (The offscreen screen is 1×, so the ratio is stood in for.)"""
+    loaded(qtbot, chart, devices[:1])
+    assert chart.traces[0].curve.opts["pen"].widthF() == 1.0
+    monkeypatch.setattr(chart, "devicePixelRatioF", lambda: 2.0)
+    loaded(qtbot, chart, devices[1:2])
+    loaded(qtbot, chart, devices[:1])
+    trace = chart.traces[0]
+    assert trace.curve.opts["pen"].widthF() == 2.0
+    assert trace.markers._pen.widthF() == 14.0
+    assert _bands(chart, trace.view)._scale == 2.0
