@@ -35,7 +35,7 @@ from core.db import Database
 from core.exporting import ExportFormat, ExportRequest, export
 from core.readings import ReadingRecord, get_reading
 from core.validation import value_text
-from gui.chart_items import FlagMarkers, LimitBands, Limits
+from gui.chart_items import FlagMarkers, GridLines, LimitBands, Limits
 from gui.messages import explain
 from gui.ops import Ops
 
@@ -169,8 +169,11 @@ class ChartPanel(QWidget):
         self._values_follow_time(self.plot.getViewBox())
         zone = datetime.now().astimezone().tzname()
         self.plot.setLabel("bottom", f"Local time ({zone})")
-        self.plot.showGrid(x=True, y=True, alpha=GRID_ALPHA)
         self._apply_palette()
+        grid = self.palette().color(QPalette.ColorRole.Text)
+        grid.setAlphaF(GRID_ALPHA)
+        self.grid = GridLines(self.plot.getAxis("bottom"), self.plot.getAxis("left"), grid)
+        self.plot.getViewBox().addItem(self.grid, ignoreBounds=True)
         self._hover_text = pg.TextItem(
             anchor=(0, 1),
             border=pg.mkPen("#888"),
@@ -463,6 +466,7 @@ class ChartPanel(QWidget):
 
     def _on_resized(self) -> None:
         self._sync_views()
+        self.grid.viewRangeChanged()
         for trace in self._traces:
             trace.markers.viewRangeChanged()
 

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen, QPolygonF
 
 from core.chart_data import ChartSeries
 
@@ -230,3 +230,64 @@ def _distinct_lines(limits: list[Limits]) -> dict[tuple[str, float], Limits]:
             if value is not None:
                 seen.setdefault((name, value), one)
     return seen
+
+
+class GridLines(pg.GraphicsObject):  # type: ignore[misc]
+    """Faint lines at the time and value axes' major ticks, behind the curves.
+
+    pyqtgraph's own grid (``showGrid``) made a frame of T4 two to three times slower: each axis
+    then spans the plot and is repainted with it, and the value axis's ticks change with every
+    auto-range. This item asks the axes for their ticks when the range changes and draws a few
+    dozen lines.
+    """
+
+    def __init__(self, bottom: pg.AxisItem, left: pg.AxisItem, color: QColor) -> None:
+        super().__init__()
+        self.setObjectName("gridLines")
+        self.setZValue(-20)
+        self._axes = (bottom, left)
+        # The date axis measures its labels with the metrics of its last paint; until then,
+        # these (its own font's) let it give its ticks.
+        bottom.fontMetrics = QFontMetrics(bottom.font())
+        self._pen = QPen(color, 1)
+        self._pen.setCosmetic(True)
+        self._ticks: tuple[list[float], list[float]] = ([], [])
+        self._span = QRectF()
+
+    def viewRangeChanged(self) -> None:
+        """Ask the axes for their ticks here, never while painting."""
+        box = self.getViewBox()
+        if box is None:
+            return
+        (x0, x1), (y0, y1) = box.viewRange()
+        bottom, left = self._axes
+        self._ticks = (_major_ticks(bottom, x0, x1, box.width()),
+                       _major_ticks(left, y0, y1, box.height()))  # fmt: skip
+        self._span = QRectF(x0, y0, x1 - x0, y1 - y0)
+        self.prepareGeometryChange()
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(self._span)
+
+    def paint(self, painter: QPainter, *_args: object) -> None:
+        span = self._span
+        painter.setPen(self._pen)
+        xs, ys = self._ticks
+        for x in xs:
+            painter.drawLine(QPointF(x, span.top()), QPointF(x, span.bottom()))
+        for y in ys:
+            painter.drawLine(QPointF(span.left(), y), QPointF(span.right(), y))
+
+
+def _major_ticks(axis: pg.AxisItem, low: float, high: float, pixels: float) -> list[float]:
+    """The values of the axis's biggest tick level within [low, high] (its next level when
+    the biggest has fewer than 3 there; none if the axis has no room yet)."""
+    low, high = min(low, high), max(low, high)
+    if pixels <= 0 or high <= low:
+        return []
+    levels = axis.tickValues(low, high, pixels)
+    if not levels:
+        return []
+    _spacing, values = levels[1] if len(levels[0][1]) < 3 and len(levels) > 1 else levels[0]
+    return [float(v) for v in values if low <= v <= high]

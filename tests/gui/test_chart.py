@@ -487,8 +487,23 @@ def test_a_device_keeps_its_colour_whatever_else_is_selected(qtbot, chart, devic
     assert device_colors([5, 17]) == {5: COLORS[5], 17: COLORS[6]}  # 17 would clash with 5
 
 
-def test_the_chart_has_grid_lines(chart: ChartPanel) -> None:
-    assert chart.plot.getAxis("left").grid and chart.plot.getAxis("bottom").grid
+def test_the_chart_has_grid_lines_at_the_major_ticks(qtbot, chart, devices) -> None:
+    from gui.chart_items import _major_ticks
+
+    loaded(qtbot, chart, devices[:1])
+    qtbot.waitUntil(lambda: chart.traces[0].view.width() > 100)
+    assert chart.grid.getViewBox() is chart.plot.getViewBox()
+    (start, end), (low, high) = chart.plot.getViewBox().viewRange()
+    box = chart.plot.getViewBox()
+    times, values = chart.grid._ticks
+    assert values == _major_ticks(chart.plot.getAxis("left"), low, high, box.height())
+    assert times == _major_ticks(chart.plot.getAxis("bottom"), start, end, box.width())
+    assert len(times) >= 2 and all(start <= t <= end for t in times)
+    left = chart.plot.getAxis("left")
+    values = _major_ticks(left, low, high, chart.plot.getViewBox().height())
+    assert len(values) >= 2 and all(low <= v <= high for v in values)
+    assert set(values) <= {float(v) for _s, level in left.tickValues(low, high, 300) for v in level}
+    assert _major_ticks(left, low, high, 0) == []
 
 
 def test_many_devices_are_drawn_a_few_at_a_time_and_a_new_choice_starts_over(
