@@ -259,10 +259,12 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.astimezone()
 
 
-def open_db(args: argparse.Namespace) -> "Database":
+def open_db(args: argparse.Namespace, *, write: bool = True) -> "Database":
+    """The database of ``--db``; ``write=False`` for commands that only read, which work
+    while a FieldLog window has the file open."""
     from core.launch import open_database
 
-    return open_database(args.db_path, progress=_progress).database
+    return open_database(args.db_path, progress=_progress, write=write).database
 
 
 def _device_add(args: argparse.Namespace) -> int:
@@ -293,7 +295,7 @@ def _device_add(args: argparse.Namespace) -> int:
 def _device_list(args: argparse.Namespace) -> int:
     from core.devices import list_devices
 
-    db = open_db(args)
+    db = open_db(args, write=False)
     try:
         found = list_devices(
             db, filter_text=args.filter, include_archived=args.archived, limit=None
@@ -331,7 +333,7 @@ def _reading_add(args: argparse.Namespace) -> int:
 def _reading_list(args: argparse.Namespace) -> int:
     from core.readings import list_readings
 
-    db = open_db(args)
+    db = open_db(args, write=False)
     try:
         device_id = device_id_of(db, args.device)
         found = list_readings(db, device_id, start=args.start, end=args.end, limit=args.limit)

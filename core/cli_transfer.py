@@ -76,7 +76,7 @@ def _import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise NotFoundError(f"{args.file} does not exist or is not a file.")
     parsed = open_import(args.file, options)
-    db = open_db(args)
+    db = open_db(args, write=not args.dry_run)
     try:
         report = import_parsed(
             db, parsed, dry_run=args.dry_run, create_devices=args.create_devices,
@@ -127,7 +127,7 @@ def _export(args: argparse.Namespace) -> int:
         )
     if args.start and args.end and args.end <= args.start:
         raise FieldLogError("--to must be after --from.")
-    db = open_db(args)
+    db = open_db(args, write=False)
     try:
         ids = [device_id_of(db, key) for key in args.device] or None
         request = ExportRequest(
@@ -175,7 +175,7 @@ def _ms(moment: datetime | None) -> int | None:
 def _batch_list(args: argparse.Namespace) -> int:
     from core.importing.service import list_batches
 
-    db = open_db(args)
+    db = open_db(args, write=False)
     try:
         batches = list_batches(db)
     finally:

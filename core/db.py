@@ -11,11 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
+
+from core.errors import DatabaseReplacedError
+
+if TYPE_CHECKING:
+    from core.open_lock import OpenLock
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -49,29 +54,71 @@ def create_sqlite_engine(path: Path) -> Engine:
 
 @dataclass
 class Database:
-    """An open FieldLog database: its path and engine. Services take one of these."""
+    """An open FieldLog database: its path and engine. Services take one of these.
+
+    ``open_lock`` is the file's open lock when this process may write to it (see
+    ``core.open_lock``); ``close`` releases it. Every use first checks that the file is still
+    the one that was opened: a file replaced or moved under a running FieldLog (by a sync tool,
+    by hand) raises ``DatabaseReplacedError`` instead of writing into what the user no longer
+    sees.
+    """
 
     path: Path
     engine: Engine
+    open_lock: "OpenLock | None" = None
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
+    _identity: tuple[int, int] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._identity = file_identity(self.path)
+
+    def check_not_replaced(self) -> None:
+        """Raise ``DatabaseReplacedError`` if the file at ``path`` is not the one opened."""
+        now = file_identity(self.path)
+        if self._identity is None:
+            self._identity = now
+        elif now != self._identity:
+            raise DatabaseReplacedError(self.path, _replaced(self.path, now is None))
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on error."""
+        self.check_not_replaced()
         with self._sessions() as session, session.begin():
             yield session
 
     @contextmanager
     def raw(self) -> Iterator[sqlite3.Connection]:
         """The driver connection, for the few paths where SQLAlchemy's overhead matters."""
+        self.check_not_replaced()
         with self.engine.connect() as conn:
             driver = conn.connection.driver_connection
             assert isinstance(driver, sqlite3.Connection)
             yield driver
 
     def close(self) -> None:
-        """Release every connection, so that the file can be replaced (Windows locks open files)."""
+        """Release every connection, so that the file can be replaced (Windows locks open
+        files), and then the open lock."""
         self.engine.dispose()
+        if self.open_lock is not None:
+            self.open_lock.release()
+            self.open_lock = None
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, file number) of ``path``: a file put in its place has another; None if gone."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _replaced(path: Path, gone: bool) -> str:
+    what = "was moved or deleted" if gone else "was replaced by another file"
+    return (
+        f"The database {path} {what} while FieldLog had it open, so nothing more is written "
+        "to it. Open it again (File → Open) to see what is there now; whatever was saved "
+        "before this is in the file that was there."
+    )

@@ -40,6 +40,15 @@ class DatabaseLockedError(DatabaseError):
     """Another program holds the database (or its upgrade lock) for too long."""
 
 
+class DatabaseInUseError(DatabaseLockedError):
+    """Another FieldLog process has the file open for writing (see ``core.open_lock``)."""
+
+
+class DatabaseReplacedError(DatabaseError):
+    """The file was replaced or removed while this process had it open: nothing more is
+    written to it, so that nothing lands in a file the user no longer sees."""
+
+
 class ReadOnlyLocationError(DatabaseError):
     """The file or its folder cannot be written."""
 

@@ -16,6 +16,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from core.db import Database, create_sqlite_engine
 from core.errors import (
     CorruptDatabaseError,
     DatabaseError,
+    DatabaseInUseError,
     DatabaseLockedError,
     FieldLogError,
     InsufficientSpaceError,
@@ -39,6 +41,7 @@ from core.errors import (
     UnknownRevisionError,
     UpgradeFailedError,
 )
+from core.open_lock import OpenLock
 from core.paths import log_dir, resolve_db_path
 from core.schema import (
     APPLICATION_ID,
@@ -57,6 +60,7 @@ from core.sqlite_files import (
 )
 
 LOCK_TIMEOUT_S = 300.0
+OPEN_GRACE_S = 2.0  # a FieldLog holding the file open may be just closing it
 NO_MARKER = SchemaMarker(0, 0)
 SPACE_MARGIN_BYTES = 16 * 1024 * 1024
 
@@ -99,10 +103,76 @@ def open_database(
     progress: Progress | None = None,
     lock_timeout: float = LOCK_TIMEOUT_S,
     script_location: Path | None = None,
+    write: bool = True,
 ) -> LaunchResult:
-    """Bring the database at ``path`` (or the per-user default) to head and open it."""
+    """Bring the database at ``path`` (or the per-user default) to head and open it.
+
+    With ``write`` (the window, and commands that change data) the database comes with the
+    file's open lock (``core.open_lock``): a file another FieldLog process has open for writing
+    is refused, naming that process. Without it the file is only read; it is still upgraded
+    first if it must be, which needs the lock for that moment.
+    """
     db_path = resolve_db_path(path)
     state = inspect(db_path)
+    lock = _open_lock(db_path, state, write, lock_timeout)
+    try:
+        result = _open_or_upgrade(db_path, state, progress, lock_timeout, script_location)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
+    if lock is not None and not write:
+        lock.release()  # held only to upgrade safely, or to learn that nobody writes
+        lock = None
+    result.database.open_lock = lock
+    return result
+
+
+def _open_lock(db_path: Path, state: FileState, write: bool, timeout: float) -> OpenLock | None:
+    """The open lock, taken; for reading only, None when another process has it and the file
+    needs no upgrade (reading beside a writer is what WAL is for). A process that is upgrading
+    the file is waited for (up to ``timeout``): it closes the file when it is done."""
+    lock = OpenLock(db_path)
+    give_up = time.monotonic() + timeout
+
+    def upgrading() -> bool:
+        return time.monotonic() < give_up and _upgrading(db_path)
+
+    try:
+        lock.acquire(grace_s=OPEN_GRACE_S, wait_while=upgrading)
+    except (DatabaseInUseError, ReadOnlyLocationError):
+        if write or _needs_upgrade(state):
+            raise
+        return None
+    return lock
+
+
+def _upgrading(db_path: Path) -> bool:
+    """Whether another process holds the migration lock now (it will close the file soon)."""
+    probe = FileLock(db_path.with_name(db_path.name + ".lock"))
+    try:
+        probe.acquire(timeout=0)
+    except Timeout:
+        return True
+    except OSError:
+        return False
+    probe.release()
+    return False
+
+
+def _needs_upgrade(state: FileState) -> bool:
+    if state.kind is not FileKind.FIELDLOG:
+        return True
+    return state.revision != HEAD_REVISION and state.marker.schema_version <= HEAD_SCHEMA_VERSION
+
+
+def _open_or_upgrade(
+    db_path: Path,
+    state: FileState,
+    progress: Progress | None,
+    lock_timeout: float,
+    script_location: Path | None,
+) -> LaunchResult:
     opened = _open_without_migrating(db_path, state)
     if opened is not None:
         return opened

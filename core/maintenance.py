@@ -21,6 +21,7 @@ from core.launch import (
     open_database,
     translate,
 )
+from core.open_lock import OpenLock
 from core.schema import HEAD_REVISION, SchemaMarker
 from core.sqlite_files import foreign_key_problems, read_only, snapshot
 
@@ -99,13 +100,26 @@ def backup_now(path: Path) -> Path:
 def restore(path: Path, backup_file: Path, progress: Progress | None = None) -> Path | None:
     """Replace ``path`` with a copy of ``backup_file``; the current file is backed up first.
 
-    Returns that safety backup (None when there was no database to keep).
+    Returns that safety backup (None when there was no database to keep). Refused while
+    another FieldLog process has the file open (``core.open_lock``): it would go on writing to
+    the file this replaces.
     """
     backups.check_backup_file(backup_file)
-    with migration_lock(path, LOCK_TIMEOUT_S, progress):
+    with holding_open_lock(path), migration_lock(path, LOCK_TIMEOUT_S, progress):
         keep = _keep_current(path)
         backups.replace_with(path, backup_file)
     return keep
+
+
+@contextlib.contextmanager
+def holding_open_lock(path: Path) -> Iterator[None]:
+    """Hold ``path``'s open lock: no other FieldLog writes to it meanwhile."""
+    lock = OpenLock(path)
+    lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _keep_current(path: Path) -> Path | None:
@@ -129,7 +143,7 @@ def downgrade(path: Path, target: str, progress: Progress | None = None) -> Path
         raise UnknownRevisionError(path, f"There is no revision {target!r} to downgrade to.")
     result = open_database(path, progress=progress)  # first bring it to a known, verified state
     result.database.close()
-    with migration_lock(path, LOCK_TIMEOUT_S, progress):
+    with holding_open_lock(path), migration_lock(path, LOCK_TIMEOUT_S, progress):
         saved = backups.make_backup(path, "pre-downgrade")
         _downgrade_or_restore(path, target, saved)
     return saved

@@ -93,7 +93,7 @@ def test_replace_with_puts_the_backup_in_place_and_moves_stale_sidecars(
     backups.replace_with(path, copy)
     assert rows(path, "devices") == []
     leftovers = [p.name for p in path.parent.iterdir() if p.name.startswith(path.name)]
-    assert sorted(leftovers) == [path.name, f"{path.name}.lock"]
+    assert sorted(leftovers) == [path.name, f"{path.name}.lock", f"{path.name}.open.lock"]
 
 
 def test_check_backup_file_refuses_junk_and_damage(tmp_path: Path, launched: LaunchResult) -> None:
