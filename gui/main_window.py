@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("FieldLog")
         self.ops = Ops(self)
         self.ops.error.connect(self._on_unexpected_error)
+        self.ops.replaced.connect(self._on_replaced)
         # Read-only checks beside the user's work (a WAL reader blocks no writer).
         self.checks = Ops(self)
         self._stop_checks = threading.Event()
@@ -461,6 +462,27 @@ class MainWindow(QMainWindow):
             f"Database schema revision: {self.revision or '—'}\n"
             f"Database: {self.path or '—'}\nLog file: {self.log_file}"
         )
+        box.open()
+
+    def _on_replaced(self, exc: BaseException) -> None:
+        """The file was replaced or moved under the window: stop writing to it at once (every
+        op refuses already), say so, and offer to open what is there now."""
+        if self.database is None or self.failure_box is not None:
+            return
+        log.error("the open database was replaced: %s", exc)
+        path, database = self.path, self.database
+        self.database = None
+        self._set_ready(False)
+        self.ensure_workspace().set_database(None)
+        self.ops.run(database.close)
+        self.placeholder_label.setText("The database file was replaced; nothing more is written.")
+        box = QMessageBox(QMessageBox.Icon.Warning, "FieldLog: the database file was replaced",
+                          str(exc), QMessageBox.StandardButton.Close, self)  # fmt: skip
+        box.setObjectName("databaseReplaced")
+        again = box.addButton("Open It &Again", QMessageBox.ButtonRole.AcceptRole)
+        again.clicked.connect(lambda: self.open_path(path))
+        box.finished.connect(lambda _code: setattr(self, "failure_box", None))
+        self.failure_box = box
         box.open()
 
     def _on_unexpected_error(self, exc: BaseException) -> None:

@@ -19,6 +19,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QVBoxLayout, QWidget
 
+from core.errors import DatabaseReplacedError
+
 log = logging.getLogger("fieldlog.gui.ops")
 
 SHOW_PROGRESS_AFTER_MS = 600
@@ -87,6 +89,7 @@ class Ops(QObject):
     _submit = Signal(object)
     busy_changed = Signal(bool)
     error = Signal(object)  # an error no caller handled
+    replaced = Signal(object)  # a DatabaseReplacedError, whoever handled it: the window reacts
 
     def __init__(self, parent: QObject | None = None, *, latency_s: float = 0.0) -> None:
         """``latency_s`` delays every op: tests use it to play a slow machine."""
@@ -165,6 +168,10 @@ class Ops(QObject):
         if exc is None:
             if op.done is not None:
                 op.done(result)
+        elif isinstance(exc, DatabaseReplacedError):
+            if op.failed is not None:
+                op.failed(exc)  # first: a save puts its value back while its device is shown
+            self.replaced.emit(exc)  # one message from the window, not one per op
         elif op.failed is not None:
             op.failed(exc)
         else:

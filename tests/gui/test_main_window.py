@@ -268,3 +268,43 @@ def test_the_last_device_is_remembered_per_database(qtbot, window, tmp_path) -> 
     qtbot.waitUntil(lambda: window.workspace.entry.heading.text() == "Reading for Two in a")
     opened(qtbot, window, second)
     qtbot.waitUntil(lambda: window.workspace.entry.heading.text() == "Reading for One in b")
+
+
+def test_a_file_replaced_under_the_window_stops_it_writing(qtbot, window, tmp_path) -> None:
+    """A sync tool puts another copy in the file's place: the next save is refused, its value
+    is kept for the user, and the window offers to open what is there now."""
+    import shutil
+
+    from PySide6.QtCore import Qt
+
+    from core.readings import count_readings
+
+    path = tmp_path / "site.db"
+    made = open_database(path).database
+    create_device(made, DeviceFields(name="Gauge", default_unit="bar"))
+    made.close()
+    shutil.copyfile(path, tmp_path / "copy.db")
+    opened(qtbot, window, path)
+    workspace = window.ensure_workspace()
+    qtbot.waitUntil(lambda: workspace.devices.model.rowCount() == 1)
+    workspace.devices.table.selectRow(0)
+    qtbot.waitUntil(lambda: workspace.entry.ready)
+    (tmp_path / "copy.db").replace(path)
+    workspace.entry.focus_value()
+    qtbot.keyClicks(workspace.entry.value, "4.2")
+    qtbot.keyClick(workspace.entry.value, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.failure_box is not None)
+    box = window.failure_box
+    assert box.objectName() == "databaseReplaced" and "was replaced" in box.text()
+    assert not window.undo_action.isEnabled()
+    assert workspace.entry.value.text() == "4.2"  # not lost: there to save again
+    assert window.database is None
+    again = next(b for b in box.buttons() if "Again" in b.text())
+    again.click()
+    qtbot.waitUntil(lambda: window.path == path and window.revision is not None, timeout=20000)
+    qtbot.waitUntil(lambda: workspace.devices.model.rowCount() == 1)
+    reader = open_database(path, write=False).database
+    try:
+        assert count_readings(reader) == 0  # the file there now got nothing
+    finally:
+        reader.close()
