@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,8 @@ from core.paths import backups_dir
 from core.sqlite_files import has_sqlite_header, quick_check, read_only, sidecars, snapshot
 
 KEEP_AUTOMATIC = 10
+ORPHAN_AGE_S = 600.0  # a partial backup untouched this long was left by a killed process
+_REVISION = re.compile(r"^[0-9A-Za-z_]{1,32}$")
 AUTOMATIC_REASONS = ("pre-upgrade",)
 _NAME = re.compile(
     r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{12}Z)-r(?P<rev>[^-]+)-(?P<reason>[a-z-]+)\.db$"
@@ -40,6 +43,7 @@ def make_backup(db_path: Path, reason: str) -> Path:
     folder = backups_dir(db_path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        remove_orphans(folder)
         with read_only(db_path) as source:
             expected = snapshot(source)
             final = folder / _backup_name(db_path, expected.revision, reason)
@@ -49,7 +53,8 @@ def make_backup(db_path: Path, reason: str) -> Path:
         partial.replace(final)
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(UnboundLocalError, OSError):
-            partial.unlink(missing_ok=True)
+            for leftover in (partial, *sidecars(partial)):
+                leftover.unlink(missing_ok=True)
         raise BackupError(db_path, _backup_failure(db_path, folder, exc)) from exc
     return final
 
@@ -103,8 +108,26 @@ def _backup_failure(db_path: Path, folder: Path, exc: Exception) -> str:
 
 
 def _backup_name(db_path: Path, revision: str | None, reason: str) -> str:
+    """The name says whose backup it is, when and at which revision. The revision is read from
+    the file, so anything but a plain revision id (a "0006/../../x" written there) is named
+    "unknown": a name made from data never leads out of the backups folder."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    return f"{db_path.stem}-{stamp}-r{revision or 'none'}-{reason}.db"
+    named = revision if revision and _REVISION.match(revision) else "unknown"
+    return f"{db_path.stem}-{stamp}-r{named if revision else 'none'}-{reason}.db"
+
+
+def remove_orphans(folder: Path, older_than_s: float = ORPHAN_AGE_S) -> list[Path]:
+    """Delete what backups killed part-way left behind (``*.partial`` and their journals):
+    DB-sized files that nothing else would ever remove. A backup still being written keeps
+    touching its file, so only those untouched for ``older_than_s`` go."""
+    cutoff = time.time() - older_than_s
+    doomed = []
+    for path in folder.glob("*.partial*"):
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                doomed.append(path)
+    return doomed
 
 
 def list_backups(db_path: Path) -> list[BackupInfo]:

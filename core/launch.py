@@ -60,6 +60,7 @@ from core.sqlite_files import (
 )
 
 LOCK_TIMEOUT_S = 300.0
+KEEP_UPGRADE_LOGS = 30
 OPEN_GRACE_S = 2.0  # a FieldLog holding the file open may be just closing it
 NO_MARKER = SchemaMarker(0, 0)
 SPACE_MARGIN_BYTES = 16 * 1024 * 1024
@@ -191,6 +192,8 @@ def inspect(db_path: Path) -> FileState:
         return FileState(FileKind.MISSING)
     if db_path.is_dir():
         raise NotADatabaseError(db_path, f"{db_path} is a folder, not a database file.")
+    if not db_path.is_file():
+        raise NotADatabaseError(db_path, _not_a_file(db_path))
     if db_path.stat().st_size == 0:
         return FileState(FileKind.EMPTY)
     if not has_sqlite_header(db_path):
@@ -528,6 +531,13 @@ def _unknown(path: Path, revision: str) -> str:
     )
 
 
+def _not_a_file(path: Path) -> str:
+    return (
+        f"{path} is not a regular file (a device, a pipe or a socket), so it cannot be a "
+        "FieldLog database, and nothing was written to it. Choose a database file."
+    )
+
+
 def _locked(path: Path) -> str:
     return (
         f"The database {path} is locked by another program (another FieldLog, a sync or backup "
@@ -568,6 +578,17 @@ class _AttemptLog:
         self.logger.exception(message)
 
 
+def prune_upgrade_logs(folder: Path, keep: int = KEEP_UPGRADE_LOGS) -> list[Path]:
+    """Delete all but the newest ``keep`` per-attempt logs (their names sort by time): a new
+    database is made by an upgrade from nothing too, so they pile up (273 in an afternoon)."""
+    logs = sorted(folder.glob("upgrade-*.log"), reverse=True)
+    doomed = logs[max(0, keep - 1) :]  # room for the one about to be written
+    for path in doomed:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    return doomed
+
+
 @contextlib.contextmanager
 def _attempt_log(db_path: Path) -> Iterator[_AttemptLog]:
     """A log file per upgrade attempt in the per-user log folder, with Alembic's own lines."""
@@ -577,6 +598,7 @@ def _attempt_log(db_path: Path) -> Iterator[_AttemptLog]:
     try:
         assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
+        prune_upgrade_logs(path.parent)
         handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         path, handler = None, logging.NullHandler()  # a missing log must not stop the upgrade

@@ -1,5 +1,6 @@
 """Backups: complete (WAL rows included), verified, named, rotated, restorable."""
 
+import os
 import sqlite3
 import time
 from contextlib import closing
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core import backup as backups
-from core.errors import CorruptDatabaseError, NotADatabaseError
+from core.errors import BackupError, CorruptDatabaseError, NotADatabaseError
 from core.launch import LaunchResult
 from core.paths import backups_dir
 from core.schema import HEAD_REVISION
@@ -107,3 +108,55 @@ def test_check_backup_file_refuses_junk_and_damage(tmp_path: Path, launched: Lau
     copy.write_bytes(bytes(data))
     with pytest.raises(CorruptDatabaseError, match="damaged"):
         backups.check_backup_file(copy)
+
+
+def test_a_revision_written_in_the_file_never_leads_out_of_the_backups_folder(
+    launched: LaunchResult, tmp_path: Path
+) -> None:
+    path = launched.database.path
+    launched.database.close()
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0006/../../../outside'")
+        conn.commit()
+    made = backups.make_backup(path, "manual")
+    assert made.parent == backups_dir(path)
+    assert "-runknown-manual.db" in made.name
+    assert [info.revision for info in backups.list_backups(path)] == ["unknown"]
+    assert not list(tmp_path.rglob("outside*"))
+
+
+def test_orphans_of_killed_backups_are_removed_and_fresh_ones_kept(
+    launched: LaunchResult,
+) -> None:
+    path = launched.database.path
+    folder = backups_dir(path)
+    folder.mkdir(exist_ok=True)
+    old = [folder / "fieldlog-20261130T100000000000Z-r0007-manual.db.partial",
+           folder / "fieldlog-20261130T100000000000Z-r0007-manual.db.partial-journal"]  # fmt: skip
+    fresh = folder / "fieldlog-20261201T100000000000Z-r0007-manual.db.partial"
+    for leftover in (*old, fresh):
+        leftover.write_bytes(b"x" * 4096)
+    an_hour_ago = time.time() - 3600
+    for leftover in old:
+        os.utime(leftover, (an_hour_ago, an_hour_ago))
+    made = backups.make_backup(path, "manual")
+    assert made.is_file() and not any(p.exists() for p in old)
+    assert fresh.exists()  # perhaps another process's backup still being written
+
+
+def test_a_failed_backup_leaves_no_partial_and_no_journal(
+    launched: LaunchResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up in the middle of the copy: SQLite has the copy and its rollback
+    journal open, and both go."""
+    path = launched.database.path
+
+    def disk_full(source: sqlite3.Connection, target: Path) -> None:
+        target.write_bytes(b"half a database")
+        target.with_name(target.name + "-journal").write_bytes(b"its journal")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(backups, "_copy", disk_full)
+    with pytest.raises(BackupError, match="disk is full"):
+        backups.make_backup(path, "manual")
+    assert list(backups_dir(path).iterdir()) == []

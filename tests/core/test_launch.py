@@ -1,6 +1,8 @@
 """The launch contract (PRODUCT.md), one real file per situation it names."""
 
+import os
 import sqlite3
+import stat
 import time
 from pathlib import Path
 
@@ -352,3 +354,48 @@ def test_failed_launches_keep_every_backup_and_a_good_one_rotates(tmp_path: Path
     result = open_and_close(path)  # a good launch rotates: the newest ten automatic ones stay
     kept = {info.path for info in backups.list_backups(path)}
     assert result.backup in kept and len(kept) == backups.KEEP_AUTOMATIC
+
+
+def special_files(folder: Path) -> list[Path]:
+    """Files that are not regular files, made in ``folder`` (never the system's own: a
+    regression would replace them, as it once replaced a --db /dev/null with an empty file): a
+    named pipe, and where this process may make device nodes, a null and an endless zero
+    device."""
+    made = []
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "pipe")
+        made.append(folder / "pipe")
+    for name, minor in (("null", 3), ("zero", 5)):
+        try:
+            os.mknod(folder / name, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
+        except (AttributeError, OSError):  # not root, or not a POSIX system
+            continue
+        made.append(folder / name)
+    return made
+
+
+def test_only_a_regular_file_is_a_database_and_others_are_left_alone(tmp_path: Path) -> None:
+    nodes = special_files(tmp_path)
+    assert nodes, "no special file could be made here"
+    for node in nodes:
+        before = node.stat()
+        started = time.monotonic()
+        with pytest.raises(NotADatabaseError, match="not a regular file"):
+            open_database(node)
+        assert time.monotonic() - started < 5  # nothing read from a pipe or an endless device
+        after = node.stat()
+        assert (after.st_ino, after.st_mode, after.st_rdev) == (before.st_ino, before.st_mode,
+                                                                before.st_rdev), node  # fmt: skip
+
+
+def test_upgrade_logs_are_pruned_to_the_newest(tmp_path: Path, monkeypatch) -> None:
+    logs = tmp_path / "logs"
+    monkeypatch.setenv("FIELDLOG_LOG_DIR", str(logs))
+    logs.mkdir()
+    for n in range(40):
+        (logs / f"upgrade-20261101T{n:06d}000000Z.log").write_text("old", encoding="utf-8")
+    open_database(tmp_path / "new.db").database.close()  # a new file is an upgrade too
+    kept = sorted(p.name for p in logs.glob("upgrade-*.log"))
+    assert len(kept) == launch.KEEP_UPGRADE_LOGS
+    assert kept[0] == "upgrade-20261101T000011000000Z.log"  # the 11 oldest went
+    assert kept[-1].startswith("upgrade-2026") and not kept[-1].startswith("upgrade-20261101")
