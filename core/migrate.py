@@ -10,7 +10,10 @@ Every upgrade or downgrade runs inside ``migration_transaction``:
   refuse every reading through the foreign key);
 - ``BEGIN IMMEDIATE`` takes the write lock first, so a second process waits instead of failing
   halfway;
-- ``PRAGMA foreign_key_check`` runs before COMMIT, and any violation rolls everything back.
+- ``PRAGMA foreign_key_check`` runs before COMMIT on every table the migration may have left
+  with a broken reference (``core.fk_scope``: rebuilt, created or written tables, the children
+  of tables deleted from, new foreign keys with a default), and any violation rolls everything
+  back; a migration that only adds a nullable column checks nothing, so it costs O(change).
 """
 
 import sqlite3
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, text
 from sqlalchemy.schema import CreateIndex
 
+from core import fk_scope
 from core.db import create_sqlite_engine
 from core.models import metadata
 from core.paths import resolve_db_path
@@ -82,8 +86,14 @@ def migration_transaction(conn: Connection) -> Iterator[None]:
     driver.execute("PRAGMA foreign_keys = OFF")
     try:
         with conn.execution_options(sqlite_begin="IMMEDIATE").begin():
-            yield
-            violations = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            before = fk_scope.tables(driver)
+            changes = fk_scope.watch(driver)
+            try:
+                yield
+            finally:
+                fk_scope.stop_watching(driver)
+            suspects = fk_scope.to_check(driver, before, changes)
+            violations = fk_scope.violations(driver, suspects)
             if violations:
                 raise ForeignKeyViolationError(f"foreign key check failed: {violations[:5]}")
     finally:
