@@ -69,9 +69,7 @@ def stop_watching(conn: sqlite3.Connection) -> None:
     conn.set_authorizer(None)
 
 
-def to_check(
-    conn: sqlite3.Connection, before: dict[str, Table], changes: Changes
-) -> set[str]:
+def to_check(conn: sqlite3.Connection, before: dict[str, Table], changes: Changes) -> set[str]:
     """The tables whose foreign keys the changes may have broken (see the module)."""
     after = tables(conn)
     suspects = {name for name in after if name in changes.written}
