@@ -288,7 +288,7 @@ def test_a_file_replaced_under_the_window_stops_it_writing(qtbot, window, tmp_pa
     workspace = window.ensure_workspace()
     qtbot.waitUntil(lambda: workspace.devices.model.rowCount() == 1)
     workspace.devices.table.selectRow(0)
-    qtbot.waitUntil(lambda: workspace.entry.ready)
+    qtbot.waitUntil(lambda: workspace.entry.ready and not window.ops.busy)
     (tmp_path / "copy.db").replace(path)
     workspace.entry.focus_value()
     qtbot.keyClicks(workspace.entry.value, "4.2")
