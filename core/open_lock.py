@@ -42,9 +42,8 @@ class Holder:
 
     @classmethod
     def this_process(cls) -> "Holder":
-        program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
         moment = datetime.now(UTC).isoformat(timespec="seconds")
-        return cls(program, os.getpid(), socket.gethostname(), moment)
+        return cls(_program_name(), os.getpid(), socket.gethostname(), moment)
 
     def describe(self) -> str:
         since = datetime.fromisoformat(self.since).astimezone().strftime("%Y-%m-%d %H:%M")
@@ -93,6 +92,15 @@ class OpenLock:
         if self._lock.lock_counter == 1:
             holder_path(self.db_path).unlink(missing_ok=True)
         self._lock.release()
+
+
+def _program_name() -> str:
+    """What a user would call this program: "fieldlog", "FieldLog", "fieldlog-cli"; for
+    ``python -m core`` or a script, "the FieldLog command line"."""
+    name = Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else ""
+    if not name or name.startswith("__main__") or name in ("-c", "python", "python3"):
+        return "the FieldLog command line"
+    return name
 
 
 def holder_path(db_path: Path) -> Path:
