@@ -11,20 +11,12 @@ from core.devices import DeviceFields, create_device
 from core.launch import open_database
 from gui.main_window import MainWindow
 from gui.recent import LAST_KEY, recent_files, startup_database
+from tests.gui.windows import opened, shown_window
 
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    made = MainWindow(tmp_path / "logs" / "fieldlog.log")
-    qtbot.addWidget(made)
-    made.show()
-    yield made
-    made.close()
-
-
-def opened(qtbot: QtBot, window: MainWindow, path: Path) -> None:
-    window.open_path(path)
-    qtbot.waitUntil(lambda: window.database is not None and window.path == path, timeout=20000)
+    yield from shown_window(qtbot, tmp_path)
 
 
 def test_an_empty_database_shows_the_ways_to_begin(qtbot, window, tmp_path) -> None:

@@ -14,22 +14,12 @@ from core.schema import HEAD_MARKER, HEAD_REVISION, SchemaMarker
 from core.sqlite_files import sha256
 from gui.main_window import MainWindow
 from tests.core.launch_support import behind_head, execute, stamp
+from tests.gui.windows import opened, shown_window
 
 
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    made = MainWindow(tmp_path / "logs" / "fieldlog.log")
-    qtbot.addWidget(made)
-    made.show()
-    yield made
-    if made.failure_box is not None:
-        made.failure_box.close()
-    made.close()
-
-
-def opened(qtbot: QtBot, window: MainWindow, path: Path) -> None:
-    window.open_path(path)
-    qtbot.waitUntil(lambda: window.database is not None and window.path == path, timeout=20000)
+    yield from shown_window(qtbot, tmp_path)
 
 
 def failure(qtbot: QtBot, window: MainWindow, path: Path) -> QMessageBox:
