@@ -51,6 +51,7 @@ RANGE_SIGNAL_DELAY_MS = 150
 DETAILS_DELAY_MS = 150
 DRAW_SLICE_S = 0.012  # drawing stops for a paint after this long, and goes on
 DRAW_PAUSE_MS = 10  # after that paint, so that it is not in the same event-loop turn
+DRAWN_AT_ONCE = 4  # this many devices are drawn in the turn that asks (a frame's worth)
 HOVER_RADIUS_PX = 12.0
 WHEEL_STEP = 1.02  # zoom factor per degree of wheel, as pyqtgraph's ViewBox
 WHEEL_FRAME_MS = 16
@@ -122,6 +123,7 @@ class ChartPanel(QWidget):
         self._traces: list[Trace] = []
         self._axes: list[UnitAxis] = []
         self._target: list[ChartSeries] = []  # what is to be drawn; ``_traces`` so far
+        self._axes_made = False  # for ``_target``
         self._colors: dict[int, str] = {}
         self._preset: str | None = "All"  # None: a range the user zoomed or panned to
         self._last_preset = "All"  # what Reset zoom goes back to
@@ -341,22 +343,40 @@ class ChartPanel(QWidget):
     # --- drawing -------------------------------------------------------------------------
 
     def _rebuild(self, series: list[ChartSeries]) -> None:
-        """Draw ``series`` from scratch, a few per event-loop turn (a new call starts over)."""
+        """Draw ``series`` from scratch, a few per event-loop turn (a new call starts over).
+        Clearing the old curves, making the axes and drawing are turns of their own when there
+        are many: each costs tens of milliseconds with dozens of devices."""
         self._clear()
         self._target = list(series)
         self._colors = device_colors([one.device_id for one in series], self._colors)
         self._show_legend()  # whole at once: a legend that grows would resize the plot each turn
-        for one in series:  # every axis first: an axis added later would resize the plot
+        self._axes_made = False
+        if len(series) <= DRAWN_AT_ONCE:
+            self._draw_some()
+        else:
+            self._show_message(f"Drawing {len(series)} devices…")
+            self._draw_timer.start()
+
+    def _make_axes(self) -> None:
+        """Every value axis before any curve (an axis added later would resize the plot), and
+        the time range (curves are cut to it as they are added)."""
+        for one in self._target:
             self._axis_for(one.unit, self._colors[one.device_id])
-        if series and self._preset is not None:
-            self.set_preset(self._preset)  # the time range first: curves are cut to it as added
-        self._draw_some()
+        if self._target and self._preset is not None:
+            self.set_preset(self._preset)
+        self._axes_made = True
 
     def _draw_some(self) -> None:
         """Add traces for about ``DRAW_SLICE_S``, then let the window paint and answer."""
+        if not self._axes_made:
+            self._make_axes()
+            if len(self._target) > DRAWN_AT_ONCE:
+                self._draw_timer.start()
+                return
         deadline = time.perf_counter() + DRAW_SLICE_S
+        few = len(self._target) <= DRAWN_AT_ONCE
         first = True
-        while self.drawing and (first or time.perf_counter() < deadline):
+        while self.drawing and (first or few or time.perf_counter() < deadline):
             self._add_trace(self._target[len(self._traces)])
             first = False
         self._sync_views()
