@@ -149,9 +149,11 @@ def _moment(text: str) -> datetime:
         if len(text) == 10:
             return datetime.combine(date.fromisoformat(text), time()).astimezone()
         moment = datetime.fromisoformat(text)
+        return moment if moment.tzinfo else moment.astimezone()
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date or an ISO 8601 time") from exc
-    return moment if moment.tzinfo else moment.astimezone()
+    except OverflowError as exc:
+        raise argparse.ArgumentTypeError(_out_of_range(text)) from exc
 
 
 def _end_moment(text: str) -> datetime:
@@ -159,8 +161,15 @@ def _end_moment(text: str) -> datetime:
     the readings of March 31st."""
     moment = _moment(text)
     if len(text) == 10:
-        return datetime.combine(moment.date() + timedelta(days=1), time()).astimezone()
+        try:
+            return datetime.combine(moment.date() + timedelta(days=1), time()).astimezone()
+        except OverflowError as exc:
+            raise argparse.ArgumentTypeError(_out_of_range(text)) from exc
     return moment
+
+
+def _out_of_range(text: str) -> str:
+    return f"{text!r} is out of the range of dates FieldLog handles; give one between 1970 and 9998"
 
 
 def _ms(moment: datetime | None) -> int | None:

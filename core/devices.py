@@ -30,7 +30,7 @@ from core.errors import NotFoundError, ValidationError
 from core.ids import uuid7
 from core.models import Device, DeviceStatus, Reading
 from core.timeutil import from_epoch_ms, now_ms
-from core.validation import check_finite, clean_text
+from core.validation import check_finite, clean_text, storable_id
 
 devices = cast(Table, Device.__table__)
 readings = cast(Table, Reading.__table__)
@@ -216,6 +216,8 @@ def delete_device(db: Database, device_id: int) -> None:
 
 
 def get_device(db: Database, device_id: int) -> DeviceRecord:
+    if not storable_id(device_id):
+        raise NotFoundError(f"There is no device with id {device_id}.")
     with db.transaction() as session:
         row = session.execute(select(devices).where(devices.c.id == device_id)).mappings().first()
     if row is None:

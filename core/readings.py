@@ -19,7 +19,14 @@ from core.db import Database
 from core.errors import NotFoundError, ValidationError
 from core.models import Device, Origin, Reading, ReadingSource
 from core.timeutil import from_epoch_ms, now_ms, to_epoch_ms
-from core.validation import check_finite, check_time, clean_text, unit_clash, value_text
+from core.validation import (
+    check_finite,
+    check_time,
+    clean_text,
+    storable_id,
+    unit_clash,
+    value_text,
+)
 
 readings = cast(Table, Reading.__table__)
 devices = cast(Table, Device.__table__)
@@ -118,6 +125,8 @@ _INSERT_SQL = (
 
 
 def _device_limits_raw(conn: sqlite3.Connection, device_id: int) -> "_DeviceLimits":
+    if not storable_id(device_id):
+        raise NotFoundError(f"There is no device with id {device_id}.")
     row = conn.execute(
         "SELECT name, default_unit, low_limit, high_limit FROM devices WHERE id = ?", (device_id,)
     ).fetchone()
@@ -332,6 +341,8 @@ def _correction(
 
 
 def _reading_row(conn: Connection, reading_id: int) -> Any:
+    if not storable_id(reading_id):
+        raise NotFoundError(f"There is no reading with id {reading_id}.")
     row = conn.execute(select(readings).where(readings.c.id == reading_id)).mappings().first()
     if row is None:
         raise NotFoundError(f"There is no reading with id {reading_id}.")

@@ -34,7 +34,27 @@ def clean_text(name: str, value: str | None, problems: dict[str, str]) -> str | 
     limit = MAX_LENGTHS[name]
     if len(text) > limit:
         problems[name] = f"at most {limit} characters (this has {len(text)})"
+    elif not _is_text(text):
+        problems[name] = "holds bytes that are not text (not UTF-8): type it again"
     return text or None
+
+
+def _is_text(text: str) -> bool:
+    """False for a string with lone surrogates: the bytes of a command line that were not
+    UTF-8 (Python keeps them so), which the database cannot store as text."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+SQLITE_INTEGERS = range(-(2**63), 2**63)  # an id outside this can name no row
+
+
+def storable_id(value: int) -> bool:
+    """Whether ``value`` fits SQLite's INTEGER (a typed id of 20 digits does not)."""
+    return value in SQLITE_INTEGERS
 
 
 def check_finite(name: str, value: float | None, problems: dict[str, str]) -> None:

@@ -153,3 +153,31 @@ def test_reading_add_keeps_the_typed_resolution(tmp_path, capsys) -> None:
     assert "saved: 4.00 bar" in capsys.readouterr().out
     assert main([*db, "reading", "list", "G-1"]) == 0
     assert "        4.00 bar" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["reading", "add", "99999999999999999999", "4"], "There is no device with id 9999"),
+        (["reading", "list", "99999999999999999999"], "There is no device with id 9999"),
+        (["reading", "add", "G-1", "4", "--note", "bad \udcff byte"], "note: holds bytes"),
+        (["device", "add", "Pump \udcfe"], "name: holds bytes"),
+    ],
+)
+def test_odd_values_get_one_clear_line(capsys, tmp_path, argv, said) -> None:
+    """Values a shell can pass (a 20-digit id, bytes that are not UTF-8): one line saying
+    what is wrong, never "unexpected error" (issue 12)."""
+    db = ["--db", str(tmp_path / "odd.db")]
+    assert run(capsys, *db, "device", "add", "Gauge", "--serial", "G-1")[0] == EXIT_OK
+    code, _out, err = run(capsys, *db, *argv)
+    assert code != EXIT_OK and said in err
+    assert "unexpected" not in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_an_export_date_out_of_range_is_refused_plainly(capsys, tmp_path) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--db", str(tmp_path / "x.db"), "export", "-o", str(tmp_path / "x.csv"),
+              "--to", "9999-12-31"])  # fmt: skip
+    assert stopped.value.code != 0
+    err = capsys.readouterr().err
+    assert "'9999-12-31' is out of the range of dates" in err and "Traceback" not in err
