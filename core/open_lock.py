@@ -138,6 +138,6 @@ def _write_holder(db_path: Path) -> None:
 def _no_lock_file(db_path: Path, exc: OSError) -> str:
     return (
         f"FieldLog cannot write in the folder of {db_path} ({exc.strerror or exc}), so it "
-        "cannot open the database for writing. Copy it to a folder you can write to, or open "
-        "it for reading only (status, check, lists, exports)."
+        "cannot open the database for writing. Copy it to a folder you can write to, then open "
+        "the copy."
     )

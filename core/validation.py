@@ -135,16 +135,20 @@ def formula_unquoted(text: str) -> str:
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
-def unit_clash(unit: str | None, device_unit: str | None, device_name: str) -> str | None:
+def unit_clash(
+    unit: str | None, device_unit: str | None, device_name: str, what_to_do: str = ""
+) -> str | None:
     """Why a reading in ``unit`` cannot go to a device measured in ``device_unit``, or None.
 
     One rule for typed and imported readings: FieldLog never converts units, so a value in
     another unit than its device's is refused (a reading or a device without a unit clashes
-    with nothing).
+    with nothing). ``what_to_do`` ends the message; by default, give the value in the device's
+    unit.
     """
     if not unit or not device_unit or unit == device_unit:
         return None
+    advice = what_to_do or f"give the value in {device_unit}"
     return (
         f"unit {unit} differs from {device_unit}, the unit of “{device_name}”; FieldLog does not "
-        f"convert units: give the value in {device_unit}"
+        f"convert units: {advice}"
     )

@@ -43,6 +43,7 @@ from core.devices import (
     devices_by_ids,
 )
 from core.models import DeviceStatus
+from core.validation import value_text
 from gui.colors import alarm_brushes
 from gui.ops import Ops
 
@@ -138,7 +139,7 @@ def reversed_ids(ids: list[int], unsortable: int) -> list[int]:
 
 def number_text(value: float, decimal_point: str = ".") -> str:
     """The shortest text that reads back as exactly ``value`` ("1.5", "20", "1e-07")."""
-    return repr(value).removesuffix(".0").replace(".", decimal_point)
+    return value_text(value).replace(".", decimal_point)
 
 
 def limits_text(device: DeviceRecord) -> str:

@@ -664,9 +664,9 @@ def _no_device(channel: Channel) -> str:
 
 
 def _unit_clash(unit: str, target: _Target) -> str:
-    clash = unit_clash(unit, target.unit, target.name)
+    clash = unit_clash(unit, target.unit, target.name, "import into another device or fix the file")
     assert clash is not None  # the rows were picked by the same rule, vectorised
-    return f"{clash}, import into another device or fix the file"
+    return clash
 
 
 def _conflict(kept: float, kept_line: int | None, value: float, where: str) -> str:
