@@ -114,6 +114,7 @@ def _add_db_commands(groups: "argparse._SubParsersAction[argparse.ArgumentParser
     restore.add_argument("file", type=Path, help="the backup file")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     _command(db, "check", _db_check, help="integrity, foreign keys and schema drift")
+    _command(db, "set-aside-wal", _db_set_aside_wal, help="move a -wal that does not belong aside")
 
 
 def _db_status(args: argparse.Namespace) -> int:
@@ -193,6 +194,12 @@ def _db_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
+def _db_set_aside_wal(args: argparse.Namespace) -> int:
+    moved = maintenance.set_aside_wal(args.db_path)
+    print(f"set aside: {moved} (kept; the database opens without it now)")
+    return EXIT_OK
+
+
 def confirmed(yes: bool, question: str) -> bool:
     if yes:
         return True
@@ -259,12 +266,13 @@ def _moment(text: str) -> datetime:
     return moment if moment.tzinfo else moment.astimezone()
 
 
-def open_db(args: argparse.Namespace, *, write: bool = True) -> "Database":
+def open_db(args: argparse.Namespace, *, write: bool = True, dry_run: bool = False) -> "Database":
     """The database of ``--db``; ``write=False`` for commands that only read, which work
-    while a FieldLog window has the file open."""
+    while a FieldLog window has the file open (``dry_run``: writes that are rolled back)."""
     from core.launch import open_database
 
-    return open_database(args.db_path, progress=_progress, write=write).database
+    opened = open_database(args.db_path, progress=_progress, write=write, dry_run=dry_run)
+    return opened.database
 
 
 def _device_add(args: argparse.Namespace) -> int:

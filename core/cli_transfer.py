@@ -76,7 +76,7 @@ def _import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise NotFoundError(f"{args.file} does not exist or is not a file.")
     parsed = open_import(args.file, options)
-    db = open_db(args, write=not args.dry_run)
+    db = open_db(args, write=not args.dry_run, dry_run=args.dry_run)
     try:
         report = import_parsed(
             db, parsed, dry_run=args.dry_run, create_devices=args.create_devices,

@@ -6,6 +6,7 @@ switched off and FieldLog emits BEGIN itself, so that DDL is transactional too a
 can ask for ``BEGIN IMMEDIATE`` (execution option ``sqlite_begin="IMMEDIATE"``).
 """
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from core.errors import DatabaseReplacedError
 
@@ -39,17 +41,48 @@ def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     apply_pragmas(dbapi_connection)
 
 
+def _on_connect_read_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    apply_pragmas(dbapi_connection, wal=False)  # setting the journal mode is a write
+
+
 def _on_begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_sqlite_engine(path: Path) -> Engine:
-    url = URL.create("sqlite+pysqlite", database=str(path))
-    engine = create_engine(url, connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _on_connect)
+def create_sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
+    """An engine on ``path``. With ``read_only`` SQLite opens the file read-only (``mode=ro``):
+    no statement can write it, and closing never checkpoints a WAL into it. On a medium where
+    SQLite can make no ``-shm`` file beside it, a file with no WAL is opened as immutable."""
+    if not read_only:
+        url = URL.create("sqlite+pysqlite", database=str(path))
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _on_connect)
+    else:
+        engine = create_engine(
+            "sqlite+pysqlite://", creator=lambda: connect_read_only(path), poolclass=NullPool
+        )
+        event.listen(engine, "connect", _on_connect_read_only)
     event.listen(engine, "begin", _on_begin)
     return engine
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A ``mode=ro`` connection to ``path``; ``immutable`` where the folder takes no ``-shm``
+    (read-only media) and no WAL is there to read, as nothing can change such a file."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(
+        f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn.close()
+        if path.with_name(path.name + "-wal").exists() or os.access(path.parent, os.W_OK):
+            raise
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
+    return conn
 
 
 @dataclass

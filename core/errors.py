@@ -49,6 +49,11 @@ class DatabaseReplacedError(DatabaseError):
     written to it, so that nothing lands in a file the user no longer sees."""
 
 
+class StrayWalError(DatabaseError):
+    """A ``-wal`` file beside the database that does not belong to it (``core.wal``): it is
+    neither applied nor removed until the user sets it aside."""
+
+
 class ReadOnlyLocationError(DatabaseError):
     """The file or its folder cannot be written."""
 

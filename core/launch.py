@@ -26,6 +26,7 @@ from filelock import FileLock, Timeout
 from sqlalchemy import Connection
 
 from core import backup as backups
+from core import wal
 from core.db import Database, create_sqlite_engine
 from core.errors import (
     CorruptDatabaseError,
@@ -104,19 +105,24 @@ def open_database(
     lock_timeout: float = LOCK_TIMEOUT_S,
     script_location: Path | None = None,
     write: bool = True,
+    dry_run: bool = False,
 ) -> LaunchResult:
     """Bring the database at ``path`` (or the per-user default) to head and open it.
 
     With ``write`` (the window, and commands that change data) the database comes with the
     file's open lock (``core.open_lock``): a file another FieldLog process has open for writing
-    is refused, naming that process. Without it the file is only read; it is still upgraded
-    first if it must be, which needs the lock for that moment.
+    is refused, naming that process. Without it the file is only read, through a read-only
+    engine (it is still upgraded first if it must be, which needs the lock for that moment).
+    ``dry_run`` (with ``write=False``): no lock, but an engine that may write in transactions
+    the caller always rolls back, as an import's dry run does.
     """
     db_path = resolve_db_path(path)
     state = inspect(db_path)
     lock = _open_lock(db_path, state, write, lock_timeout)
     try:
-        result = _open_or_upgrade(db_path, state, progress, lock_timeout, script_location)
+        result = _open_or_upgrade(
+            db_path, state, progress, lock_timeout, script_location, write or dry_run
+        )
     except BaseException:
         if lock is not None:
             lock.release()
@@ -172,14 +178,15 @@ def _open_or_upgrade(
     progress: Progress | None,
     lock_timeout: float,
     script_location: Path | None,
+    write: bool,
 ) -> LaunchResult:
-    opened = _open_without_migrating(db_path, state)
+    opened = _open_without_migrating(db_path, state, write)
     if opened is not None:
         return opened
     _require_writable_folder(db_path.parent)
     with migration_lock(db_path, lock_timeout, progress):
         state = inspect(db_path)  # another process may have upgraded it while we waited
-        opened = _open_without_migrating(db_path, state)
+        opened = _open_without_migrating(db_path, state, write)
         if opened is not None:
             return opened
         return _Upgrade(db_path, state, script_location, progress or _quiet).run()
@@ -197,10 +204,24 @@ def inspect(db_path: Path) -> FileState:
         return FileState(FileKind.EMPTY)
     if not has_sqlite_header(db_path):
         raise NotADatabaseError(db_path, _not_sqlite(db_path))
+    _refuse_stray_wal(db_path)
     try:
         return _read_state(db_path)
     except sqlite3.Error as exc:
         raise translate(db_path, exc) from exc
+
+
+def _refuse_stray_wal(db_path: Path) -> None:
+    """Before anything reads the file through a WAL no running FieldLog is writing (one left
+    by a crash, or from another copy), check that it belongs to the file (``core.wal``)."""
+    if not wal.wal_path(db_path).exists():
+        return  # the usual case: a file closed cleanly has none, and costs one stat
+    with OpenLock(db_path).nobody_writing() as nobody:
+        if nobody:
+            try:
+                wal.refuse_if_stray(db_path)
+            except (OSError, sqlite3.Error) as exc:
+                raise translate(db_path, exc) from exc
 
 
 def _read_state(db_path: Path) -> FileState:
@@ -223,21 +244,28 @@ def _read_state(db_path: Path) -> FileState:
 _HEADER = ("application_id", "user_version")
 
 
-def _open_without_migrating(db_path: Path, state: FileState) -> LaunchResult | None:
+def _open_without_migrating(
+    db_path: Path, state: FileState, write: bool = True
+) -> LaunchResult | None:
     if state.kind is not FileKind.FIELDLOG:
         return None
     if state.revision == HEAD_REVISION:
-        return _open(db_path, Outcome.OPENED, state.revision)
+        return _open(db_path, Outcome.OPENED, state.revision, write)
     if state.marker.schema_version > HEAD_SCHEMA_VERSION:
         if state.marker.compat > READER_COMPAT:
             raise NewerDatabaseError(db_path, _newer(db_path, state))
-        return _open(db_path, Outcome.OPENED_NEWER, state.revision)
+        return _open(db_path, Outcome.OPENED_NEWER, state.revision, write)
     return None
 
 
-def _open(db_path: Path, outcome: Outcome, revision: str | None) -> LaunchResult:
-    _require_writable_file(db_path)
-    engine = create_sqlite_engine(db_path)
+def _open(
+    db_path: Path, outcome: Outcome, revision: str | None, write: bool = True
+) -> LaunchResult:
+    """The engine on an opened file; without ``write`` a read-only one (``mode=ro``), which
+    works on read-only media and never checkpoints a WAL into the file."""
+    if write:
+        _require_writable_file(db_path)
+    engine = create_sqlite_engine(db_path, read_only=not write)
     try:
         with engine.connect():
             pass  # applies the pragmas now, so a locked or read-only file fails here

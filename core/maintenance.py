@@ -61,7 +61,7 @@ def check(path: Path) -> list[str]:
         rows = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
         problems = [] if rows == ["ok"] else [f"integrity: {row}" for row in rows]
         problems += [f"foreign key: {row}" for row in foreign_key_problems(conn)]
-    engine = create_sqlite_engine(path)
+    engine = create_sqlite_engine(path, read_only=True)  # closing it checkpoints nothing
     try:
         with engine.connect() as conn:
             problems += migrate.schema_object_problems(conn)
@@ -89,6 +89,25 @@ def quick_check(path: Path, stop: Callable[[], bool] = lambda: False) -> list[st
                 return None
             raise
     return [] if rows == ["ok"] else rows
+
+
+def set_aside_wal(path: Path) -> Path:
+    """Move a ``-wal`` that does not belong to ``path`` out of the way (``core.wal``); returns
+    its new name. Refused while a FieldLog has the file open, and when the WAL belongs."""
+    from core import wal
+
+    with holding_open_lock(path):
+        found = wal.summary(path)
+        if found is None and not wal.wal_path(path).exists():
+            raise DatabaseError(path, f"There is no {wal.wal_path(path).name} beside {path}.")
+        reason = wal.problem(path, found) if found is not None else None
+        if found is not None and reason is None:
+            raise DatabaseError(
+                path,
+                f"{wal.wal_path(path).name} belongs to {path}: it holds its latest changes, so "
+                "it was left where it is. Open the database and FieldLog applies it.",
+            )
+        return wal.set_aside(path)
 
 
 def backup_now(path: Path) -> Path:

@@ -12,12 +12,13 @@ The lock is the operating system's (``filelock``: ``fcntl.flock`` on macOS and L
 that a refusal can say which program, process and computer have the file open.
 """
 
+import contextlib
 import json
 import os
 import socket
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,6 +86,27 @@ class OpenLock:
         except OSError as exc:
             raise ReadOnlyLocationError(self.db_path, _no_lock_file(self.db_path, exc)) from exc
         return True
+
+    @contextlib.contextmanager
+    def nobody_writing(self) -> Iterator[bool]:
+        """Whether no FieldLog process, this one included, has the file open for writing; when
+        so, the lock is held until the block ends, so that none starts meanwhile. A folder
+        where no lock file can be made (read-only media) has no writer either."""
+        if self.held:
+            yield False
+            return
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            yield False
+            return
+        except OSError:
+            yield True
+            return
+        try:
+            yield True
+        finally:
+            self._lock.release()
 
     def release(self) -> None:
         if not self._lock.is_locked:

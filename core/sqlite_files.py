@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.db import BUSY_TIMEOUT_MS
+from core.db import connect_read_only
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal")
@@ -21,8 +21,7 @@ DATA_TABLES = ("origins", "devices", "readings")
 @contextlib.contextmanager
 def read_only(path: Path) -> Iterator[sqlite3.Connection]:
     """A read-only connection: SQLite may not write to ``path`` through it."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = connect_read_only(path)
     try:
         yield conn
     finally:

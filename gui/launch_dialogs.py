@@ -20,6 +20,7 @@ from core.errors import (
     NotADatabaseError,
     NotFieldLogError,
     ReadOnlyLocationError,
+    StrayWalError,
     UnknownRevisionError,
     UpgradeFailedError,
 )
@@ -28,6 +29,7 @@ from core.errors import (
 class Choice(enum.Enum):
     RETRY = "Try Again"
     RESTORE = "Restore Newest Backup"
+    SET_ASIDE = "Set It Aside and Open"
     OPEN_OTHER = "Open Another File…"
     CLOSE = "Close"
     QUIT = "Quit FieldLog"
@@ -73,6 +75,17 @@ def failure_for(exc: BaseException, has_backup: bool) -> Failure:
                 else " There is no backup of it to restore."
             ),
             (*restore, *other),
+        )
+    if isinstance(exc, StrayWalError):
+        return Failure(
+            "straywal",
+            "A file beside the database does not belong to it",
+            "Beside this database lies a write-ahead log (its name ends in -wal) left by "
+            "another copy of the file. Opened over it, the database would lose newer data, so "
+            "FieldLog has not opened or changed either file. If this database is the copy you "
+            "want, set the log aside: it is renamed and kept, not deleted. If you copied this "
+            "database here by hand, put back the file that was there instead.",
+            (Choice.SET_ASIDE, *other),
         )
     if isinstance(exc, NotFieldLogError):
         return Failure(

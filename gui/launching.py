@@ -48,6 +48,15 @@ def restore_newest_work(path: Path) -> Callable[[Progress], Path | None]:
     return work
 
 
+def set_aside_wal_work(path: Path) -> Callable[[Progress], Path]:
+    def work(_progress: Progress) -> Path:
+        from core import maintenance
+
+        return maintenance.set_aside_wal(path)
+
+    return work
+
+
 def restore_work(db: "Database", path: Path, backup: Path) -> Callable[[Progress], Path | None]:
     def work(progress: Progress) -> Path | None:
         from core import maintenance

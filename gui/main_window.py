@@ -314,6 +314,8 @@ class MainWindow(QMainWindow):
             self.open_path(target, demo=demo)
         elif choice is Choice.RESTORE:
             self.restore_newest(target)
+        elif choice is Choice.SET_ASIDE:
+            self.set_aside_wal(target, demo)
         elif choice is Choice.OPEN_OTHER:
             QTimer.singleShot(0, self.open_database_dialog)
         elif choice is Choice.QUIT and self.database is None:
@@ -329,6 +331,22 @@ class MainWindow(QMainWindow):
             label="Restoring the newest backup…",
             progress_parent=self,
         )
+
+    def set_aside_wal(self, target: Path, demo: bool) -> None:
+        """Rename the stray -wal beside ``target`` (kept), then open the file without it."""
+        from gui.launching import set_aside_wal_work
+
+        self.ops.run(
+            set_aside_wal_work(target),
+            done=lambda moved: self._after_set_aside(target, moved, demo),
+            failed=lambda exc: self._on_launch_failed(target, exc, demo),
+            label="Setting the stray file aside…",
+            progress_parent=self,
+        )
+
+    def _after_set_aside(self, target: Path, moved: Path, demo: bool) -> None:
+        log.info("set aside %s", moved)
+        self.open_path(target, demo=demo, note=f"Opened; the stray file was kept as {moved}.")
 
     def _fill_recent_menu(self) -> None:
         from gui.recent import recent_files

@@ -110,3 +110,30 @@ def finish(process: subprocess.Popen[str]) -> tuple[int, list[str]]:
     out, err = process.communicate(timeout=120)
     assert not err.strip() or process.returncode in (0, 1), err
     return process.returncode, out.splitlines()
+
+
+# A FieldLog that saves readings and then dies without closing the file, as a crash or a kill
+# would: SQLite never checkpoints, so the WAL it leaves holds those readings.
+_CRASHING_WRITER = """
+import os, sys
+from datetime import UTC, datetime, timedelta
+from core.launch import open_database
+from core.readings import NewReading, add_reading
+db = open_database(sys.argv[1]).database
+start = datetime(2026, 1, 1, tzinfo=UTC)
+for n in range(int(sys.argv[2])):
+    add_reading(db, NewReading(int(sys.argv[3]), float(n), start + timedelta(minutes=n)))
+os._exit(0)
+"""
+
+
+def crash_after_saving(path: Path, readings: int, device_id: int = 1) -> Path:
+    """Save ``readings`` on ``device_id`` in another process that dies with the file open;
+    returns the ``-wal`` it leaves beside ``path``."""
+    subprocess.run(
+        [sys.executable, "-c", _CRASHING_WRITER, str(path), str(readings), str(device_id)],
+        cwd=REPO_ROOT, check=True, timeout=120,
+    )  # fmt: skip
+    wal = path.with_name(path.name + "-wal")
+    assert wal.stat().st_size > 0
+    return wal

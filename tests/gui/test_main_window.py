@@ -298,3 +298,28 @@ def test_a_file_replaced_under_the_window_stops_it_writing(qtbot, window, tmp_pa
         assert count_readings(reader) == 0  # the file there now got nothing
     finally:
         reader.close()
+
+
+def test_a_stray_wal_is_set_aside_from_its_dialog(qtbot, window, tmp_path) -> None:
+    from core import wal
+    from tests.core.test_wal import foreign_wal
+
+    path = tmp_path / "site.db"
+    made = open_database(path).database
+    create_device(made, DeviceFields(name="Gauge"))
+    made.close()
+    stray = foreign_wal(tmp_path, 8192)
+    path.with_name("site.db-wal").write_bytes(stray.read_bytes())
+    before = sha256(path)
+    box = failure(qtbot, window, path)
+    assert box.objectName() == "launchFailure-straywal"
+    assert choices(box) == ["SET_ASIDE", "OPEN_OTHER", "QUIT"]
+    assert sha256(path) == before and window.database is None
+    next(b for b in box.buttons() if b.property("choice") == "SET_ASIDE").click()
+    qtbot.waitUntil(lambda: window.database is not None, timeout=20000)
+    kept = [p for p in tmp_path.iterdir() if p.name.startswith("site.db-wal.set-aside-")]
+    assert len(kept) == 1 and kept[0].read_bytes() == stray.read_bytes()
+    assert not wal.wal_path(path).exists() or wal.summary(path) is None
+    assert f"the stray file was kept as {kept[0]}" in window.statusBar().currentMessage()
+    model = window.workspace.devices.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
