@@ -61,6 +61,10 @@ PREVIEW_ROWS = 20
 NOT_MAPPED = "—"
 
 
+DETECT_DATES = "Found from the rows"
+CHOOSE_DATES = "Choose how the dates are written…"
+
+
 def local_zone_name() -> str:
     """The machine's IANA zone when it can be told (the usual answer for a logger's clock)."""
     from datetime import datetime
@@ -103,7 +107,7 @@ class ImportWizard(QWizard):
         chosen = page.format.currentData()
         mapping = self.preview_page.mapping() if self.parsed is not None else None
         return ImportOptions(format=chosen, timezone=page.zone.currentText().strip() or None,
-                             mapping=mapping or None)  # fmt: skip
+                             date_format=page.date_format(), mapping=mapping or None)  # fmt: skip
 
     def read_file(self, then: Callable[[ParsedFile], None],
                   failed: Callable[[BaseException], None]) -> None:  # fmt: skip
@@ -202,6 +206,14 @@ class FilePage(QWizardPage):
         self.zone.addItems([local, "UTC", *sorted(available_timezones() - {local, "UTC"})])
         self.zone.setToolTip("Used only for times written without an offset: choose the zone the "
                              "logger's clock was set to.")  # fmt: skip
+        self.dates = QComboBox()
+        self.dates.setObjectName("importDateFormat")
+        self.dates.setEditable(True)
+        self.dates.addItem(DETECT_DATES, None)
+        self.dates.setToolTip(
+            "How the file writes its dates, e.g. %d.%m.%Y %H:%M:%S: found from the rows, "
+            "asked for when more than one order fits."
+        )
         self.create_devices = QCheckBox("Create a device for each channel that matches none")
         self.create_devices.setObjectName("createDevices")
         self.problem = QLabel()
@@ -212,11 +224,25 @@ class FilePage(QWizardPage):
         form.addRow("&File", row)
         form.addRow("F&ormat", self.format)
         form.addRow("&Time zone", self.zone)
+        form.addRow("&Dates", self.dates)
         form.addRow("", self.create_devices)
         form.addRow("", self.problem)
 
     def path(self) -> Path:
         return Path(self.file.text().strip())
+
+    def date_format(self) -> str | None:
+        text = self.dates.currentText().strip()
+        return None if text in ("", DETECT_DATES, CHOOSE_DATES) else text
+
+    def offer_date_formats(self, formats: list[str]) -> None:
+        """The file's dates fit more than one order: list those, and make the user choose."""
+        self.dates.clear()
+        self.dates.addItem(CHOOSE_DATES, None)
+        for date_format in formats:
+            self.dates.addItem(f"{date_format}", date_format)
+        self.dates.setCurrentIndex(0)
+        self.dates.setFocus()
 
     def _browse(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(self, "Import readings", self.file.text(),
@@ -244,6 +270,14 @@ class FilePage(QWizardPage):
         self._wizard.next()
 
     def _failed(self, exc: BaseException) -> None:
+        formats = getattr(exc, "date_formats", [])
+        if formats:
+            self.offer_date_formats(formats)
+            self.problem.setText(
+                f"{explain(exc, 'The file could not be read')}\n"
+                "Choose under Dates how this file writes them, then press Next."
+            )
+            return
         self.problem.setText(explain(exc, "The file could not be read"))
 
     def initializePage(self) -> None:

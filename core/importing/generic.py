@@ -160,12 +160,7 @@ def plan_for(source: Source, header: list[str], data: list[list[str]], delimiter
     try:
         layout = detect_layout(texts[:LOOK_AHEAD], source.options.date_format)
     except ValueError as error:
-        raise source.fail(str(error)) from None
-    if layout.assumed:  # unlike HOBOware, a generic file has no convention to fall back on
-        raise source.fail(
-            f"no row says whether the dates are day or month first ({texts[0]!r}); give the "
-            "date format (--date-format %d/%m/%Y %H:%M)"
-        )
+        raise source.no_layout(error) from None
     zone = source.zone
     if zone is None and not samples_have_zone(texts[:LOOK_AHEAD]):
         raise source.fail(NEEDS_ZONE)

@@ -9,9 +9,9 @@
 * Time zone: the "GMT±hh:mm" of the time header wins (a fixed offset, HOBOware never applies
   DST); else a "GMT±hh:mm" in the classic "Details" column; else the zone the user chose;
   else ImportFileError.
-* Date order: decided from the first 1000 rows (a field above 12 decides); when none decides,
-  "/" means month first and "-" or "." day first, as HOBOware writes them, and the
-  description says so.
+* Date order: HOBOware writes whatever order its user chose (YY/MM/DD too), so it is decided
+  from the rows like any file's (``core.importing.timeparse``); when two orders fit, the
+  file asks for the date format.
 * Event rows (a time and "Logged", no reading) are skipped silently; units are kept as the
   file writes them (°F stays °F).
 """

@@ -55,7 +55,7 @@ def time_layout(source: Source, samples: list[str]) -> TimeLayout:
     try:
         return detect_layout(samples, source.options.date_format)
     except ValueError as error:
-        raise source.fail(str(error)) from None
+        raise source.no_layout(error) from None
 
 
 def _numeric_columns(rows: list[list[str]], columns: range, missing: frozenset[str]) -> list[int]:

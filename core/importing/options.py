@@ -87,3 +87,7 @@ class Source:
 
     def fail(self, message: str, line: int | None = None) -> ImportFileError:
         return ImportFileError(self.path, message, line)
+
+    def no_layout(self, error: ValueError) -> ImportFileError:
+        """The refusal for time text no layout reads, or that two date orders read."""
+        return ImportFileError(self.path, str(error), date_formats=getattr(error, "formats", []))

@@ -10,7 +10,7 @@ Times are UTC epoch milliseconds (``core.timeutil``): a parser has already appli
 the file states, or the time zone the user chose for a file that states none.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,12 +23,19 @@ class ImportFileError(FieldLogError):
     The message names the file and, where it applies, the line; the database is not touched.
     """
 
-    def __init__(self, path: Path, message: str, line: int | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        message: str,
+        line: int | None = None,
+        date_formats: Sequence[str] = (),
+    ) -> None:
         where = f"{path.name}, line {line}" if line is not None else path.name
         super().__init__(f"{where}: {message}")
         self.path = path
         self.line = line
         self.reason = message
+        self.date_formats = list(date_formats)  # when two date orders fit: the ones to offer
 
 
 @dataclass(frozen=True)

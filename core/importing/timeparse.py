@@ -5,9 +5,8 @@ same rules:
 
 * A layout (``TimeLayout``) is a regular expression with named groups (Y/y, m, d, H, M, S, f,
   p for AM/PM, z for an offset). It is detected from many rows (``detect_layout``), never from
-  one: a day or month field above 12 decides the order; when no row decides, the separator
-  decides the way the logger software writes it ("/" month first, "-" and "." day first) and
-  the layout says it was assumed.
+  one: the date order is the one that fits every row (``_decide_order``); when two fit, the
+  file is refused until the user gives the format (``AmbiguousDateOrder``). Never a guess.
 * A row's own offset ("+01:00", "Z") wins. Otherwise the zone the user chose is applied; a
   local time that falls in a DST gap or fold of that zone is rejected, never guessed.
 * Times before 1970 or more than a day in the future are rejected.
@@ -17,6 +16,7 @@ cost a fraction of a second; only the rejected rows and the hours around a DST c
 looked at one by one in Python.
 """
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
@@ -46,8 +46,7 @@ class TimeLayout:
     """How the time text of a file is written, as a regular expression with named groups."""
 
     pattern: str
-    description: str  # e.g. "DD-MM-YY (day first: assumed from the '-' separator)"
-    assumed: bool = False  # the date order was not decided by the data
+    description: str  # e.g. "DD-MM-YY"
     iso: bool = False  # YYYY-MM-DD: pyarrow's own ISO 8601 parser may read it first
 
 
@@ -61,14 +60,11 @@ def _date_pattern(order: str, sep: str, year_digits: str) -> str:
     return s.join(parts[c] for c in order)
 
 
-def layout_for(order: str, sep: str, year_digits: str, note: str = "") -> TimeLayout:
+def layout_for(order: str, sep: str, year_digits: str) -> TimeLayout:
     """A layout for a date order ("YMD", "DMY", "MDY"), separator and 2- or 4-digit year."""
     pattern = "^" + _date_pattern(order, sep, year_digits) + _TIME + _ZONE + r"\s*$"
-    year = "YYYY" if year_digits == "4" else "YY"
-    names = {"Y": year, "M": "MM", "D": "DD"}
-    text = sep.join(names[c] for c in order)
     iso = order == "YMD" and sep == "-" and year_digits == "4"
-    return TimeLayout(pattern, f"{text}{f' ({note})' if note else ''}", bool(note), iso)
+    return TimeLayout(pattern, _order_name(order, sep, year_digits), iso)
 
 
 def detect_layout(samples: list[str], date_format: str | None = None) -> TimeLayout:
@@ -93,26 +89,75 @@ def detect_layout(samples: list[str], date_format: str | None = None) -> TimeLay
 
 
 def _decide_order(fields: list[tuple[str, str, str]], sep: str) -> TimeLayout:
-    """The date order that fits the most rows; the separator's convention between equals.
+    """The one date order that fits every row; refused (ValueError) when none or several do.
 
-    A row with a field above 12 rules out reading that field as the month; a few bad rows
-    do not decide (they are rejected when read).
+    A four-digit year decides where the year is. An order fits a row when its month is 1–12
+    and its day 1–31; it fits the column when it fits every row that some order fits (a row
+    no order reads is rejected on its own later) and reads the dates as a logger writes them:
+    in time order (a step back of a day at most, as a clock set back would make) and none after
+    tomorrow. ``24/07/20``…``24/07/31`` fits DD/MM/YY by its fields, but read so its dates
+    jump a year a day and run past today: only YY/MM/DD fits. Never a guess (issue 13): when
+    two orders fit, the user gives the format.
     """
     if sum(len(a) == 4 for a, _, _ in fields) * 2 > len(fields):
         return layout_for("YMD", sep, "4")
     year_digits = "4" if sum(len(c) == 4 for _, _, c in fields) * 2 > len(fields) else "2"
     orders = ["MDY", "DMY"] + (["YMD"] if year_digits == "2" else [])
-    fits = {order: sum(_fits(order, row) for row in fields) for order in orders}
-    best = max(fits.values())
-    if best * 2 <= len(fields):
+    readable = [row for row in fields if any(_fits(order, row) for order in orders)]
+    if len(readable) * 2 <= len(fields):
         raise ValueError("no date order fits the rows; give the date format (--date-format)")
-    winners = [order for order in orders if fits[order] == best]
-    if len(winners) == 1:
-        return layout_for(winners[0], sep, year_digits)
-    order = "MDY" if sep == "/" else "DMY"
-    order = order if order in winners else winners[0]
-    which = "month first" if order == "MDY" else "day first"
-    return layout_for(order, sep, year_digits, f"{which}: assumed from the {sep!r} separator")
+    fitting = [order for order in orders if _fits_column(order, readable)]
+    if len(fitting) == 1:
+        return layout_for(fitting[0], sep, year_digits)
+    names = " and ".join(_order_name(order, sep, year_digits) for order in fitting or orders)
+    if not fitting:
+        raise ValueError(
+            f"the dates fit none of {names} in every row; give the date format (--date-format)"
+        )
+    example = _strptime_example(fitting[0], sep, year_digits)
+    raise AmbiguousDateOrder(
+        f"the dates fit both {names}: no field above 31 and no four-digit year decides which; "
+        f'give the date format (e.g. --date-format "{example}")',
+        [_strptime_example(order, sep, year_digits) for order in fitting],
+    )
+
+
+class AmbiguousDateOrder(ValueError):
+    """More than one date order reads every row; ``formats`` are the strptime formats that
+    do, for a dialog to offer."""
+
+    def __init__(self, message: str, formats: list[str]) -> None:
+        super().__init__(message)
+        self.formats = formats
+
+
+def _order_name(order: str, sep: str, year_digits: str) -> str:
+    year = "YYYY" if year_digits == "4" else "YY"
+    return sep.join({"Y": year, "M": "MM", "D": "DD"}[c] for c in order)
+
+
+def _strptime_example(order: str, sep: str, year_digits: str) -> str:
+    codes = {"Y": "%Y" if year_digits == "4" else "%y", "M": "%m", "D": "%d"}
+    return sep.join(codes[c] for c in order) + " %H:%M:%S"
+
+
+def _fits_column(order: str, rows: list[tuple[str, str, str]]) -> bool:
+    if not all(_fits(order, row) for row in rows):
+        return False
+    days = [_day_number(order, row) for row in rows]
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().toordinal()
+    if any(day is None or day > tomorrow for day in days):
+        return False
+    return all(b >= a - 1 for a, b in itertools.pairwise(days))  # type: ignore[operator]
+
+
+def _day_number(order: str, row: tuple[str, str, str]) -> int | None:
+    values = dict(zip(order, (int(part) for part in row), strict=True))
+    year = values["Y"] if values["Y"] >= 100 else values["Y"] + (2000 if values["Y"] < 70 else 1900)
+    try:
+        return datetime(year, values["M"], values["D"]).toordinal()
+    except ValueError:  # 31 April
+        return None
 
 
 def _fits(order: str, row: tuple[str, str, str]) -> bool:

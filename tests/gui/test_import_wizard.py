@@ -160,3 +160,26 @@ def test_the_wizard_names_every_role_the_reader_knows() -> None:
     from gui.import_wizard import ROLE_LABELS
 
     assert list(ROLE_LABELS) == list(ROLES)
+
+
+def test_dates_two_orders_fit_are_asked_for_never_guessed(qtbot, ops, db, tmp_path) -> None:
+    path = tmp_path / "site.csv"  # HOBOware, day-first or year-first: no row tells which
+    path.write_text(
+        '"Plot Title: 10347310"\n"#","Date Time, GMT+01:00","Temp, °C (LGR S/N: 10347310)"\n'
+        + "".join(f"{n},14-12-17 {n:02d}:00:00,{n}.5\n" for n in range(1, 6)),
+        encoding="utf-8",
+    )
+    made = ImportWizard(ops, db, path)
+    qtbot.addWidget(made)
+    made.show()
+    page = made.file_page
+    made.button(QWizard.WizardButton.NextButton).click()
+    qtbot.waitUntil(lambda: bool(page.problem.text()), timeout=10000)
+    assert "DD-MM-YY and YY-MM-DD" in page.problem.text()
+    assert made.currentPage() is page and page.date_format() is None  # nothing picked for them
+    offered = [page.dates.itemText(i) for i in range(page.dates.count())]
+    assert offered[1:] == ["%d-%m-%y %H:%M:%S", "%y-%m-%d %H:%M:%S"]
+    page.dates.setCurrentIndex(2)  # the technician knows: year first
+    next_page(qtbot, made, made.preview_page)
+    assert made.parsed is not None and "the given format %y-%m-%d" in made.parsed.description
+    made.close()
