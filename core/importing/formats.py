@@ -30,7 +30,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from core.importing import generic, hobo, loggers
+from core.importing import diver, generic, hobo, insitu, loggers, solinst
 from core.importing.batches import BatchedFile, SampleBatch, batches_of
 from core.importing.options import ImportOptions, Source
 from core.importing.records import ImportFileError, ParsedFile
@@ -47,10 +47,14 @@ __all__ = [
 ]
 
 FORMATS: dict[str, str] = {
-    "toa5": "Campbell Scientific TOA5 (.dat, LoggerNet)",
+    "toa5": "Campbell Scientific TOA5 or TOACI1 (.dat, LoggerNet)",
     "hobo": "Onset HOBOware export (CSV or TXT)",
-    "gp5w": "GeoPrecision GP5W-Shell CSV",
+    "gp5w": "GeoPrecision GP5W-Shell or FG2-Shell CSV",
     "vemco": "Vemco VUE receiver events (CSV)",
+    "solinst": "Solinst Levelogger export (CSV)",
+    "xle": "Solinst Levelogger file (.xle)",
+    "diver": "Van Essen Diver export (Diver-Office CSV)",
+    "winsitu": "In-Situ Win-Situ export (Aqua TROLL, Level TROLL; CSV)",
     "csv": "Generic CSV/TXT with a header (device, serial, time, value, unit…)",
     "xlsx": "Excel workbook (.xlsx) with a header row",
 }
@@ -67,6 +71,10 @@ _TEXT_READERS: dict[str, Callable[[Source], BatchedFile]] = {
     "hobo": hobo.open_hobo,
     "gp5w": loggers.open_gp5w,
     "vemco": loggers.open_vemco,
+    "solinst": solinst.open_solinst_csv,
+    "xle": solinst.open_solinst_xle,
+    "diver": diver.open_diver,
+    "winsitu": insitu.open_winsitu,
     "csv": generic.open_generic,
 }
 
@@ -80,11 +88,28 @@ def open_import(path: Path, options: ImportOptions = ImportOptions()) -> ParsedF
     head = read_head(path)
     if options.format == "xlsx" or (options.format is None and _is_xlsx(path, head)):
         return _open_xlsx(path, options, now_ms())
+    _refuse_campbell_binary(path, head)
     encoding = pick_encoding(path, head, options.encoding)
     text = head_text(head, encoding)
     fmt = options.format or _detect_text(text)
     source = Source(path, options, encoding, text, path.stat().st_size, now_ms())
     return _TEXT_READERS[fmt](source)
+
+
+_CAMPBELL_BINARY = (b'"TOB1"', b'"TOB2"', b'"TOB3"', b"TOB1,", b"TOB3,")
+
+
+def _refuse_campbell_binary(path: Path, head: bytes) -> None:
+    """TOB1/TOB2/TOB3 are Campbell's binary tables: a header line of text, then binary
+    records. CardConvert (part of LoggerNet) turns them into TOA5, which FieldLog reads."""
+    if head.lstrip().startswith(_CAMPBELL_BINARY):
+        kind = head.lstrip()[:5].strip(b'",').decode("ascii")
+        raise ImportFileError(
+            path,
+            f"this is a Campbell Scientific {kind} file, which holds its readings in binary; "
+            "convert it to TOA5 with CardConvert (in LoggerNet), then import the .dat file "
+            "CardConvert writes",
+        )
 
 
 def detect_format(path: Path) -> str:
@@ -107,12 +132,20 @@ def _is_xlsx(path: Path, head: bytes) -> bool:
 
 def _detect_text(text: str) -> str:
     first = text.lstrip().split("\n", 1)[0]
-    if first.startswith(('"TOA5"', "TOA5,")):
+    if first.startswith(('"TOA5"', "TOA5,", '"TOACI1"', "TOACI1,")):
         return "toa5"
-    if first.startswith("Logger: #"):
+    if first.startswith(("Logger: #", "<FG2")):
         return "gp5w"
     if "Receiver" in first and "Description" in first and "Data" in first:
         return "vemco"
+    if insitu.looks_like_winsitu(text):
+        return "winsitu"
+    if diver.looks_like_diver(text):
+        return "diver"
+    if solinst.looks_like_xle(text):
+        return "xle"
+    if solinst.looks_like_solinst(text):
+        return "solinst"
     if hobo.looks_like_hobo(text):
         return "hobo"
     return "csv"

@@ -118,9 +118,19 @@ def _require(source: Source, columns: dict[str, int]) -> None:
         missing.append("a device or serial column")
     if missing:
         raise source.fail(
-            f"the file has no {' and no '.join(missing)}; name the columns "
-            "(--map value=Reading --map time=When --map device_serial=SN)"
+            f"line 1 is read as the header, and it names {_none_of(missing)}. FieldLog reads "
+            "the logger exports in its format list, and tables with one reading a row (a "
+            "device or serial, a time and a value). If this is such a table, say which "
+            "column is which (--map value=… --map time=… --map device_serial=…); if it is "
+            "a logger's export, choose its format (--format), or export it again as CSV"
         )
+
+
+def _none_of(missing: list[str]) -> str:
+    names = [m.removeprefix("a ") for m in missing]
+    if len(names) == 1:
+        return f"no {names[0]}"
+    return "no " + ", no ".join(names[:-1]) + f" and no {names[-1]}"
 
 
 def detect_decimal(source: Source, values: list[str], delimiter: str) -> str:
@@ -174,7 +184,12 @@ def open_generic(source: Source) -> BatchedFile:
     delimiter = source.options.delimiter or sniff_delimiter(lines)
     rows = list(csv.reader(lines[: LOOK_AHEAD + 1], delimiter=delimiter))
     if not rows or len(rows[0]) < 2:
-        raise source.fail("not a table with a header line; choose the format or the delimiter")
+        first = lines[0].strip()[:60] if lines else ""
+        raise source.fail(
+            f"line 1 ({first!r}) is not a header line: the file begins with something other "
+            "than a table, such as a block of logger settings. Choose the logger's format "
+            "(--format); if it is a table, choose its delimiter (--delimiter)"
+        )
     plan = plan_for(source, rows[0], rows[1:], delimiter)
     channels, keys = scan_channels(source, plan)
     reader, position = _stream(source, plan)

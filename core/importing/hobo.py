@@ -25,13 +25,37 @@ from core.importing.loggers import LOOK_AHEAD, PREVIEW, build, time_layout, zone
 from core.importing.options import Source
 from core.importing.records import Channel
 from core.importing.timeparse import parse_zone
-from core.importing.wide import WideSpec, csv_rows, peek_rows, wide_batches
+from core.importing.units import usual_unit
+from core.importing.wide import WideSpec, csv_rows, decimal_in_use, peek_rows, wide_batches
 
 _GMT = re.compile(r"GMT\s*(?P<offset>[+-]\d{1,2}:?\d{2})")
+# HOBOconnect names the phone's zone by its abbreviation: "Date-Time (ADT)". These are the
+# North American ones it writes (fixed offsets: the abbreviation already says DST or not).
+_ABBREVIATIONS = {
+    "UTC": "+00:00", "GMT": "+00:00", "NDT": "-02:30", "NST": "-03:30", "ADT": "-03:00",
+    "AST": "-04:00", "EDT": "-04:00", "EST": "-05:00", "CDT": "-05:00", "CST": "-06:00",
+    "MDT": "-06:00", "MST": "-07:00", "PDT": "-07:00", "PST": "-08:00", "AKDT": "-08:00",
+    "AKST": "-09:00", "HDT": "-09:00", "HST": "-10:00",
+}  # fmt: skip
+_ABBREVIATION = re.compile(r"\((?P<abbreviation>[A-Z]{3,4})\)")
+# The first line of an export, before the header: a plot title (in the languages HOBOware
+# speaks) or, from HOBOmobile, the logger's serial number.
+_PREAMBLE = re.compile(
+    r"^\s*(?:Plot Title|Plot-Titel|Titre d[ue] trac[ée]|T[íi]tulo del? gr[áa]fico|"
+    r"Serial Number)\s*:",
+    re.IGNORECASE,
+)
+_ROW_NUMBER = ("#", "Anz.", "Nr.", "N°", "Nº", "No.", "Núm.", "Num.")
+_TIME_HEADER = re.compile(
+    r"^\s*(?:Date[ -]?Time|Time|Datum Zeit|Date Heure|Fecha Tiempo|Fecha Hora|Date)\b",
+    re.IGNORECASE,
+)
+_SELF_NAMED = ("pH", "mV")  # HOBOmobile heads these columns with the unit alone
 _SERIALS = re.compile(r"\s*\((?P<inside>[^()]*S/N[^()]*)\)\s*")
 _LGR = re.compile(r"LGR S/N:\s*(?P<serial>[^,)]+)")
 _CLASSIC = re.compile(r"^(?P<quantity>.+?)\s*\((?P<unit>[^()]*)\)\s*#\s*(?P<serial>\S+)\s*$")
 _PLAIN = re.compile(r"^(?P<quantity>[^,]+?)\s*,\s*(?P<unit>[^,]+?)\s*$")
+_PAREN = re.compile(r"^(?P<quantity>[^(),]+?)\s*\((?P<unit>[^()]+)\)\s*$")  # HOBOconnect
 _DETAIL_SERIAL = re.compile(r"Serial Number:\s*(?P<serial>\S+)")
 _EVENTS = (
     "Coupler",
@@ -51,6 +75,7 @@ class _Header:
 
     time_columns: tuple[int, ...]
     offset: str | None  # "-07:00" from "GMT-07:00"
+    offset_said: str  # how the header said it: "GMT-07:00", "ADT, UTC-03:00"
     measurements: list[tuple[int, str, str, str | None]]  # column, quantity, unit, serial
 
 
@@ -68,19 +93,24 @@ def looks_like_hobo(text: str) -> bool:
 
 def open_hobo(source: Source) -> BatchedFile:
     delimiter = _delimiter(source.text)
-    head = peek_rows(source.text, delimiter, 2 + LOOK_AHEAD)
-    title = 1 if head and len(head[0]) == 1 and "Plot Title" in head[0][0] else 0
-    if len(head) <= title + 1:
+    head = peek_rows(source.text, delimiter, _HEADER_WITHIN + LOOK_AHEAD)
+    at = _header_index(head)
+    if at is None:
+        raise source.fail(
+            "no header line with a date and time column in this HOBO export; export it again "
+            "from HOBOware with the default settings, or choose the format"
+        )
+    if len(head) <= at + 1:
         raise source.fail("the HOBO export has a header but no data rows")
-    header, data = head[title], head[title + 1 :]
+    header, data = head[at], [r for r in head[at + 1 :] if any(c.strip() for c in r)]
     parsed = _read_header(header, data)
-    if not parsed.time_columns or not parsed.measurements:
-        raise source.fail("no time or no measurement column in this HOBO export's header")
+    if not parsed.measurements:
+        raise source.fail(_no_measurement(header, parsed))
     zone, where = _zone(source, parsed, data)
-    decimal = _decimal(delimiter, data, [m[0] for m in parsed.measurements])
-    channels = _channels(parsed, data, title, head)
-    layout = time_layout(source, [_time_text(r, parsed.time_columns) for r in data])
     columns = tuple(m[0] for m in parsed.measurements)
+    decimal = _decimal(delimiter, data, list(columns))
+    channels = _channels(parsed, data, head[:at], header)
+    layout = time_layout(source, [_time_text(r, parsed.time_columns) for r in data])
     spec = WideSpec(
         parsed.time_columns,
         columns,
@@ -90,10 +120,11 @@ def open_hobo(source: Source) -> BatchedFile:
         source.now_ms,
         decimal,
         min_fields=max(columns) + 1,
+        grouping=decimal_in_use([_cell(r, c) for r in data for c in columns], decimal),
     )
-    rows, position = csv_rows(source.path, source.encoding, delimiter, title + 1)
+    rows, position = csv_rows(source.path, source.encoding, delimiter, at + 1)
     serials = sorted({c.serial for c in channels if c.serial})
-    description = f"Onset HOBOware export{' of logger ' + ', '.join(serials) if serials else ''}"
+    description = f"Onset HOBO export{' of logger ' + ', '.join(serials) if serials else ''}"
     description += f"; times {where}; dates read as {layout.description}"
     return build(
         source,
@@ -107,8 +138,31 @@ def open_hobo(source: Source) -> BatchedFile:
     )
 
 
+_HEADER_WITHIN = 6  # lines: a title, a serial number and blank lines may come first
+
+
+def _header_index(head: list[list[str]]) -> int | None:
+    """The header row: the first with two or more cells, one of them a date/time column."""
+    for index, row in enumerate(head[:_HEADER_WITHIN]):
+        cells = [c for c in row if c.strip()]
+        if len(cells) >= 2 and any(_TIME_HEADER.match(c) for c in cells[:2]):
+            return index
+    return None
+
+
+def _no_measurement(header: list[str], parsed: _Header) -> str:
+    named = [c.strip() for c in header[max(parsed.time_columns) + 1 :] if c.strip()]
+    if named and all(_measurement(c) is None for c in named):
+        return (
+            "this HOBO export holds only event columns (" + ", ".join(named[:4]) + "), no "
+            "measurements; there are no readings to import"
+        )
+    return "no measurement column in this HOBO export's header (a name, a comma and a unit)"
+
+
 def _delimiter(text: str) -> str:
-    line = next((ln for ln in text.splitlines() if "Plot Title" not in ln and ln.strip()), "")
+    lines = (ln for ln in text.splitlines() if ln.strip() and not _PREAMBLE.match(ln.strip('"')))
+    line = next(lines, "")
     return max(("\t", ";", ","), key=line.count)
 
 
@@ -117,17 +171,26 @@ def _time_text(row: list[str], columns: tuple[int, ...]) -> str:
 
 
 def _read_header(header: list[str], data: list[list[str]]) -> _Header:
-    first = 1 if header and header[0].strip() == "#" else 0
+    first = 1 if header and header[0].strip() in _ROW_NUMBER else 0
     times: tuple[int, ...] = (first,)
     if len(header) > first + 1 and data and ":" not in _cell(data[0], first):
         times = (first, first + 1)  # "Date" and "Time" in two columns
-    offset = next((m.group("offset") for c in times if (m := _GMT.search(header[c]))), None)
+    offset, said = None, ""
+    for column in times:
+        if found := _GMT.search(header[column]):
+            offset, said = found.group("offset"), f"GMT{found.group('offset')}"
+            break
+        named = _ABBREVIATION.search(header[column])
+        if named and named.group("abbreviation") in _ABBREVIATIONS:
+            offset = _ABBREVIATIONS[named.group("abbreviation")]
+            said = f"{named.group('abbreviation')}, UTC{offset}"
+            break
     measurements = []
     for column in range(max(times) + 1, len(header)):
-        found = _measurement(header[column])
-        if found is not None and _numeric(data, column):
-            measurements.append((column, *found))
-    return _Header(times, offset, measurements)
+        found_measurement = _measurement(header[column])
+        if found_measurement is not None and _numeric(data, column):
+            measurements.append((column, *found_measurement))
+    return _Header(times, offset, said, measurements)
 
 
 def _cell(row: list[str], column: int) -> str:
@@ -136,7 +199,7 @@ def _cell(row: list[str], column: int) -> str:
 
 def _measurement(text: str) -> tuple[str, str, str | None] | None:
     """(quantity, unit, serial) for a measurement header; None for events and blanks."""
-    name = text.strip()
+    name = _EMPTY_PARENS.sub("", text.strip()).strip()  # HOBOware U12: "Temp, °C()"
     classic = _CLASSIC.match(name)
     if classic:
         return classic.group("quantity"), classic.group("unit").strip(), classic.group("serial")
@@ -144,12 +207,21 @@ def _measurement(text: str) -> tuple[str, str, str | None] | None:
     serial = None
     if inside:
         lgr = _LGR.search(inside.group("inside"))
-        serial = lgr.group("serial").strip() if lgr else None
+        serial = _DUPLICATE.sub("", lgr.group("serial").strip()) if lgr else None
         name = _SERIALS.sub("", name).strip()
-    plain = _PLAIN.match(name)
-    if plain is None or any(name.startswith(e) for e in _EVENTS):
+    if any(name.startswith(e) for e in _EVENTS):
         return None
-    return plain.group("quantity"), plain.group("unit"), serial
+    plain = _PLAIN.match(name) or _PAREN.match(name)
+    if plain is not None:
+        unit = plain.group("unit").strip().strip("()").strip()  # HOBOmobile: "Temp, (*C)"
+        return plain.group("quantity"), usual_unit(unit), serial
+    if name in _SELF_NAMED:
+        return name, name, serial
+    return None
+
+
+_EMPTY_PARENS = re.compile(r"\(\s*\)\s*$")
+_DUPLICATE = re.compile(r"_duplicate$")  # HOBOware marks a series it copied so
 
 
 def _numeric(data: list[list[str]], column: int) -> bool:
@@ -160,7 +232,7 @@ def _numeric(data: list[list[str]], column: int) -> bool:
 
 def _zone(source: Source, header: _Header, data: list[list[str]]) -> tuple[tzinfo, str]:
     if header.offset:
-        return parse_zone(header.offset), f"at GMT{header.offset} (from the header)"
+        return parse_zone(header.offset), f"at {header.offset_said} (from the header)"
     details = [m.group("offset") for r in data for c in r if "GMT" in c and (m := _GMT.search(c))]
     if details:
         return parse_zone(details[0]), f"at GMT{details[0]} (from the Details column)"
@@ -177,7 +249,7 @@ def _decimal(delimiter: str, data: list[list[str]], columns: list[int]) -> str:
 
 
 def _channels(
-    header: _Header, data: list[list[str]], title: int, head: list[list[str]]
+    header: _Header, data: list[list[str]], preamble: list[list[str]], names: list[str]
 ) -> list[Channel]:
     detail_serial = _detail_serial(data)
     labels = [f"{quantity}, {unit}" for _, quantity, unit, _ in header.measurements]
@@ -186,9 +258,9 @@ def _channels(
         key = labels[index]
         if labels.count(key) > 1:
             key = f"{key} #{labels[: index + 1].count(key)}"
-        owner = serial or detail_serial or _title_serial(head, title)
+        owner = serial or detail_serial or _preamble_serial(preamble)
         name = f"HOBO {owner} {key}" if owner else f"HOBO {key}"
-        raw = head[title][column].strip()
+        raw = names[column].strip()
         channels.append(Channel(key, name, unit, owner, quantity.strip(), raw))
     return channels
 
@@ -202,8 +274,16 @@ def _detail_serial(data: list[list[str]]) -> str | None:
     return None
 
 
-def _title_serial(head: list[list[str]], title: int) -> str | None:
-    if not title:
-        return None
-    text = head[0][0].split(":", 1)[-1].strip()
-    return text if text.isdigit() else None
+_PREAMBLE_SERIAL = re.compile(r":\s*(?P<serial>\d{5,})\b")
+
+
+def _preamble_serial(preamble: list[list[str]]) -> str | None:
+    """A serial number from the lines before the header: "Plot Title: 9724974" (HOBOware
+    titles a plot with it by default) or "Serial Number:20555851 --" (HOBOmobile)."""
+    for row in preamble:
+        text = " ".join(c for c in row if c.strip())
+        if _PREAMBLE.match(text) and (found := _PREAMBLE_SERIAL.search(text)):
+            title = text.split(":", 1)[1].strip()
+            if "Serial" in text or title.isdigit():
+                return found.group("serial")
+    return None

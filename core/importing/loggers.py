@@ -1,4 +1,4 @@
-"""Campbell Scientific TOA5, GeoPrecision GP5W and Vemco VUE exports (HOBO is in ``hobo``).
+"""Campbell Scientific TOA5 and TOACI1, GeoPrecision GP5W and Vemco VUE exports (HOBO: ``hobo``).
 
 TOA5 and GP5W times are the logger's local clock and the files do not say which zone that is,
 so the user must choose one (ImportFileError otherwise). Vemco VUE states UTC in its header.
@@ -13,6 +13,7 @@ from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel, Rejected
 from core.importing.textfile import MAX_FIELD
 from core.importing.timeparse import TimeLayout, detect_layout, parse_times, parse_zone, zone_label
+from core.importing.units import usual_unit
 from core.importing.wide import ROWS_PER_BATCH, Row, WideSpec, csv_rows, peek_rows, wide_batches
 from core.validation import parse_number
 
@@ -82,17 +83,24 @@ _NAN = frozenset({"NAN", "nan", "NaN", "-INF", "INF", "+INF"})
 
 
 def open_toa5(source: Source) -> BatchedFile:
-    """TOA5: environment line, field names, units, processing; then one row per record."""
+    """TOA5: environment line, field names, units, processing; then one row per record.
+    TOACI1, the older LoggerNet text format, has only the first two: "TOACI1",station,table
+    and the field names (TMSTAMP, RECNBR, …), so no units."""
     head = peek_rows(source.text, ",", 4 + LOOK_AHEAD)
-    if len(head) < 4 or len(head[0]) < 4 or len(head[1]) < 2:
-        raise source.fail("a TOA5 file needs its four header lines; the header is incomplete")
-    env, names, units = head[0], head[1], head[2]
-    station, model, serial = env[1], env[2], env[3]
-    if "TIMESTAMP" not in names:
-        raise source.fail("the TOA5 header has no TIMESTAMP column")
-    stamp = names.index("TIMESTAMP")
-    data = head[4:]
-    skip = {stamp} | ({names.index("RECORD")} if "RECORD" in names else set())
+    older = bool(head) and bool(head[0]) and head[0][0] == "TOACI1"
+    lines = 2 if older else 4
+    if len(head) < lines or len(head[0]) < (3 if older else 4) or len(head[1]) < 2:
+        kind = "TOACI1 file needs its two" if older else "TOA5 file needs its four"
+        raise source.fail(f"a {kind} header lines; the header is incomplete")
+    env, names = head[0], head[1]
+    units = [] if older else head[2]
+    station, model, serial = (env[1], "", "") if older else (env[1], env[2], env[3])
+    stamp_name, record_name = ("TMSTAMP", "RECNBR") if older else ("TIMESTAMP", "RECORD")
+    if stamp_name not in names:
+        raise source.fail(f"the {env[0]} header has no {stamp_name} column")
+    stamp = names.index(stamp_name)
+    data = head[lines:]
+    skip = {stamp} | ({names.index(record_name)} if record_name in names else set())
     columns = [c for c in _numeric_columns(data, range(len(names)), _NAN) if c not in skip]
     channels = [_toa5_channel(station, serial, names[c], units, c) for c in columns]
     zone = zone_or_fail(source)
@@ -107,9 +115,12 @@ def open_toa5(source: Source) -> BatchedFile:
         min_fields=len(names),
         missing=_NAN,
     )
-    rows, position = csv_rows(source.path, source.encoding, ",", 4)
-    description = f"Campbell Scientific TOA5, station {station}, {model} logger {serial}"
-    if len(env) > 7 and env[7]:
+    rows, position = csv_rows(source.path, source.encoding, ",", lines)
+    if older:
+        description = f"Campbell Scientific TOACI1, station {station}, table {env[2]}"
+    else:
+        description = f"Campbell Scientific TOA5, station {station}, {model} logger {serial}"
+    if not older and len(env) > 7 and env[7]:
         description += f", table {env[7]}"
     return build(
         source,
@@ -124,8 +135,8 @@ def open_toa5(source: Source) -> BatchedFile:
 
 
 def _toa5_channel(station: str, serial: str, name: str, units: list[str], column: int) -> Channel:
-    unit = units[column].strip() if column < len(units) else ""
-    return Channel(name, f"{station} {name}", unit, serial, name, name)
+    unit = usual_unit(units[column]) if column < len(units) else ""
+    return Channel(name, f"{station} {name}", unit, serial or None, name, name)
 
 
 # --- GeoPrecision GP5W -----------------------------------------------------------------------
@@ -134,14 +145,26 @@ _GP5W_LOGGER = re.compile(r"^Logger:\s*#(?P<serial>\S+)\s*(?:'(?P<name>[^']*)')?
 _GP5W_COLUMN = re.compile(r"^(?P<quantity>#?[^:]+)(?::(?P<unit>.*))?$")
 
 
+_FG2_LOGGER = re.compile(r"^<LOGGER:\s*\$(?P<serial>[^>\s]+)")
+
+
 def open_gp5w(source: Source) -> BatchedFile:
-    """GP5W-Shell CSV: "Logger: #serial 'name' …", "Delta Time", header "No,Time,#1:oC…"."""
-    head = peek_rows(source.text, ",", 6 + LOOK_AHEAD)
-    found = _GP5W_LOGGER.match(head[0][0]) if head and head[0] else None
-    header_at = next((i for i, r in enumerate(head[:6]) if r[:2] == ["No", "Time"]), None)
+    """GP5W-Shell CSV: "Logger: #serial 'name' …", "Delta Time", header "No,Time,#1:oC…".
+    FG2-Shell (the FG2 logger) writes the same rows after lines in angle brackets ("<FG2 …>",
+    "<LOGGER: $A542D1>", "<TIME: …>", some of them among the rows too) and a header
+    "NO,TIME,#1:oC,HK-BAT:V"."""
+    head = peek_rows(source.text, ",", 12 + LOOK_AHEAD)
+    fg2 = bool(head) and bool(head[0]) and head[0][0].startswith("<FG2")
+    header_at = next(
+        (i for i, r in enumerate(head[:12]) if [c.upper() for c in r[:2]] == ["NO", "TIME"]), None
+    )
+    found = _logger_line(head[: header_at or 0], fg2)
     if found is None or header_at is None:
-        raise source.fail("not a GP5W export: no 'Logger: #…' line and 'No,Time,…' header")
-    serial, label = found.group("serial"), found.group("name") or found.group("serial")
+        raise source.fail(
+            "not a GP5W or FG2 export: no 'Logger: #…' (or '<LOGGER: $…>') line and "
+            "'No,Time,…' header"
+        )
+    serial, label = found
     header = head[header_at]
     columns = [c for c in range(2, len(header)) if header[c].strip()]
     channels = [_gp5w_channel(serial, label, header[c]) for c in columns]
@@ -155,11 +178,12 @@ def open_gp5w(source: Source) -> BatchedFile:
         layout,
         zone,
         source.now_ms,
-        min_fields=len(header),
+        min_fields=_gp5w_required_fields(header),
         note_line=_gp5w_note,
     )
     rows, position = csv_rows(source.path, source.encoding, ",", header_at + 1)
-    description = f"GeoPrecision GP5W logger {serial} ({label}); local logger time"
+    kind = "FG2" if fg2 else "GP5W"
+    description = f"GeoPrecision {kind} logger {serial} ({label}); local logger time"
     return build(
         source,
         "gp5w",
@@ -172,17 +196,43 @@ def open_gp5w(source: Source) -> BatchedFile:
     )
 
 
+def _gp5w_required_fields(header: list[str]) -> int:
+    """GP5W-Shell leaves out trailing housekeeping fields it has no value for (the battery,
+    "#HK-Bat:V", is written every few hours): a row may end before them, never earlier. A
+    row cut short before a measurement is still refused as ragged."""
+    width = len(header)
+    while width > 2 and header[width - 1].strip().lstrip("#").startswith("HK-"):
+        width -= 1
+    return width
+
+
+def _logger_line(lines: list[list[str]], fg2: bool) -> tuple[str, str] | None:
+    """(serial, label) from "Logger: #E50A6A 'PT1000TEMP' …" or FG2's "<LOGGER: $A542D1>"."""
+    for row in lines:
+        text = row[0] if row else ""
+        found = (_FG2_LOGGER if fg2 else _GP5W_LOGGER).match(text)
+        if found:
+            serial = found.group("serial")
+            name = found.groupdict().get("name") or serial
+            return serial, name
+    return None
+
+
 def _gp5w_note(fields: list[str]) -> bool:
-    """In-data notes such as "(Parameter changed ('E50986_…'))" hold no reading."""
-    return bool(fields) and fields[0].lstrip().startswith("(")
+    """In-data notes such as "(Parameter changed ('E50986_…'))", FG2's "<TIME: …>" lines and
+    its last row's "(EndOfFile)" hold no reading."""
+    if not fields:
+        return False
+    return fields[0].lstrip().startswith(("(", "<")) or any(
+        f.strip() == "(EndOfFile)" for f in fields[2:]
+    )
 
 
 def _gp5w_channel(serial: str, label: str, header: str) -> Channel:
     found = _GP5W_COLUMN.match(header.strip())
     quantity = found.group("quantity") if found else header
     unit = (found.group("unit") or "") if found else ""
-    unit = "°C" if unit == "oC" else unit
-    return Channel(header, f"{label} {quantity}", unit, serial, quantity, header)
+    return Channel(header, f"{label} {quantity}", usual_unit(unit), serial, quantity, header)
 
 
 # --- Vemco VUE receiver events ---------------------------------------------------------------

@@ -93,6 +93,7 @@ class ImportReport:
     earlier_batches: list[int] = field(default_factory=list)  # same file hash, imported before
     first_ms: int | None = None
     last_ms: int | None = None
+    written: bool = True  # False when there was nothing new: no batch, no device was kept
 
     @property
     def devices_created(self) -> list[str]:
@@ -121,7 +122,9 @@ class ImportReport:
             batches = ", ".join(str(b) for b in self.earlier_batches)
             lines.append(f"This exact file was imported before (batch {batches}).")
         for match in self.matches:
-            lines.append(f"  {_match_text(match, self.dry_run)}")
+            lines.append(f"  {_match_text(match, self.dry_run, self.written)}")
+        if not self.written:
+            lines.append("Nothing new, so nothing was written: no batch, no device.")
         for bad in self.rejected:
             lines.append(f"  line {bad.line}: {bad.reason}")
         if self.rejected_count > len(self.rejected):
@@ -132,13 +135,13 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def _match_text(match: DeviceMatch, dry_run: bool) -> str:
+def _match_text(match: DeviceMatch, dry_run: bool, written: bool = True) -> str:
     column = match.channel.column or match.channel.key
     unit = f" [{match.channel.unit}]" if match.channel.unit else ""
     if match.how == "unknown":
         return f"{column}{unit}: no device found — rows rejected"
     if match.how == "created":
-        made = "would be created" if dry_run else "created"
+        made = "would be created" if dry_run else "created" if written else "not kept"
         return f"{column}{unit} → new device “{match.device_name}” ({made}), {match.readings:,} new"
     return f"{column}{unit} → “{match.device_name}” (by {match.how}), {match.readings:,} new"
 
@@ -188,9 +191,12 @@ def import_parsed(
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        conn.execute("ROLLBACK" if dry_run else "COMMIT")
-    if dry_run:
+        keep = not dry_run and report.accepted > 0
+        conn.execute("COMMIT" if keep else "ROLLBACK")  # nothing new: nothing written at all
+    if not keep:
         report.batch_id = None
+        if not dry_run:
+            report.written = False
     return report
 
 

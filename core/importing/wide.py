@@ -7,10 +7,13 @@ The rules every logger format shares live here, so they read the same way everyw
 * A row that has values but no readable time is rejected once, with the reason.
 * A cell that is not a number, or a logger's missing-value marker ("NAN"), is rejected on its
   own with the column name; the other cells of the row are kept.
-* A row with fewer fields than the header, or a field longer than 10 kB, is rejected.
+* A row with fewer fields than the header, or a field longer than 10 kB, is rejected; where a
+  logger's software leaves out trailing fields it has no value for (GP5W's battery), the row
+  may end before those (``min_fields``), and they read as empty.
 """
 
 import csv
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -73,6 +76,8 @@ class WideSpec:
     now_ms: int
     decimal: str = "."
     min_fields: int = 0
+    grouping: bool = False  # the file's decimal separator is seen in use: "11,822" is 11822
+    time_text: Callable[[list[str]], str] | None = None  # else the time columns, joined
     missing: frozenset[str] = frozenset()  # a logger's "no value" marker, rejected per cell
     note_line: Callable[[list[str]], bool] = lambda _fields: False  # skipped silently
 
@@ -100,16 +105,17 @@ def _row_problem(fields: list[str], spec: WideSpec) -> str | None:
     if not any(f.strip() for f in fields) or spec.note_line(fields):
         return None
     if len(fields) < spec.min_fields:
-        return f"the row has {len(fields)} fields where the header has {spec.min_fields}"
+        return f"the row has {len(fields)} fields and needs {spec.min_fields}: it was cut short"
     if any(len(f) > MAX_FIELD for f in fields):
         return f"a field is longer than {MAX_FIELD:,} characters"
-    if not any(fields[c].strip() for c in spec.value_columns):
+    if not any(fields[c].strip() for c in spec.value_columns if c < len(fields)):
         return None
     return ""
 
 
 def _batch(chunk: list[Row], rejected: list[Rejected], spec: WideSpec) -> SampleBatch:
-    texts = [" ".join(fields[c].strip() for c in spec.time_columns) for _, fields in chunk]
+    join = spec.time_text or (lambda fields: " ".join(fields[c].strip() for c in spec.time_columns))
+    texts = [join(fields) for _, fields in chunk]
     times = parse_times(texts, spec.layout, spec.zone, spec.now_ms)
     lines: list[int] = []
     channels: list[int] = []
@@ -121,7 +127,8 @@ def _batch(chunk: list[Row], rejected: list[Rejected], spec: WideSpec) -> Sample
             continue
         moment = int(times.ms[index])
         for channel, column in enumerate(spec.value_columns):
-            value = _cell(fields[column], spec, channel, line, rejected)
+            text = fields[column] if column < len(fields) else ""  # a trailing field left out
+            value = _cell(text, spec, channel, line, rejected)
             if value is not None:
                 lines.append(line)
                 channels.append(channel)
@@ -143,5 +150,27 @@ def _cell(
     try:
         return parse_number(cell, spec.decimal)
     except ValueError as error:
+        if spec.grouping and (plain := ungrouped(cell, spec.decimal)) is not None:
+            return parse_number(plain, spec.decimal)
         rejected.append(Rejected(line, f"{name}: {error}"))
         return None
+
+
+_GROUPED = {
+    ".": re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"),
+    ",": re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$"),
+}
+
+
+def ungrouped(cell: str, decimal: str) -> str | None:
+    """``cell`` without its thousands separators ("1,377.8" → "1377.8" with a decimal point),
+    or None when it is not written in groups of three. Call it only for a file whose decimal
+    separator is seen in use, so that the other one can only be grouping."""
+    if not _GROUPED[decimal].match(cell):
+        return None
+    return cell.replace("," if decimal == "." else ".", "")
+
+
+def decimal_in_use(cells: list[str], decimal: str) -> bool:
+    """Whether some value is written with ``decimal`` as its decimal separator ("31.79")."""
+    return any(decimal in c and ungrouped(c, decimal) is None for c in cells)

@@ -101,15 +101,15 @@ def test_hobo_event_rows_are_skipped(tmp_path: Path) -> None:
 
 def test_toa5_needs_a_zone_and_reads_local_time() -> None:
     with pytest.raises(ImportFileError, match=r"--tz Europe/Berlin"):
-        open_import(LOGGERS / "toa5/CampbellScientific_HC2S3_20161201-000000.dat")
+        open_import(LOGGERS / "campbell/CampbellScientific_HC2S3_20161201-000000.dat")
     parsed, samples, rejected = opened(
-        "toa5/CampbellScientific_HC2S3_20161201-000000.dat", timezone="+01:00"
+        "campbell/CampbellScientific_HC2S3_20161201-000000.dat", timezone="+01:00"
     )
     assert [c.key for c in parsed.channels] == [
         f"{q}_HC2S3_S0{n}" for n in range(1, 5) for q in ("AirTemp", "RelHum")
     ]
     assert parsed.channels[0].name == "CR1000 - IP AirTemp_HC2S3_S01"
-    assert parsed.channels[0].unit == "Deg C" and parsed.channels[1].unit == "%"
+    assert parsed.channels[0].unit == "°C" and parsed.channels[1].unit == "%"  # written "Deg C"
     assert {c.serial for c in parsed.channels} == {"E2948"}
     assert len(samples) == 8 * 148 and rejected == []
     assert samples[0].time_ms == ms(2016, 11, 30, 23) and samples[0].value == -1.849705
@@ -117,7 +117,7 @@ def test_toa5_needs_a_zone_and_reads_local_time() -> None:
 
 
 def test_toa5_status_table_skips_text_columns() -> None:
-    parsed, samples, rejected = opened("toa5/CR1000_SN6134_Status.dat", timezone="UTC")
+    parsed, samples, rejected = opened("campbell/CR1000_SN6134_Status.dat", timezone="UTC")
     keys = [c.key for c in parsed.channels]
     assert "OSVersion" not in keys and "CardStatus" not in keys and "TIMESTAMP" not in keys
     assert "RECORD" not in keys and "StartTime" not in keys
@@ -132,7 +132,7 @@ def test_toa5_status_table_skips_text_columns() -> None:
 
 
 def test_toa5_nan_is_a_rejected_cell(tmp_path: Path) -> None:
-    lines = (LOGGERS / "toa5/CampbellScientific_HC2S3_20161201-000000.dat").read_text().splitlines()
+    lines = (LOGGERS / "campbell/CampbellScientific_HC2S3_20161201-000000.dat").read_text().splitlines()
     lines[4] = lines[4].replace("-1.849705", '"NAN"', 1)
     path = tmp_path / "nan.dat"
     path.write_text("\n".join(lines[:6]) + "\n", encoding="utf-8")
@@ -182,7 +182,7 @@ def test_vemco() -> None:
         ("hobo/hobo_minimal.txt", "hobo"),
         ("hobo/hobo_classic.csv", "hobo"),
         ("hobo/10347310.txt", "hobo"),
-        ("toa5/CR1000_SN6134_Status.dat", "toa5"),
+        ("campbell/CR1000_SN6134_Status.dat", "toa5"),
         ("geoprecision/GP5W_270.csv", "gp5w"),
         ("vemco/vemco-547109.csv", "vemco"),
     ],
@@ -205,7 +205,7 @@ def test_logger_rows_too_short_or_with_bad_cells(tmp_path: Path) -> None:
     path.write_text("\n".join(lines[:9]) + "\n", encoding="utf-8")
     samples, rejected = read(open_import(path, ImportOptions(timezone="UTC")))
     assert [(r.line, r.reason.split(":")[0]) for r in rejected] == [
-        (6, "the row has 3 fields where the header has 9"),
+        (6, "the row has 3 fields and needs 7"),  # only the housekeeping may be left out
         (7, "#1"),
         (7, "#2"),
         (8, "day out of range for its month"),

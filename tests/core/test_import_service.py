@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from core.db import Database
-from core.devices import DeviceFields, create_device, get_device
+from core.devices import DeviceFields, count_devices, create_device, get_device
 from core.errors import NotFoundError
 from core.importing.batches import batches_of
 from core.importing.records import Channel, ParsedFile, Rejected, Sample
@@ -388,15 +388,12 @@ def test_a_batch_records_the_id_range_of_its_readings(db: Database, tmp_path: Pa
     add_reading(db, NewReading(device.id, 5.0, datetime(2024, 1, 1, tzinfo=UTC)))
     report = import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 5)))
     again = import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 5)))
-    assert again.accepted == 0
+    assert again.accepted == 0 and again.batch_id is None  # nothing new: no batch at all
     assert rows(db, "SELECT id, first_reading_id, last_reading_id FROM import_batches") == [
         (report.batch_id, *rows(db, "SELECT min(id), max(id) FROM readings WHERE batch_id = ?",
                                 report.batch_id)[0]),
-        (again.batch_id, None, None),
     ]  # fmt: skip
-    assert rows(db, "SELECT last_reading_id - first_reading_id FROM import_batches") == [
-        (4,), (None,)
-    ]  # fmt: skip
+    assert rows(db, "SELECT last_reading_id - first_reading_id FROM import_batches") == [(4,)]
 
 
 def test_a_batch_an_older_build_imported_is_found_without_a_range(
@@ -496,3 +493,14 @@ def test_the_connection_is_itself_again_after_an_import(db: Database, tmp_path: 
             conn.execute("UPDATE readings SET device_id = 999")
     with sqlite3.connect(db.path) as check:
         assert check.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_an_import_with_nothing_new_writes_no_batch_and_no_device(
+    db: Database, tmp_path: Path
+) -> None:
+    # Every row was refused by the parser, so the devices it would make would hold nothing.
+    refused = parsed_file(tmp_path, [TEMP, RH], [Rejected(2, "'x' is not a number")])
+    report = import_parsed(db, refused, create_devices=True)
+    assert report.nothing_importable and not report.written and report.batch_id is None
+    assert list_batches(db) == [] and count_devices(db, include_archived=True) == 0
+    assert "not kept" in report.text() and "nothing was written" in report.text()

@@ -1,0 +1,110 @@
+"""Van Essen / Eijkelkamp Diver exports: the CSV Diver-Office writes (the .MON layout).
+
+    Data file for DataLogger.
+    …
+    CREATED BY : Diver-Office 12.0.3.0
+    [Logger settings]
+      Serial number           =..00-J4845  216.
+    …
+    [Series settings]
+      Serial number           =..00-J4845  216.
+    …
+    Date/time,Pressure[cm],Temperature[°C]
+    2015/08/18 08:15:48,1042.250,28.183
+    …
+    END OF DATA FILE OF DATALOGGER FOR WINDOWS
+
+Each column names its unit in brackets. A Diver's clock has no zone in the file: the user
+chooses it (some offices write one in "Instrument number", e.g. "UTC-6"; the refusal quotes it,
+but it is never taken for the zone, since Diver-Office does not say what that field holds).
+Diver-Office writes ";" and a decimal comma in locales that use one.
+"""
+
+import re
+
+from core.importing.batches import BatchedFile
+from core.importing.loggers import LOOK_AHEAD, PREVIEW, build, time_layout
+from core.importing.options import NEEDS_ZONE, Source
+from core.importing.records import Channel
+from core.importing.units import usual_unit
+from core.importing.wide import WideSpec, csv_rows, peek_rows, wide_batches
+
+_FIRST_LINE = "Data file for DataLogger."
+_COLUMN = re.compile(r"^(?P<quantity>[^\[]+?)\s*\[(?P<unit>[^\]]*)\]\s*$")
+_SETTING = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z /]*?)\s*=(?P<value>.*)$")
+_END = "END OF DATA FILE"
+_HEADER_WITHIN = 200  # lines
+
+
+def looks_like_diver(text: str) -> bool:
+    return text.lstrip().startswith(_FIRST_LINE)
+
+
+def open_diver(source: Source) -> BatchedFile:
+    lines = source.text.splitlines()
+    at = next((i for i, ln in enumerate(lines[:_HEADER_WITHIN])
+               if ln.lower().startswith("date/time")), None)  # fmt: skip
+    if at is None:
+        raise source.fail(
+            "no 'Date/time' header after the settings of this Diver file; export the series "
+            "again from Diver-Office as CSV"
+        )
+    delimiter = ";" if lines[at].count(";") > lines[at].count(",") else ","
+    head = peek_rows(source.text, delimiter, at + 1 + LOOK_AHEAD)
+    header = [c.strip() for c in head[at]]
+    data = [r for r in head[at + 1 :] if r and not _end(r)]
+    if not data:
+        raise source.fail("the Diver file has a header but no readings")
+    settings = _settings(lines[:at])
+    serial = " ".join(settings.get("Serial number", "").split()) or None
+    columns = tuple(range(1, len(header)))
+    channels = [_channel(serial, header[c]) for c in columns]
+    zone = source.zone
+    if zone is None:
+        raise source.fail(NEEDS_ZONE + _zone_hint(settings.get("Instrument number", "")))
+    layout = time_layout(source, [r[0] for r in data])
+    cells = [r[c] for r in data for c in columns if c < len(r)]
+    decimal = "," if delimiter == ";" and any("," in c for c in cells) else "."
+    spec = WideSpec((0,), columns, tuple(header[c] for c in columns), layout, zone,
+                    source.now_ms, decimal, min_fields=len(header), note_line=_end)  # fmt: skip
+    rows, position = csv_rows(source.path, source.encoding, delimiter, at + 1)
+    created = settings.get("CREATED BY", "Diver-Office").strip()
+    description = f"Van Essen Diver {serial or ''} ({created}); logger time".replace("  ", " ")
+    return build(source, "diver", description, channels, wide_batches(rows, spec),
+                 head[:PREVIEW], zone, position)  # fmt: skip
+
+
+def _end(fields: list[str]) -> bool:
+    return bool(fields) and fields[0].startswith(_END)
+
+
+def _settings(lines: list[str]) -> dict[str, str]:
+    """``key =value`` lines (the series settings win over the logger's) and ``KEY : value``."""
+    found: dict[str, str] = {}
+    for line in lines:
+        if setting := _SETTING.match(line):
+            found[setting.group("key").strip()] = setting.group("value").strip()
+        elif " : " in line or line.rstrip().endswith(":"):
+            key, _, value = line.partition(":")
+            found.setdefault(key.strip(), value.strip())
+    return found
+
+
+def _zone_hint(instrument_number: str) -> str:
+    stated = re.fullmatch(r"UTC\s*(?P<offset>[+-]\d{1,2}(?::\d{2})?)", instrument_number.strip())
+    if stated is None:
+        return ""
+    offset = stated.group("offset")
+    hours = offset if ":" in offset else f"{offset[0]}{int(offset[1:]):02d}:00"
+    return (
+        f". Its Instrument number says {instrument_number.strip()}: if that is the zone the "
+        f"Diver's clock was set to, give --tz {hours}"
+    )
+
+
+def _channel(serial: str | None, column: str) -> Channel:
+    found = _COLUMN.match(column)
+    quantity = found.group("quantity") if found else column
+    unit = usual_unit(found.group("unit"), quantity) if found else ""
+    owner = f"Diver {serial} " if serial else "Diver "
+    return Channel(column, f"{owner}{quantity}", unit, serial, quantity, column)
