@@ -23,11 +23,11 @@ Diver-Office writes ";" and a decimal comma in locales that use one.
 import re
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import LOOK_AHEAD, PREVIEW, build, time_layout
+from core.importing.loggers import PREVIEW, build, time_layout
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel
 from core.importing.units import usual_unit
-from core.importing.wide import WideSpec, csv_rows, peek_rows, wide_batches
+from core.importing.wide import WideSpec, csv_rows, table_from, wide_batches
 
 _FIRST_LINE = "Data file for DataLogger."
 _COLUMN = re.compile(r"^(?P<quantity>[^\[]+?)\s*\[(?P<unit>[^\]]*)\]\s*$")
@@ -50,7 +50,7 @@ def open_diver(source: Source) -> BatchedFile:
             "again from Diver-Office as CSV"
         )
     delimiter = ";" if lines[at].count(";") > lines[at].count(",") else ","
-    head = peek_rows(source.text, delimiter, at + 1 + LOOK_AHEAD)
+    head: list[list[str]] = [[] for _ in range(at)] + table_from(lines, at, delimiter)
     header = [c.strip() for c in head[at]]
     data = [r for r in head[at + 1 :] if r and not _end(r)]
     if not data:

@@ -26,11 +26,23 @@ Rules shared by every format:
 * Numbers follow ``core.validation.parse_number``: the other decimal separator is refused.
 """
 
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from core.importing import diver, generic, hobo, insitu, loggers, solinst
+from core.importing import (
+    diver,
+    generic,
+    hobo,
+    hydrolab,
+    innovasea,
+    insitu,
+    loggers,
+    rbr,
+    solinst,
+    ysi,
+)
 from core.importing.batches import BatchedFile, SampleBatch, batches_of
 from core.importing.options import ImportOptions, Source
 from core.importing.records import ImportFileError, ParsedFile
@@ -55,6 +67,11 @@ FORMATS: dict[str, str] = {
     "xle": "Solinst Levelogger file (.xle)",
     "diver": "Van Essen Diver export (Diver-Office CSV)",
     "winsitu": "In-Situ Win-Situ export (Aqua TROLL, Level TROLL; CSV)",
+    "exo": "YSI KorEXO or EXO handheld export (CSV)",
+    "ecowatch": "YSI EcoWatch export (CSV or text)",
+    "aquameasure": "Innovasea aquaMeasure export (CSV)",
+    "hydrolab": "Hydrolab sonde log (terminal recovery text)",
+    "rbr": "RBR logger text export (RBR Windows)",
     "csv": "Generic CSV/TXT with a header (device, serial, time, value, unit…)",
     "xlsx": "Excel workbook (.xlsx) with a header row",
 }
@@ -75,6 +92,11 @@ _TEXT_READERS: dict[str, Callable[[Source], BatchedFile]] = {
     "xle": solinst.open_solinst_xle,
     "diver": diver.open_diver,
     "winsitu": insitu.open_winsitu,
+    "exo": ysi.open_exo,
+    "ecowatch": ysi.open_ecowatch,
+    "aquameasure": innovasea.open_aquameasure,
+    "hydrolab": hydrolab.open_hydrolab,
+    "rbr": rbr.open_rbr,
     "csv": generic.open_generic,
 }
 
@@ -93,7 +115,14 @@ def open_import(path: Path, options: ImportOptions = ImportOptions()) -> ParsedF
     text = head_text(head, encoding)
     fmt = options.format or _detect_text(text)
     source = Source(path, options, encoding, text, path.stat().st_size, now_ms())
-    return _TEXT_READERS[fmt](source)
+    if fmt == "csv":
+        _refuse_mixed_array(source)
+    try:
+        return _TEXT_READERS[fmt](source)
+    except ImportFileError:
+        raise
+    except Exception as error:
+        raise loggers.reader_failure(path, fmt, error) from error
 
 
 _CAMPBELL_BINARY = (b'"TOB1"', b'"TOB2"', b'"TOB3"', b"TOB1,", b"TOB3,")
@@ -109,6 +138,21 @@ def _refuse_campbell_binary(path: Path, head: bytes) -> None:
             f"this is a Campbell Scientific {kind} file, which holds its readings in binary; "
             "convert it to TOA5 with CardConvert (in LoggerNet), then import the .dat file "
             "CardConvert writes",
+        )
+
+
+_MIXED_ARRAY = re.compile(r"^\d{1,3},(?:19|20)\d\d,\d{1,3},\d{1,4},[-+.\d]")
+
+
+def _refuse_mixed_array(source: Source) -> None:
+    """Output of Campbell's older loggers (CR10X, CR23X, 21X): rows of numbers that start
+    with an array id, year, day of year and hhmm, with no header to say what each holds."""
+    lines = [ln for ln in source.text.splitlines()[:20] if ln.strip()]
+    if lines and all(_MIXED_ARRAY.match(ln) for ln in lines):
+        raise source.fail(
+            "this is Campbell Scientific mixed-array output (a CR10X, CR23X or 21X): its "
+            "columns have no names in the file. Convert it to TOA5 in LoggerNet (Split, with "
+            "the logger program's labels), then import that"
         )
 
 
@@ -138,6 +182,16 @@ def _detect_text(text: str) -> str:
         return "gp5w"
     if "Receiver" in first and "Description" in first and "Data" in first:
         return "vemco"
+    if rbr.looks_like_rbr(text):
+        return "rbr"
+    if hydrolab.looks_like_hydrolab(text):
+        return "hydrolab"
+    if innovasea.looks_like_aquameasure(text):
+        return "aquameasure"
+    if ysi.looks_like_exo(text):
+        return "exo"
+    if ysi.looks_like_ecowatch(text):
+        return "ecowatch"
     if insitu.looks_like_winsitu(text):
         return "winsitu"
     if diver.looks_like_diver(text):

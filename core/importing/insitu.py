@@ -17,11 +17,11 @@ the user chooses it, and the refusal quotes what the file says.
 import re
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import LOOK_AHEAD, PREVIEW, build, time_layout
+from core.importing.loggers import PREVIEW, build, time_layout
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel
 from core.importing.units import usual_unit
-from core.importing.wide import WideSpec, csv_rows, peek_rows, wide_batches
+from core.importing.wide import WideSpec, csv_rows, table_from, wide_batches
 
 _COLUMN = re.compile(r"^(?P<quantity>.+?)\s*\((?P<unit>[^()]*)\)\s*$")
 _SERIAL = re.compile(r"SN#:\s*(?P<serial>\S+)")
@@ -44,7 +44,7 @@ def open_winsitu(source: Source) -> BatchedFile:
             "export the log again from Win-Situ as CSV"
         )
     delimiter = ";" if lines[at].count(";") >= lines[at].count(",") else ","
-    head = peek_rows(source.text, delimiter, at + 1 + LOOK_AHEAD)
+    head: list[list[str]] = [[] for _ in range(at)] + table_from(lines, at, delimiter)
     header = [c.strip() for c in head[at]]
     serials = [c.strip() for c in head[at - 1]] if at else []
     data = [r for r in head[at + 1 :] if any(c.strip() for c in r)]

@@ -4,13 +4,15 @@ TOA5 and GP5W times are the logger's local clock and the files do not say which 
 so the user must choose one (ImportFileError otherwise). Vemco VUE states UTC in its header.
 """
 
+import logging
 import re
 from collections.abc import Callable, Iterator
 from datetime import tzinfo
+from pathlib import Path
 
 from core.importing.batches import BatchedFile, SampleBatch, make_batch, records_of
 from core.importing.options import NEEDS_ZONE, Source
-from core.importing.records import Channel, Rejected
+from core.importing.records import Channel, ImportFileError, Rejected
 from core.importing.textfile import MAX_FIELD
 from core.importing.timeparse import TimeLayout, detect_layout, parse_times, parse_zone, zone_label
 from core.importing.units import usual_unit
@@ -19,6 +21,7 @@ from core.validation import parse_number
 
 LOOK_AHEAD = 1000
 PREVIEW = 20
+log = logging.getLogger(__name__)
 
 
 def build(
@@ -31,6 +34,7 @@ def build(
     zone: tzinfo,
     position: Callable[[], int],
 ) -> BatchedFile:
+    batches = guarded(source.path, fmt, batches)
     return BatchedFile(
         source.path,
         fmt,
@@ -43,6 +47,32 @@ def build(
         position,
         batches,
     )
+
+
+READER_STOPPED = "the reader stopped"
+
+
+def reader_failure(path: Path, fmt: str, error: Exception) -> ImportFileError:
+    """The one line a user gets when a reader meets what it was not written for (a bug, or a
+    file damaged past what the reader checks): what to do, never a traceback. The detail is
+    logged; tests fail on this text, so each such case gets its own reason."""
+    log.error("the %s reader failed on %s", fmt, path, exc_info=error)
+    return ImportFileError(
+        path,
+        f"this file could not be read as a {fmt} export ({READER_STOPPED}: "
+        f"{type(error).__name__}); check that it is one and whole, or choose another format "
+        "(--format). The details are in the log",
+    )
+
+
+def guarded(path: Path, fmt: str, batches: Iterator[SampleBatch]) -> Iterator[SampleBatch]:
+    """``batches``, with any error other than ImportFileError turned into one."""
+    try:
+        yield from batches
+    except ImportFileError:
+        raise
+    except Exception as error:
+        raise reader_failure(path, fmt, error) from error
 
 
 def zone_or_fail(source: Source) -> tzinfo:

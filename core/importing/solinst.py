@@ -29,7 +29,7 @@ from core.importing.options import Source
 from core.importing.records import Channel, ImportFileError
 from core.importing.textfile import HEAD_BYTES
 from core.importing.units import usual_unit
-from core.importing.wide import Row, WideSpec, csv_rows, peek_rows, wide_batches
+from core.importing.wide import Row, WideSpec, csv_rows, table_from, wide_batches
 
 _SERIAL_LINES = ("serial_number:", "serial number", "serial number:")
 _FRACTIONS = {"ms": 1, "100 ms": 100}  # the time's fraction column, and its step in ms
@@ -59,7 +59,7 @@ def open_solinst_csv(source: Source) -> BatchedFile:
             "again from the Levelogger software as CSV"
         )
     delimiter = max((",", ";", "\t"), key=lines[at].count)
-    head = peek_rows(source.text, delimiter, at + 1 + LOOK_AHEAD)
+    head: list[list[str]] = [[] for _ in range(at)] + table_from(lines, at, delimiter)
     header = [c.strip() for c in head[at]]
     data = [r for r in head[at + 1 :] if any(c.strip() for c in r)]
     if not data:

@@ -66,6 +66,18 @@ def peek_rows(text: str, delimiter: str, limit: int) -> list[list[str]]:
     return rows
 
 
+def table_from(lines: list[str], at: int, delimiter: str) -> list[list[str]]:
+    """The header at line index ``at`` and the rows after it (up to the look-ahead), split
+    without the lines above: a stray quote in a settings block cannot swallow the header."""
+    table = peek_rows(
+        "\n".join(lines[at : at + 1 + TABLE_LOOK_AHEAD]), delimiter, 1 + TABLE_LOOK_AHEAD
+    )
+    return table or [[]]
+
+
+TABLE_LOOK_AHEAD = 1000
+
+
 @dataclass(frozen=True)
 class WideSpec:
     time_columns: tuple[int, ...]  # one, or a date column and a time column
@@ -78,6 +90,7 @@ class WideSpec:
     min_fields: int = 0
     grouping: bool = False  # the file's decimal separator is seen in use: "11,822" is 11822
     time_text: Callable[[list[str]], str] | None = None  # else the time columns, joined
+    row_check: Callable[[list[str]], str | None] | None = None  # a reason rejects the row
     missing: frozenset[str] = frozenset()  # a logger's "no value" marker, rejected per cell
     note_line: Callable[[list[str]], bool] = lambda _fields: False  # skipped silently
 
@@ -110,6 +123,8 @@ def _row_problem(fields: list[str], spec: WideSpec) -> str | None:
         return f"a field is longer than {MAX_FIELD:,} characters"
     if not any(fields[c].strip() for c in spec.value_columns if c < len(fields)):
         return None
+    if spec.row_check is not None and (reason := spec.row_check(fields)):
+        return reason
     return ""
 
 

@@ -132,7 +132,9 @@ def test_toa5_status_table_skips_text_columns() -> None:
 
 
 def test_toa5_nan_is_a_rejected_cell(tmp_path: Path) -> None:
-    lines = (LOGGERS / "campbell/CampbellScientific_HC2S3_20161201-000000.dat").read_text().splitlines()
+    lines = (
+        (LOGGERS / "campbell/CampbellScientific_HC2S3_20161201-000000.dat").read_text().splitlines()
+    )
     lines[4] = lines[4].replace("-1.849705", '"NAN"', 1)
     path = tmp_path / "nan.dat"
     path.write_text("\n".join(lines[:6]) + "\n", encoding="utf-8")
