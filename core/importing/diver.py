@@ -23,7 +23,7 @@ Diver-Office writes ";" and a decimal comma in locales that use one.
 import re
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import PREVIEW, build, time_layout
+from core.importing.loggers import PREVIEW, build, column_texts, time_layout
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel
 from core.importing.units import usual_unit
@@ -62,7 +62,9 @@ def open_diver(source: Source) -> BatchedFile:
     zone = source.zone
     if zone is None:
         raise source.fail(NEEDS_ZONE + _zone_hint(settings.get("Instrument number", "")))
-    layout = time_layout(source, [r[0] for r in data])
+    layout = time_layout(
+        source, [r[0] for r in data], column_texts(source, delimiter, at + 1, _first)
+    )
     cells = [r[c] for r in data for c in columns if c < len(r)]
     decimal = "," if delimiter == ";" and any("," in c for c in cells) else "."
     spec = WideSpec((0,), columns, tuple(header[c] for c in columns), layout, zone,
@@ -108,3 +110,7 @@ def _channel(serial: str | None, column: str) -> Channel:
     unit = usual_unit(found.group("unit"), quantity) if found else ""
     owner = f"Diver {serial} " if serial else "Diver "
     return Channel(column, f"{owner}{quantity}", unit, serial, quantity, column)
+
+
+def _first(fields: list[str]) -> str:
+    return fields[0] if fields else ""

@@ -7,9 +7,11 @@ import service needs them all before the first sample.
 
 The rows are read by pyarrow's streaming CSV reader as text, and numbers and times are parsed
 on whole blocks at once (``timeparse``); only rejected rows are looked at one by one. A value
-with the other decimal separator ("1,5" in a "." file, or "1,500") is rejected, never read as
-15 or 1500. A line number is the row's record number plus the header line, which is the
-physical line unless a quoted field spans lines.
+with the other decimal separator ("1,5" in a "." file) is rejected, never read as 15 or 1.5.
+Thousands grouped in threes ("1,377.8", "1,500") are read only where the file's decimal point
+is seen in use ("2.5"), so that the comma can only be grouping; elsewhere "1,500" is
+ambiguous and the file asks for --decimal. A line number is the row's record number plus the
+header line, which is the physical line unless a quoted field spans lines.
 """
 
 import csv
@@ -36,6 +38,7 @@ from core.importing.timeparse import (
     samples_have_zone,
     zone_label,
 )
+from core.importing.wide import GROUPED, csv_rows, decimal_in_use, ungrouped
 from core.validation import MAX_LENGTHS, formula_unquoted, parse_number
 
 LOOK_AHEAD = 1000
@@ -61,6 +64,7 @@ class Plan:
     layout: TimeLayout
     zone: tzinfo | None
     now_ms: int
+    grouping: bool = False  # "1,377.8": thousands grouped, in a file whose decimal is in use
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -144,6 +148,9 @@ def detect_decimal(source: Source, values: list[str], delimiter: str) -> str:
     if not commas or delimiter == ",":  # a comma-separated file writes decimal points
         return "."
     if any("." in c for c in cells):
+        if any(ungrouped(c, ".") is not None for c in commas) and decimal_in_use(cells, "."):
+            return "."  # "1,377.8" beside "2.5": a comma can only group thousands ("1,40",
+            # not in threes, is then refused on its own row)
         raise source.fail(
             "the values use both '.' and ','; choose the decimal separator "
             "(--decimal . or --decimal ,)"
@@ -157,18 +164,24 @@ def detect_decimal(source: Source, values: list[str], delimiter: str) -> str:
 
 
 def time_texts(rows: list[list[str]], columns: dict[str, int]) -> list[str]:
-    def text(row: list[str]) -> str:
-        parts = [columns["date"]] if "date" in columns else []
-        return " ".join(row[c].strip() for c in [*parts, columns["time"]] if c < len(row))
+    return [time_text(r, columns) for r in rows]
 
-    return [text(r) for r in rows]
+
+def time_text(row: list[str], columns: dict[str, int]) -> str:
+    parts = [columns["date"]] if "date" in columns else []
+    return " ".join(row[c].strip() for c in [*parts, columns["time"]] if c < len(row))
 
 
 def plan_for(source: Source, header: list[str], data: list[list[str]], delimiter: str) -> Plan:
     columns = map_columns(source, header)
     texts = [t for t in time_texts(data, columns) if t]
+
+    def every_time() -> Iterator[str]:  # the whole column, when its first rows leave it open
+        rows, _ = csv_rows(source.path, source.encoding, delimiter, 1)
+        return (time_text(fields, columns) for _, fields in rows)
+
     try:
-        layout = detect_layout(texts[:LOOK_AHEAD], source.options.date_format)
+        layout = detect_layout(texts[:LOOK_AHEAD], source.options.date_format, every_time)
     except ValueError as error:
         raise source.no_layout(error) from None
     zone = source.zone
@@ -176,7 +189,8 @@ def plan_for(source: Source, header: list[str], data: list[list[str]], delimiter
         raise source.fail(NEEDS_ZONE)
     values = [r[columns["value"]] for r in data if columns["value"] < len(r)]
     decimal = detect_decimal(source, values, delimiter)
-    return Plan(columns, len(header), delimiter, decimal, layout, zone, source.now_ms)
+    grouping = decimal_in_use([v.strip() for v in values], decimal)
+    return Plan(columns, len(header), delimiter, decimal, layout, zone, source.now_ms, grouping)
 
 
 def open_generic(source: Source) -> BatchedFile:
@@ -390,7 +404,7 @@ def read_block(
     problems: dict[int, str] = {}
     _check_lengths(columns, problems)
     channel = _channels_of(columns, keys, count, problems)
-    values = _values(columns["value"], plan.decimal, problems)
+    values = _values(columns["value"], plan.decimal, problems, plan.grouping)
     times = parse_times(_times(columns), plan.layout, plan.zone, plan.now_ms)
     for index, why in times.problems.items():
         problems.setdefault(index, why)
@@ -447,9 +461,16 @@ def _no_device(serial: str, name: str) -> str:
     return "no device: the serial and device name are empty"
 
 
-def _values(column: pa.Array, decimal: str, problems: dict[int, str]) -> npt.NDArray[np.float64]:
-    """Numbers as parse_number reads them, vectorised; NaN marks a rejected row."""
+def _values(
+    column: pa.Array, decimal: str, problems: dict[int, str], grouping: bool = False
+) -> npt.NDArray[np.float64]:
+    """Numbers as parse_number reads them, vectorised; NaN marks a rejected row. With
+    ``grouping``, values written in groups of three ("1,377.8") lose the grouping first."""
     text = pc.utf8_trim_whitespace(column)
+    if grouping:
+        grouped = pc.match_substring_regex(text, GROUPED[decimal].pattern)
+        other = "," if decimal == "." else "."
+        text = pc.if_else(grouped, pc.replace_substring(text, other, ""), text)
     if decimal == ",":
         text = pc.if_else(pc.match_substring(text, "."), "x", pc.replace_substring(text, ",", "."))
     try:

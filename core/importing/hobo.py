@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import LOOK_AHEAD, PREVIEW, build, time_layout, zone_or_fail
+from core.importing.loggers import (
+    LOOK_AHEAD,
+    PREVIEW,
+    build,
+    column_texts,
+    time_layout,
+    zone_or_fail,
+)
 from core.importing.options import Source
 from core.importing.records import Channel
 from core.importing.timeparse import parse_zone
@@ -53,7 +60,10 @@ _TIME_HEADER = re.compile(
 _SELF_NAMED = ("pH", "mV")  # HOBOmobile heads these columns with the unit alone
 _SERIALS = re.compile(r"\s*\((?P<inside>[^()]*S/N[^()]*)\)\s*")
 _LGR = re.compile(r"LGR S/N:\s*(?P<serial>[^,)]+)")
-_CLASSIC = re.compile(r"^(?P<quantity>.+?)\s*\((?P<unit>[^()]*)\)\s*#\s*(?P<serial>\S+)\s*$")
+# "Temp (°C)  #9724974", and as later HOBOware writes it, "Temp (°C) LGR S/N: 20512345, #20512345"
+_CLASSIC = re.compile(
+    r"^(?P<quantity>.+?)\s*\((?P<unit>[^()]*)\)\s*(?:LGR S/N:\s*[^,#]*,\s*)?#\s*(?P<serial>\S+)\s*$"
+)
 _PLAIN = re.compile(r"^(?P<quantity>[^,]+?)\s*,\s*(?P<unit>[^,]+?)\s*$")
 _PAREN = re.compile(r"^(?P<quantity>[^(),]+?)\s*\((?P<unit>[^()]+)\)\s*$")  # HOBOconnect
 _DETAIL_SERIAL = re.compile(r"Serial Number:\s*(?P<serial>\S+)")
@@ -110,7 +120,12 @@ def open_hobo(source: Source) -> BatchedFile:
     columns = tuple(m[0] for m in parsed.measurements)
     decimal = _decimal(delimiter, data, list(columns))
     channels = _channels(parsed, data, head[:at], header)
-    layout = time_layout(source, [_time_text(r, parsed.time_columns) for r in data])
+
+    def time_of(fields: list[str]) -> str:
+        return _time_text(fields, parsed.time_columns)
+
+    layout = time_layout(source, [time_of(r) for r in data],
+                         column_texts(source, delimiter, at + 1, time_of))  # fmt: skip
     spec = WideSpec(
         parsed.time_columns,
         columns,
@@ -162,8 +177,10 @@ def _no_measurement(header: list[str], parsed: _Header) -> str:
 
 def _delimiter(text: str) -> str:
     lines = (ln for ln in text.splitlines() if ln.strip() and not _PREAMBLE.match(ln.strip('"')))
-    line = next(lines, "")
-    return max(("\t", ";", ","), key=line.count)
+    bare = re.sub(r'"[^"]*"', "", next(lines, ""))  # separators inside quotes do not count
+    if "\t" in bare:
+        return "\t"  # classic headers hold commas in their names: "Date Time, GMT+02:00"
+    return ";" if bare.count(";") > bare.count(",") else ","
 
 
 def _time_text(row: list[str], columns: tuple[int, ...]) -> str:

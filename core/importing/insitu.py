@@ -17,7 +17,7 @@ the user chooses it, and the refusal quotes what the file says.
 import re
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import PREVIEW, build, time_layout
+from core.importing.loggers import PREVIEW, build, column_texts, time_layout
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel
 from core.importing.units import usual_unit
@@ -59,7 +59,9 @@ def open_winsitu(source: Source) -> BatchedFile:
         stated = next((m.group("zone") for ln in lines[:at] if (m := _ZONE.match(ln))), None)
         hint = f". The file says its times are in {stated!r}, as Windows names it" if stated else ""
         raise source.fail(NEEDS_ZONE + hint)
-    layout = time_layout(source, [r[0] for r in data])
+    layout = time_layout(
+        source, [r[0] for r in data], column_texts(source, delimiter, at + 1, _first)
+    )
     spec = WideSpec((0,), columns, tuple(header[c] for c in columns), layout, zone,
                     source.now_ms, min_fields=max(columns) + 1)  # fmt: skip
     rows, position = csv_rows(source.path, source.encoding, delimiter, at + 1)
@@ -93,3 +95,7 @@ def _channel(column: str, serial: str | None, model: str) -> Channel:
     unit = usual_unit(found.group("unit"), quantity) if found else ""
     owner = f"{model} {serial} " if serial else f"{model} "
     return Channel(column, f"{owner}{quantity}", unit, serial, quantity, column)
+
+
+def _first(fields: list[str]) -> str:
+    return fields[0] if fields else ""

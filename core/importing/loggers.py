@@ -6,7 +6,7 @@ so the user must choose one (ImportFileError otherwise). Vemco VUE states UTC in
 
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import tzinfo
 from pathlib import Path
 
@@ -82,11 +82,27 @@ def zone_or_fail(source: Source) -> tzinfo:
     return zone
 
 
-def time_layout(source: Source, samples: list[str]) -> TimeLayout:
+def time_layout(
+    source: Source, samples: list[str], rest: Callable[[], Iterable[str]] | None = None
+) -> TimeLayout:
+    """The layout of ``samples`` (the first rows); ``rest`` gives every row's time text when
+    the first rows leave the date order open (see ``timeparse.detect_layout``)."""
     try:
-        return detect_layout(samples, source.options.date_format)
+        return detect_layout(samples, source.options.date_format, rest)
     except ValueError as error:
         raise source.no_layout(error) from None
+
+
+def column_texts(
+    source: Source, delimiter: str, skip: int, text: Callable[[list[str]], str]
+) -> Callable[[], Iterator[str]]:
+    """Every row's time text (``text(fields)``) after the first ``skip`` lines, read anew."""
+
+    def texts() -> Iterator[str]:
+        rows, _ = csv_rows(source.path, source.encoding, delimiter, skip)
+        return (text(fields) for _, fields in rows)
+
+    return texts
 
 
 def _numeric_columns(rows: list[list[str]], columns: range, missing: frozenset[str]) -> list[int]:
@@ -134,7 +150,9 @@ def open_toa5(source: Source) -> BatchedFile:
     columns = [c for c in _numeric_columns(data, range(len(names)), _NAN) if c not in skip]
     channels = [_toa5_channel(station, serial, names[c], units, c) for c in columns]
     zone = zone_or_fail(source)
-    layout = time_layout(source, [r[stamp] for r in data if len(r) > stamp])
+    at_stamp = lambda fields: fields[stamp] if len(fields) > stamp else ""  # noqa: E731
+    layout = time_layout(source, [r[stamp] for r in data if len(r) > stamp],
+                         column_texts(source, ",", lines, at_stamp))  # fmt: skip
     spec = WideSpec(
         (stamp,),
         tuple(columns),
@@ -200,7 +218,9 @@ def open_gp5w(source: Source) -> BatchedFile:
     channels = [_gp5w_channel(serial, label, header[c]) for c in columns]
     zone = zone_or_fail(source)
     data = [r for r in head[header_at + 1 :] if r and not _gp5w_note(r)]
-    layout = time_layout(source, [r[1] for r in data if len(r) > 1])
+    second = lambda fields: fields[1] if len(fields) > 1 else ""  # noqa: E731
+    layout = time_layout(source, [r[1] for r in data if len(r) > 1],
+                         column_texts(source, ",", header_at + 1, second))  # fmt: skip
     spec = WideSpec(
         (1,),
         tuple(columns),

@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from xml.parsers import expat
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import LOOK_AHEAD, PREVIEW, build, time_layout, zone_or_fail
+from core.importing.loggers import (
+    LOOK_AHEAD,
+    PREVIEW,
+    build,
+    column_texts,
+    time_layout,
+    zone_or_fail,
+)
 from core.importing.options import Source
 from core.importing.records import Channel, ImportFileError
 from core.importing.textfile import HEAD_BYTES
@@ -73,7 +80,9 @@ def open_solinst_csv(source: Source) -> BatchedFile:
     zone = zone_or_fail(source)
     step = _FRACTIONS[header[fraction]] if fraction is not None else 1
     joined = _time_text(date, time, fraction, step)
-    layout = time_layout(source, [joined(r) for r in data])
+    layout = time_layout(
+        source, [joined(r) for r in data], column_texts(source, delimiter, at + 1, joined)
+    )
     cells = [r[c] for r in data for c in columns if c < len(r)]
     decimal = "," if delimiter != "," and any("," in c for c in cells) else "."
     spec = WideSpec(

@@ -18,6 +18,7 @@ looked at one by one in Python.
 
 import itertools
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -67,9 +68,16 @@ def layout_for(order: str, sep: str, year_digits: str) -> TimeLayout:
     return TimeLayout(pattern, _order_name(order, sep, year_digits), iso)
 
 
-def detect_layout(samples: list[str], date_format: str | None = None) -> TimeLayout:
+def detect_layout(
+    samples: list[str],
+    date_format: str | None = None,
+    rest: Callable[[], Iterable[str]] | None = None,
+) -> TimeLayout:
     """The layout that reads every sample, deciding the date order from all of them.
 
+    ``samples`` are the first rows; when two date orders fit them, ``rest()`` (every row's
+    time text, read from the file again) decides from the whole column, as a logger's first
+    days often leave the order open that its later dates settle (15-12-17 … 31-12-17).
     Raises ValueError (with what to do) when the samples fit no layout or two orders at once.
     """
     if date_format:
@@ -81,11 +89,55 @@ def detect_layout(samples: list[str], date_format: str | None = None) -> TimeLay
     if len(found) * 2 <= len(texts):  # a few bad rows are rejected later; most must fit
         bad = next(t for t in texts if not _FIELDS.match(t))
         raise ValueError(f"cannot read the time {bad!r}; give the date format (--date-format)")
+    _refuse_mixed_shapes(texts)
     seps = {m.group(2) for m in found if m is not None}
-    if len(seps) > 1:
-        raise ValueError("the dates use several separators; give the date format (--date-format)")
+    sep = seps.pop()
     fields = [(m.group(1), m.group(3), m.group(4)) for m in found if m is not None]
-    return _decide_order(fields, seps.pop())
+    try:
+        return _decide_order(fields, sep)
+    except AmbiguousDateOrder:
+        if rest is None:
+            raise
+        return _decide_order(_dates_of(rest()), sep)
+
+
+def _dates_of(texts: Iterable[str]) -> list[tuple[str, str, str]]:
+    """The date fields of every text, a run of equal dates kept once (a day of readings is
+    one date: the whole column costs memory by the day, not by the row)."""
+    dates: list[tuple[str, str, str]] = []
+    for text in texts:
+        found = _FIELDS.match(text.strip()) if text else None
+        if found is not None:
+            date = (found.group(1), found.group(3), found.group(4))
+            if not dates or dates[-1] != date:
+                dates.append(date)
+    return dates
+
+
+def _shape(text: str) -> tuple[str, tuple[bool, ...]] | None:
+    """How a date is written: its separator and which field holds a four-digit year."""
+    found = _FIELDS.match(text)
+    if found is None:
+        return None
+    return found.group(2), tuple(len(found.group(i)) == 4 for i in (1, 3, 4))
+
+
+def _refuse_mixed_shapes(texts: list[str]) -> None:
+    """A column whose dates change how they are written part-way (a logger export re-saved
+    by a spreadsheet: "04/01/19" above "2004-01-19 00:00") is read one way nowhere: refused,
+    with the first row of each way."""
+    first: dict[tuple[str, tuple[bool, ...]], int] = {}
+    for row, text in enumerate(texts, start=1):
+        shape = _shape(text)
+        if shape is not None:
+            first.setdefault(shape, row)
+    if len(first) > 1:
+        ways = [f"{texts[row - 1]!r} (first in data row {row})" for row in first.values()]
+        raise ValueError(
+            f"the dates are written in {len(ways)} ways: " + " and ".join(ways[:3]) + ". The "
+            "file was probably re-saved by a spreadsheet part-way; export it again from the "
+            "logger software, or give the date format (--date-format)"
+        )
 
 
 def _decide_order(fields: list[tuple[str, str, str]], sep: str) -> TimeLayout:

@@ -171,7 +171,7 @@ def _cell(
         return None
 
 
-_GROUPED = {
+GROUPED = {
     ".": re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$"),
     ",": re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$"),
 }
@@ -181,7 +181,7 @@ def ungrouped(cell: str, decimal: str) -> str | None:
     """``cell`` without its thousands separators ("1,377.8" → "1377.8" with a decimal point),
     or None when it is not written in groups of three. Call it only for a file whose decimal
     separator is seen in use, so that the other one can only be grouping."""
-    if not _GROUPED[decimal].match(cell):
+    if not GROUPED[decimal].match(cell):
         return None
     return cell.replace("," if decimal == "." else ".", "")
 

@@ -4,7 +4,7 @@ Expected times are computed by hand from each file's offset: e.g. HOBO "08/18/10
 at GMT-07:00 is 2010-08-18 21:00 UTC.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -79,24 +79,25 @@ def test_hobo_classic_takes_the_offset_from_details() -> None:
 
 
 def test_hobo_separate_date_and_time_columns() -> None:
-    with pytest.raises(ImportFileError, match="DD-MM-YY and YY-MM-DD"):
-        opened("hobo/10347310.txt")  # 14-12-17 … 16-12-17: day first or year first
-    parsed, samples, rejected = opened("hobo/10347310.txt", date_format=DAY_FIRST)
+    # 15-12-17 … 08-01-18 fits only day first: read year first, its dates would run past
+    # today (31-12-17 as 2031) and back at the new year, so the whole column decides.
+    parsed, samples, rejected = opened("hobo/10347310.txt")
     assert [c.key for c in parsed.channels] == ["Temp, °C", "Intensity, Lux"]
     assert [c.unit for c in parsed.channels] == ["°C", "Lux"]
-    assert parsed.timezone == "UTC+01:00"
-    assert len(samples) == 2 * 430 and rejected == []
+    assert parsed.timezone == "UTC+01:00" and "DD-MM-YY" in parsed.description
+    assert len(samples) == 2 * 7051 and rejected == []  # its last two rows are events only
     assert samples[0].time_ms == ms(2017, 12, 14, 23) and samples[0].value == 19.282
-    assert samples[-1].time_ms == ms(2017, 12, 16, 10, 45) and samples[-1].value == 387.5
+    assert samples[-1].time_ms == ms(2018, 1, 8, 10, 30) and samples[-1].value == 0.0
+    assert max(s.value for s in samples if s.channel == 1) == 3272.2  # written "3,272.2"
 
 
-def test_hobo_event_rows_are_skipped(tmp_path: Path) -> None:
-    text = (LOGGERS / "hobo/10347310.txt").read_text(encoding="utf-8")
-    text += "431\t16-12-17\t11:50:00\t\t\tLogged\tLogged\t\t\n"
-    path = tmp_path / "events.txt"
-    path.write_text(text, encoding="utf-8")
+def test_hobo_day_first_or_year_first_is_asked_when_no_row_decides(tmp_path: Path) -> None:
+    lines = (LOGGERS / "hobo/10347310.txt").read_text(encoding="utf-8-sig").splitlines()
+    path = write(tmp_path, "\n".join(lines[:300]) + "\n", name="first-day.txt")  # 15-12-17 only
+    with pytest.raises(ImportFileError, match="DD-MM-YY and YY-MM-DD"):
+        open_import(path)
     samples, rejected = read(open_import(path, ImportOptions(date_format=DAY_FIRST)))
-    assert len(samples) == 860 and rejected == []
+    assert samples[0].time_ms == ms(2017, 12, 14, 23) and rejected == []
 
 
 def test_toa5_needs_a_zone_and_reads_local_time() -> None:
@@ -111,9 +112,10 @@ def test_toa5_needs_a_zone_and_reads_local_time() -> None:
     assert parsed.channels[0].name == "CR1000 - IP AirTemp_HC2S3_S01"
     assert parsed.channels[0].unit == "°C" and parsed.channels[1].unit == "%"  # written "Deg C"
     assert {c.serial for c in parsed.channels} == {"E2948"}
-    assert len(samples) == 8 * 148 and rejected == []
+    assert len(samples) == 8 * 11520 and rejected == []
     assert samples[0].time_ms == ms(2016, 11, 30, 23) and samples[0].value == -1.849705
-    assert samples[-1].time_ms == ms(2016, 12, 1, 0, 13, 30) and samples[-1].value == 65.40294
+    assert samples[-1].time_ms == ms(2016, 12, 4, 22, 59, 30) and samples[-1].value == 51.14019
+    assert -9.155273e-05 in {s.value for s in samples}  # written "-9.155273E-005"
 
 
 def test_toa5_status_table_skips_text_columns() -> None:
@@ -159,8 +161,8 @@ def test_gp5w() -> None:
     assert rejected == []
     assert samples[0].time_ms == ms(2015, 3, 22, 11, 55) and samples[0].value == 22.61
     assert samples[5].channel == 5 and samples[5].value == 3.649
-    assert samples[-1].time_ms == ms(2015, 5, 1, 0, 0, 1) and samples[-1].value == 22.303
-    assert len(samples) == 239 * 5 + sum(1 for s in samples if s.channel == 5)
+    assert samples[-1].time_ms == ms(2016, 3, 23, 20) and samples[-1].value == 18.4772
+    assert len(samples) == 2206 * 5 + 369  # the battery is written every few hours
     assert not any(s.channel == 6 for s in samples)
 
 
@@ -485,3 +487,74 @@ def test_damaged_xlsx(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     with pytest.raises(ImportFileError, match=r"broken\.xlsx"):
         open_import(path)
+
+
+def test_hobo_classic_header_with_lgr_serial_keeps_unit_and_serial(tmp_path: Path) -> None:
+    # No public export of this header variant was found; the header is HOBOware's own wording.
+    text = (
+        "Date Time, GMT+02:00\tTemp (°C) LGR S/N: 20512345, #20512345\t"
+        "RH (%) LGR S/N: 20512345, #20512345\n"
+        "07/14/21 10:00:00\t21.5\t55.1\n07/14/21 10:15:00\t21.75\t55.3\n"
+    )
+    parsed = open_import(write(tmp_path, text, name="classic.txt"))
+    assert [(c.quantity, c.unit, c.serial, c.name) for c in parsed.channels] == [
+        ("Temp", "°C", "20512345", "HOBO 20512345 Temp, °C"),
+        ("RH", "%", "20512345", "HOBO 20512345 RH, %"),
+    ]
+    samples, rejected = read(parsed)
+    assert rejected == [] and samples[0].time_ms == ms(2021, 7, 14, 8)
+
+
+def test_an_events_only_hobo_export_says_so(tmp_path: Path) -> None:
+    text = (
+        '"Plot Title: 20551795"\n"#","Date Time, GMT-06:00","Coupler Detached (LGR S/N: 20551795)",'
+        '"Host Connected (LGR S/N: 20551795)","End Of File (LGR S/N: 20551795)"\n'
+        "1,04/16/20 10:00:00 AM,Logged,,\n2,04/16/20 10:05:00 AM,,Logged,Logged\n"
+    )
+    with pytest.raises(ImportFileError, match="holds only event columns") as refused:
+        open_import(write(tmp_path, text))
+    reason = str(refused.value)
+    assert "Coupler Detached" in reason and "no readings to import" in reason
+
+
+def test_thousands_in_a_tab_separated_dot_decimal_file_are_read(tmp_path: Path) -> None:
+    text = (
+        "serial\ttime\tvalue\n"
+        "A\t2025-01-01T00:00:00Z\t1,377.8\n"
+        "A\t2025-01-01T00:01:00Z\t998.25\n"
+        "A\t2025-01-01T00:02:00Z\t1,402\n"
+        "A\t2025-01-01T00:03:00Z\t1,40\n"  # not groups of three: refused, never 140 or 1.4
+    )
+    samples, rejected = read(open_import(write(tmp_path, text)))
+    assert [s.value for s in samples] == [1377.8, 998.25, 1402.0]
+    assert [r.line for r in rejected] == [5] and "ambiguous" in rejected[0].reason
+
+
+def test_dates_that_change_how_they_are_written_part_way_are_refused(tmp_path: Path) -> None:
+    # A HOBO export re-saved by Excel part-way (no public file of this kind was found).
+    text = (
+        'Plot Title: SITE_RH,,,\n#,"Date Time, GMT-05:00","RH, % (LGR S/N: 1)",\n'
+        "1,04/01/19 00:00,55.1,\n2,04/01/19 01:00,55.3,\n3,2004-01-19 02:00,55.2,\n"
+    )
+    with pytest.raises(ImportFileError, match="written in 2 ways") as refused:
+        open_import(write(tmp_path, text))
+    assert "'04/01/19 00:00' (first in data row 1)" in str(refused.value)
+    assert "'2004-01-19 02:00' (first in data row 3)" in str(refused.value)
+
+
+def test_a_generic_file_whose_later_dates_decide_the_order(tmp_path: Path) -> None:
+    # Every 5 minutes from 1 January: the first 1000 rows (to 4 January) read as day first
+    # and as month first; only the rows from 13 January on decide, deep in the file.
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    rows = [start + timedelta(minutes=5 * n) for n in range(4000)]
+    body = "".join(f"A,{t:%m/%d/%Y %H:%M},{n}\n" for n, t in enumerate(rows))
+    path = write(tmp_path, "serial,time,value\n" + body)
+    parsed = open_import(path, ImportOptions(timezone="UTC"))
+    assert "MM/DD/YYYY" in parsed.description
+    samples, rejected = read(parsed)
+    assert rejected == [] and samples[-1].time_ms == int(rows[-1].timestamp() * 1000)
+    head = write(
+        tmp_path, "serial,time,value\n" + "".join(body.splitlines(True)[:1000]), name="h.csv"
+    )
+    with pytest.raises(ImportFileError, match="MM/DD/YYYY and DD/MM/YYYY"):
+        open_import(head, ImportOptions(timezone="UTC"))
