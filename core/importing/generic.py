@@ -467,9 +467,9 @@ def _values(
     """Numbers as parse_number reads them, vectorised; NaN marks a rejected row. With
     ``grouping``, values written in groups of three ("1,377.8") lose the grouping first."""
     text = pc.utf8_trim_whitespace(column)
-    if grouping:
+    other = "," if decimal == "." else "."
+    if grouping and pc.any(pc.match_substring(text, other)).as_py():  # a cheap scan first
         grouped = pc.match_substring_regex(text, GROUPED[decimal].pattern)
-        other = "," if decimal == "." else "."
         text = pc.if_else(grouped, pc.replace_substring(text, other, ""), text)
     if decimal == ",":
         text = pc.if_else(pc.match_substring(text, "."), "x", pc.replace_substring(text, ",", "."))

@@ -558,3 +558,45 @@ def test_a_generic_file_whose_later_dates_decide_the_order(tmp_path: Path) -> No
     )
     with pytest.raises(ImportFileError, match="MM/DD/YYYY and DD/MM/YYYY"):
         open_import(head, ImportOptions(timezone="UTC"))
+
+
+def test_a_table_without_the_columns_says_which_and_what_to_do(tmp_path: Path) -> None:
+    path = write(tmp_path, "when,amount\n2025-01-01T00:00:00Z,1.5\n")
+    with pytest.raises(ImportFileError) as refused:
+        open_import(path)
+    reason = str(refused.value)
+    assert "no value column, no time column and no device or serial column" in reason
+    assert "no a " not in reason and "--map value=" in reason and "--format" in reason
+
+
+def test_a_settings_block_before_the_header_is_not_told_to_use_map(tmp_path: Path) -> None:
+    path = write(tmp_path, "Site: North well\nOperator: Ann\n\nwhen;reading\n")
+    with pytest.raises(ImportFileError) as refused:
+        open_import(path)
+    reason = str(refused.value)
+    assert "line 1 ('Site: North well') is not a header line" in reason
+    assert "--map" not in reason and "--format" in reason
+
+
+@pytest.mark.parametrize(
+    ("title", "time", "row_number", "event"),
+    [
+        ("Titre du tracé", "Date Heure, GMT+01:00", "N°", "Coupleur détaché"),
+        ("Título del gráfico", "Fecha Tiempo, GMT+01:00", "Nº", "Acoplador desconectado"),
+    ],
+)
+def test_hobo_in_french_and_spanish(
+    tmp_path: Path, title: str, time: str, row_number: str, event: str
+) -> None:
+    # HOBOware's own words for these headers; no public French or Spanish export was found.
+    text = (  # in these languages HOBOware separates with ";" and writes a decimal comma
+        f'"{title}: 20512345"\n"{row_number}";"{time}";"Temp, °C (LGR S/N: 20512345)";'
+        f'"{event} (LGR S/N: 20512345)"\n'
+        "1;07/14/21 10:00:00;21,5;Enregistré\n2;07/14/21 10:15:00;21,75;\n"
+    )
+    parsed = open_import(write(tmp_path, text, "cp1252"))
+    assert parsed.format == "hobo" and [c.serial for c in parsed.channels] == ["20512345"]
+    assert [c.unit for c in parsed.channels] == ["°C"]
+    samples, rejected = read(parsed)
+    assert rejected == [] and [s.value for s in samples] == [21.5, 21.75]
+    assert samples[0].time_ms == ms(2021, 7, 14, 9)
