@@ -85,6 +85,8 @@ def parse_number(text: str, decimal_separator: str = ".") -> float:
     value = float(normal)
     if not math.isfinite(value):
         raise ValueError(f"{stripped!r} is too large")
+    if value == 0 and any(digit in "123456789" for digit in normal.lower().partition("e")[0]):
+        raise ValueError(f"{stripped!r} is too small to store: it would be saved as 0")
     return value
 
 

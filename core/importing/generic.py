@@ -479,6 +479,9 @@ def _values(
         plain = pc.match_substring_regex(text, _PLAIN_NUMBER)
         values = pc.cast(pc.if_else(plain, text, "nan"), pa.float64())
     numbers = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
+    if pc.any(pc.match_substring(text, "e", ignore_case=True)).as_py():  # 1e-400 reads as 0
+        tiny = np.asarray(pc.match_substring_regex(text, r"[1-9][0-9.]*[eE]-"), dtype=bool)
+        numbers = np.where((numbers == 0) & tiny, np.nan, numbers)
     for index in np.flatnonzero(~np.isfinite(numbers)).tolist():
         problems.setdefault(index, _value_reason(column[index].as_py(), decimal))
     return numbers

@@ -600,3 +600,10 @@ def test_hobo_in_french_and_spanish(
     samples, rejected = read(parsed)
     assert rejected == [] and [s.value for s in samples] == [21.5, 21.75]
     assert samples[0].time_ms == ms(2021, 7, 14, 9)
+
+
+def test_a_value_too_small_to_store_is_refused_not_saved_as_zero(tmp_path: Path) -> None:
+    text = "serial,time,value\nA,2025-01-01T00:00:00Z,1e-400\nA,2025-01-01T00:01:00Z,0e-5\n"
+    samples, rejected = read(open_import(write(tmp_path, text)))
+    assert [s.value for s in samples] == [0.0] and samples[0].line == 3
+    assert [r.line for r in rejected] == [2] and "too small" in rejected[0].reason

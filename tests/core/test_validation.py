@@ -14,7 +14,7 @@ def test_parse_number_reads_plain_numbers(text: str, expected: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["1,5", "1,234.5", "abc", "", "   ", "nan", "inf", "1e999", "0x10"]
+    "text", ["1,5", "1,234.5", "abc", "", "   ", "nan", "inf", "1e999", "0x10", "1e-400", "-5e-999"]
 )
 def test_parse_number_refuses_what_it_would_have_to_guess(text: str) -> None:
     with pytest.raises(ValueError):
@@ -72,3 +72,7 @@ def test_value_text_shows_the_typed_resolution_or_every_digit(value, decimals, t
     from core.validation import value_text
 
     assert value_text(value, decimals) == text
+
+
+def test_zero_written_with_an_exponent_is_still_zero() -> None:
+    assert parse_number("0e-400") == 0.0 and parse_number("0.000E+00") == 0.0
