@@ -6,7 +6,6 @@ switched off and FieldLog emits BEGIN itself, so that DDL is transactional too a
 can ask for ``BEGIN IMMEDIATE`` (execution option ``sqlite_begin="IMMEDIATE"``).
 """
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from core.open_lock import OpenLock
 
 BUSY_TIMEOUT_MS = 5000
+WAL_HEADER_BYTES = 32  # a -wal shorter than its header holds nothing
 
 
 def apply_pragmas(dbapi_connection: sqlite3.Connection, *, wal: bool = True) -> None:
@@ -69,8 +69,9 @@ def create_sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A ``mode=ro`` connection to ``path``; ``immutable`` where the folder takes no ``-shm``
-    (read-only media) and no WAL is there to read, as nothing can change such a file."""
+    """A ``mode=ro`` connection to ``path``; ``immutable`` where SQLite can make no ``-shm``
+    beside it (read-only media, a full disk) and no WAL is there to read: no FieldLog has the
+    file open then (a writer keeps its -wal while it does), so the file alone is all there is."""
     uri = path.resolve().as_uri()
     conn = sqlite3.connect(
         f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
@@ -79,7 +80,8 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError:
         conn.close()
-        if path.with_name(path.name + "-wal").exists() or os.access(path.parent, os.W_OK):
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size >= WAL_HEADER_BYTES:  # it may hold readings
             raise
         conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
     return conn

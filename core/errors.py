@@ -3,6 +3,7 @@
 The GUI and the CLI show ``str(error)``; nothing here carries a traceback to the user.
 """
 
+import errno
 from pathlib import Path
 
 
@@ -84,3 +85,26 @@ class ValidationError(FieldLogError):
 
 class NotFoundError(FieldLogError):
     pass
+
+
+def os_error_text(exc: OSError, doing: str = "", filename: str | None = None) -> str:
+    """One line for what the operating system refused (a full disk, a pulled stick, a folder
+    that may not be written), with the file it concerns (``filename``, else the error's) and
+    what to do."""
+    name = filename or exc.filename
+    where = f" {name}" if name else ""
+    before = f"{doing}: " if doing else ""
+    if exc.errno == errno.ENOSPC:
+        return (
+            f"{before}the disk holding{where or ' the file'} is full. Free some space on it and "
+            "try again; nothing was half-written."
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (
+            f"{before}FieldLog may not write{where or ' there'} ({exc.strerror}). Choose a "
+            "folder you can write to, or ask IT for access; nothing was changed."
+        )
+    what = exc.strerror or str(exc)
+    return f"{before}{what}{f' ({name})' if name and not doing else ''}. " + (
+        "Nothing was half-written; try again, and check the disk if it happens again."
+    )

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from core.chart_data import ALL_TIME_MS, write_atomically
 from core.db import Database
-from core.errors import FieldLogError, NotFoundError
+from core.errors import FieldLogError, NotFoundError, os_error_text
 from core.models import ReadingSource
 from core.readings import LimitFlag
 from core.timeutil import from_epoch_ms
@@ -148,6 +148,8 @@ def export(
                 f"Cannot write {path}: it is open in another program (Excel locks the files it "
                 "shows) or the folder is read-only. Close it, or choose another folder."
             ) from exc
+        except OSError as exc:  # a full disk, a pulled stick: name the export, not a temp file
+            raise FieldLogError(os_error_text(exc, f"Cannot export to {path}", str(path))) from exc
     return ExportSummary(path, job.done, len(devices), fmt)
 
 
@@ -399,9 +401,27 @@ def _write_xlsx(job: ExportJob, tmp: Path) -> None:
         for device, page in job.all_pages():
             for row in page:
                 readings.append(_xlsx_row(job, readings, device, row, styles))
-        book.save(tmp)
+        _save_workbook(book, tmp)
     except BaseException:
         _discard_workbook(book)
+        raise
+
+
+def _save_workbook(book: Any, tmp: Path) -> None:
+    """``book.save(tmp)``, but a save that fails (a full disk) leaves no open ZIP archive
+    behind: openpyxl's would try to finish the file when collected and print a traceback."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(book, archive).save()  # writes every part, then closes the archive
+    except BaseException:
+        handle, archive.fp = archive.fp, None  # so that the archive has nothing to finish
+        with suppress(OSError):
+            if handle is not None:
+                handle.close()
         raise
 
 

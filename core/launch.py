@@ -506,11 +506,34 @@ def translate(db_path: Path, exc: BaseException) -> FieldLogError:
         return DatabaseLockedError(db_path, _locked(db_path))
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return ReadOnlyLocationError(db_path, _read_only(db_path, original))
-    if "full" in text:
-        return InsufficientSpaceError(db_path, f"The disk holding {db_path} is full: {original}.")
+    if "full" in text or ("disk i/o" in text and _nearly_full(db_path)):
+        return InsufficientSpaceError(
+            db_path,
+            f"The disk holding {db_path} is full. Free some space on it and try again; what "
+            "failed was not saved, and nothing was half-written.",
+        )
+    if "disk i/o" in text:
+        return DatabaseError(
+            db_path,
+            f"The disk holding {db_path} could not be read or written ({original}): it may be "
+            "full, removed or failing. Free some space, check that it is connected, and try "
+            "again; nothing was half-written.",
+        )
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return CorruptDatabaseError(db_path, _corrupt(db_path, str(original)))
     return DatabaseError(db_path, f"Could not use the database {db_path}: {original}")
+
+
+def _nearly_full(db_path: Path) -> bool:
+    """Whether the disk of ``db_path`` has no room left for SQLite's -wal and -shm files,
+    which it reports as a disk I/O error."""
+    try:
+        return shutil.disk_usage(db_path.parent).free < SHM_BYTES
+    except OSError:
+        return False
+
+
+SHM_BYTES = 64 * 1024  # a -shm file is 32 KiB, a WAL frame one page
 
 
 def _describe(exc: BaseException) -> str:

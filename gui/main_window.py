@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui import messages
 from gui.ops import Ops
 
 if TYPE_CHECKING:
@@ -226,6 +227,7 @@ class MainWindow(QMainWindow):
         previous = self.database
         self.database = result.database
         self.path = result.database.path
+        messages.open_database_path = self.path  # named when SQLite refuses a later write
         self.revision = result.revision
         self.undo_stack.clear()
         workspace = self.ensure_workspace()

@@ -1,8 +1,9 @@
 """What a dialog says when an op fails: FieldLog's own words, never a traceback."""
 
 import logging
+from pathlib import Path
 
-from core.errors import FieldLogError
+from core.errors import FieldLogError, os_error_text
 
 log = logging.getLogger("fieldlog.gui")
 
@@ -21,5 +22,24 @@ def explain(exc: BaseException, failed: str, *, logged: bool = False) -> str:
     if not logged:
         log.error("%s", failed, exc_info=exc)
     if isinstance(exc, OSError):
-        return f"{failed}: {exc.strerror or exc}. Nothing was changed."
+        return os_error_text(exc, failed)
+    if _is_database_error(exc):
+        return f"{failed}: {translate_database_error(exc)}"
     return f"{failed}. Nothing was changed; the details are in the log file."
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    import sqlite3
+
+    return isinstance(exc, sqlite3.Error) or type(exc).__module__.startswith("sqlalchemy")
+
+
+def translate_database_error(exc: BaseException) -> str:
+    """SQLite's words ("database or disk is full") as the launch path says them, about the
+    database the window has open."""
+    from core.launch import translate
+
+    return str(translate(open_database_path or Path("(no database)"), exc))
+
+
+open_database_path: Path | None = None  # the window sets it when it opens a file

@@ -76,8 +76,17 @@ def units(path: Path) -> str:
 def launch(path: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "core", "--db", str(path), "db", "upgrade"],
-        cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
+
+
+def finished(process: subprocess.Popen[bytes]) -> str | None:
+    """None when the launch succeeded, else the last line it printed."""
+    _, err = process.communicate()
+    if process.returncode == 0:
+        return None
+    lines = err.decode(errors="replace").strip().splitlines()
+    return lines[-1] if lines else f"exit code {process.returncode}"
 
 
 def attack(folder: Path, rows: int, kills: int, seed: int = 1) -> list[str]:
@@ -88,8 +97,8 @@ def attack(folder: Path, rows: int, kills: int, seed: int = 1) -> list[str]:
     timed = folder / "timed.db"
     shutil.copyfile(pristine, timed)
     began = time.monotonic()
-    if launch(timed).wait() != 0:
-        return ["the uninterrupted upgrade failed"]
+    if (failure := finished(launch(timed))) is not None:
+        return [f"the uninterrupted upgrade failed: {failure}"]
     duration = time.monotonic() - began
     problems = _check(timed, data, HEAD_REVISION, "the uninterrupted upgrade")
     moments = random.Random(seed)
@@ -101,19 +110,19 @@ def attack(folder: Path, rows: int, kills: int, seed: int = 1) -> list[str]:
         process = launch(work)
         time.sleep(delay)
         process.kill()
-        process.wait()
+        process.communicate()
         what = f"attempt {attempt} (killed after {delay:.2f} s)"
         revision, after, check = fingerprint(work)
         unit_digest = {START: units(pristine), HEAD_REVISION: units(timed)}.get(revision or "")
         if unit_digest != units(work) or after != data or check != "ok":
             problems.append(f"{what}: left at {revision}, data same: {after == data}, {check}")
-        if launch(work).wait() != 0:
-            problems.append(f"{what}: the next launch failed")
+        if (failure := finished(launch(work))) is not None:
+            problems.append(f"{what}: the next launch failed: {failure}")
             continue
         problems += _check(work, data, HEAD_REVISION, f"{what}, then relaunched")
         if units(work) != units(timed):
             problems.append(f"{what}, then relaunched: the units differ from an upgrade's")
-        shutil.rmtree(work.parent)
+        shutil.rmtree(work.parent)  # a failed attempt's folder is kept, to look at
     return problems
 
 

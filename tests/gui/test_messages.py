@@ -29,5 +29,20 @@ def test_a_bug_is_logged_with_its_traceback_and_not_shown(
 
 
 def test_a_full_disk_is_said_plainly() -> None:
-    text = explain(OSError(28, "No space left on device"), "The export failed", logged=True)
-    assert text == "The export failed: No space left on device. Nothing was changed."
+    full = OSError(28, "No space left on device", "/media/card/out.xlsx")
+    text = explain(full, "The export failed", logged=True)
+    assert text == (
+        "The export failed: the disk holding /media/card/out.xlsx is full. Free some space on "
+        "it and try again; nothing was half-written."
+    )
+
+
+def test_a_database_error_is_said_as_the_launch_says_it(monkeypatch) -> None:
+    import sqlite3
+    from pathlib import Path
+
+    from gui import messages
+
+    monkeypatch.setattr(messages, "open_database_path", Path("/data/site.db"))
+    text = explain(sqlite3.OperationalError("database is locked"), "Saving failed", logged=True)
+    assert text.startswith("Saving failed: The database /data/site.db is locked by another")
