@@ -182,27 +182,24 @@ def _detect_text(text: str) -> str:
         return "gp5w"
     if "Receiver" in first and "Description" in first and "Data" in first:
         return "vemco"
-    if rbr.looks_like_rbr(text):
-        return "rbr"
-    if hydrolab.looks_like_hydrolab(text):
-        return "hydrolab"
-    if innovasea.looks_like_aquameasure(text):
-        return "aquameasure"
-    if ysi.looks_like_exo(text):
-        return "exo"
-    if ysi.looks_like_ecowatch(text):
-        return "ecowatch"
-    if insitu.looks_like_winsitu(text):
-        return "winsitu"
-    if diver.looks_like_diver(text):
-        return "diver"
-    if solinst.looks_like_xle(text):
-        return "xle"
-    if solinst.looks_like_solinst(text):
-        return "solinst"
-    if hobo.looks_like_hobo(text):
-        return "hobo"
-    return "csv"
+    return next((fmt for fmt, looks in _DETECTED_BY_HEADER if looks(text)), "csv")
+
+
+# Formats known by their first lines, in the order they are tried: the most particular marks
+# first (a Solinst settings block can look like a HOBOmobile serial line; HOBO's marks are
+# the loosest, so it goes last).
+_DETECTED_BY_HEADER: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("rbr", rbr.looks_like_rbr),
+    ("hydrolab", hydrolab.looks_like_hydrolab),
+    ("aquameasure", innovasea.looks_like_aquameasure),
+    ("exo", ysi.looks_like_exo),
+    ("ecowatch", ysi.looks_like_ecowatch),
+    ("winsitu", insitu.looks_like_winsitu),
+    ("diver", diver.looks_like_diver),
+    ("xle", solinst.looks_like_xle),
+    ("solinst", solinst.looks_like_solinst),
+    ("hobo", hobo.looks_like_hobo),
+)
 
 
 def iter_sample_batches(parsed: ParsedFile) -> Iterator[SampleBatch]:
