@@ -124,10 +124,15 @@ def _db_page_size(db_path: Path) -> int | None:
 def _image_problem(db_path: Path) -> str | None:
     """Read the database through the WAL (read-only) and without it (the file alone)."""
     try:
-        alone, _ = _read(db_path, "immutable=1")  # SQLite reads no WAL for an immutable file
         through, damage = _read(db_path, "mode=ro", check=True)
     except sqlite3.Error as exc:
         return f"read through it, the database cannot be read ({exc})"
+    try:
+        alone, _ = _read(db_path, "immutable=1")  # SQLite reads no WAL for an immutable file
+    except sqlite3.Error:
+        # A crash during a checkpoint leaves the file alone half old, half new: only the file
+        # and its WAL together are the database, and that reads soundly.
+        alone = None
     if alone == _FOREIGN:
         return None  # not (yet) a FieldLog file: the caller's own checks say what it is
     if through == _FOREIGN:
