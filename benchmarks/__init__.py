@@ -1,1 +1,1 @@
-"""FieldLog's performance targets (PERFORMANCE.md), each against a baseline in the same run."""
+"""FieldLog's performance targets (docs/PERFORMANCE.md), each against a baseline in the same run."""

@@ -40,7 +40,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="small sizes (the default; CI)")
-    mode.add_argument("--full", action="store_true", help="the sizes of PERFORMANCE.md")
+    mode.add_argument("--full", action="store_true", help="the sizes of docs/PERFORMANCE.md")
     mode.add_argument("--tiny", action="store_true", help="the harness's own test: toy sizes")
     parser.add_argument("--only", help="comma-separated targets, e.g. T2,T7")
     parser.add_argument("--repeat", type=positive, default=None, help="runs per median")

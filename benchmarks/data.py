@@ -1,4 +1,4 @@
-"""The reference schema of PERFORMANCE.md and the generated rows both sides get."""
+"""The reference schema of docs/PERFORMANCE.md and the generated rows both sides get."""
 
 import os
 import shutil

@@ -4,7 +4,7 @@ FieldLog's side is the whole import path a user runs: ``open_import`` detects th
 and checks every row, and ``import_parsed`` matches devices, looks for duplicates and writes one
 batch in one transaction, into a database at head with the devices already there. The baseline
 gets the same rows already parsed, in the file's (unsorted) order, and only inserts them into the
-reference schema and commits (PERFORMANCE.md). Each run starts from a fresh copy of each empty
+reference schema and commits (docs/PERFORMANCE.md). Each run starts from a fresh copy of each empty
 database, so no run sees the previous one's rows as duplicates.
 """
 

@@ -1,6 +1,6 @@
 """What the chart and the readings table ask for: numpy series and pages of rows.
 
-Series are read with the driver cursor straight into numpy (PERFORMANCE.md, T3). They carry
+Series are read with the driver cursor straight into numpy (docs/PERFORMANCE.md, T3). They carry
 each point's reading id instead of its operator and note, so that a hovered point is looked up
 on its own (``core.readings.get_reading``) rather than loading a million notes.
 """

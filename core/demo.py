@@ -165,7 +165,7 @@ _INSERT = (
 
 
 def _insert(db: Database, rows: list[tuple[object, ...]]) -> None:
-    """Raw executemany in one transaction: sample data is bulk data (PERFORMANCE.md)."""
+    """Raw executemany in one transaction: sample data is bulk data (docs/PERFORMANCE.md)."""
     with db.raw() as conn:
         conn.execute("BEGIN IMMEDIATE")
         try:

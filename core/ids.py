@@ -1,7 +1,7 @@
 """Globally unique identifiers, stored compactly.
 
 Devices carry a UUIDv7 (time-ordered, 16 bytes as a BLOB). Readings are too many for a 16-byte
-key each (PERFORMANCE.md, T2): a reading is identified globally by the origin that created it
+key each (docs/PERFORMANCE.md, T2): a reading is identified globally by the origin that created it
 (a UUIDv7 per database, in the ``origins`` table) and its sequence number at that origin. Rows
 created locally store neither column (NULL costs no bytes in SQLite): their origin is the local
 one and their sequence number is their rowid.

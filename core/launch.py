@@ -1,5 +1,5 @@
-"""The launch contract (PRODUCT.md): one entry point that the window, the CLI and the frozen app
-all call to get a database at the schema this build expects.
+"""The launch contract (docs/ARCHITECTURE.md): one entry point that the window, the CLI and the
+frozen app all call to get a database at the schema this build expects.
 
 - A database already at head opens after a few cheap ``sqlite3`` reads: no Alembic import.
 - A new file is created by running every migration.

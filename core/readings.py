@@ -101,7 +101,7 @@ def add_reading(db: Database, new: NewReading) -> ReadingRecord:
     """Save one reading in its own transaction; the result carries its limit flag.
 
     This is the save a technician waits for after every Enter, so it talks to the driver
-    directly: two statements in one ``BEGIN IMMEDIATE`` transaction (PERFORMANCE.md, T7).
+    directly: two statements in one ``BEGIN IMMEDIATE`` transaction (docs/PERFORMANCE.md, T7).
     """
     with db.raw() as conn:
         conn.execute("BEGIN IMMEDIATE")
@@ -237,7 +237,7 @@ def series(
     """The current (not superseded) readings of a device in ``[start_ms, end_ms)``.
 
     Read with the driver cursor straight into numpy: charts ask for up to millions of points,
-    and ORM objects would cost ten times as much (PERFORMANCE.md, T3).
+    and ORM objects would cost ten times as much (docs/PERFORMANCE.md, T3).
     """
     bounds = (start_ms if start_ms is not None else _ALL_TIME[0], end_ms or _ALL_TIME[1])
     with db.raw() as conn:

@@ -1,7 +1,7 @@
 """Time as FieldLog stores it: integer milliseconds since the Unix epoch, always UTC.
 
 An integer column is half the size of SQLAlchemy's ISO text and reads into numpy several times
-faster (PERFORMANCE.md). Naive datetimes are refused rather than guessed.
+faster (docs/PERFORMANCE.md). Naive datetimes are refused rather than guessed.
 """
 
 from datetime import UTC, datetime, timedelta

@@ -1,7 +1,8 @@
 """The device table's model: every matching id in order, rows fetched in blocks on demand.
 
 Sorting and filtering happen in SQL (``core.devices.device_ids``), so the model never sorts
-Python objects and never sits under a ``QSortFilterProxyModel`` (PERFORMANCE.md: 339× slower).
+Python objects and never sits under a ``QSortFilterProxyModel`` (docs/PERFORMANCE.md: hundreds
+of times slower).
 A (re)load fetches only the ordered ids, so ``rowCount`` is exact at once; rows come 200 at a
 time, on the database thread, when the view first asks for one. Until a block arrives its cells
 show what the previous load had for those devices (no flicker on a refresh), or nothing.

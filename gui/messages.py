@@ -29,9 +29,9 @@ def explain(exc: BaseException, failed: str, *, logged: bool = False) -> str:
 
 
 def _is_database_error(exc: BaseException) -> bool:
-    import sqlite3
-
-    return isinstance(exc, sqlite3.Error) or type(exc).__module__.startswith("sqlalchemy")
+    """SQLite's errors, bare or wrapped by SQLAlchemy (known by their module: the window
+    holds no database code)."""
+    return type(exc).__module__.split(".")[0] in ("sqlite3", "sqlalchemy")
 
 
 def translate_database_error(exc: BaseException) -> str:

@@ -2,7 +2,7 @@
 
 A thin adapter over ``core.chart_data.readings_page``: rows come in pages through the database
 thread when the view scrolls near the end (``canFetchMore``/``fetchMore``), so a range with a
-million readings opens as fast as one with ten (PERFORMANCE.md, "Tables").
+million readings opens as fast as one with ten (docs/PERFORMANCE.md, "Tables").
 """
 
 import enum

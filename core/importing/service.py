@@ -17,9 +17,10 @@ Rows come in batches (``SampleBatch``); earlier batches are already in the open 
 so duplicates inside the file are found the same way, with memory bounded by the batch.
 
 **Speed.** Each batch is sorted by (device, time) before its INSERT, so the readings index grows
-almost in order (PERFORMANCE.md, T1: the insert is most of the import), and only the values that
-vary from row to row are bound. Readings carry no index on ``batch_id``: the batch records the
-range of reading ids it wrote, and undo and counts read that range (migration 0006).
+almost in order (docs/PERFORMANCE.md, T1: the insert is most of the import), and only the
+values that vary from row to row are bound. Readings carry no index on ``batch_id``: the batch
+records the range of reading ids it wrote, and undo and counts read that range (migration
+0006).
 """
 
 import hashlib
@@ -525,7 +526,7 @@ class _BatchWriter:
     def _insert(self, chunk: SampleBatch, rows: npt.NDArray[np.intp], device: Ids) -> None:
         """Write the sorted rows, binding only what varies from row to row.
 
-        Each bound value costs the driver time, and this is most of an import (PERFORMANCE.md,
+        Each bound value costs the driver time, and this is most of an import (docs/PERFORMANCE.md,
         T1). The batch, source and creation time are literals in the statement; so are the
         device and unit, with one ``executemany`` per run of rows that share them, when the
         runs are long enough to pay for a statement each (they are: rows are sorted by device).

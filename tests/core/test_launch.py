@@ -1,4 +1,4 @@
-"""The launch contract (PRODUCT.md), one real file per situation it names."""
+"""The launch contract (docs/ARCHITECTURE.md), one real file per situation it names."""
 
 import os
 import sqlite3

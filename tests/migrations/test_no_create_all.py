@@ -1,4 +1,5 @@
-"""No ``create_all`` anywhere: schemas are built only by migrating (PRODUCT.md, migration rules)."""
+"""No ``create_all`` anywhere: schemas are built only by migrating (docs/ARCHITECTURE.md,
+migration rules)."""
 
 from pathlib import Path
 
