@@ -21,13 +21,15 @@ Diver-Office writes ";" and a decimal comma in locales that use one.
 """
 
 import re
+from collections.abc import Callable, Iterator
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import PREVIEW, build, column_texts, time_layout
+from core.importing.loggers import LOOK_AHEAD, PREVIEW, build, column_texts, time_layout
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel
+from core.importing.textfile import decode_failure, open_text
 from core.importing.units import usual_unit
-from core.importing.wide import WideSpec, csv_rows, table_from, wide_batches
+from core.importing.wide import Row, WideSpec, csv_rows, table_from, wide_batches
 
 _FIRST_LINE = "Data file for DataLogger."
 _COLUMN = re.compile(r"^(?P<quantity>[^\[]+?)\s*\[(?P<unit>[^\]]*)\]\s*$")
@@ -42,6 +44,8 @@ def looks_like_diver(text: str) -> bool:
 
 def open_diver(source: Source) -> BatchedFile:
     lines = source.text.splitlines()
+    if any(ln.strip() == "[Data]" for ln in lines[:_HEADER_WITHIN]):
+        return _open_mon(source, lines)
     at = next((i for i, ln in enumerate(lines[:_HEADER_WITHIN])
                if ln.lower().startswith("date/time")), None)  # fmt: skip
     if at is None:
@@ -114,3 +118,90 @@ def _channel(serial: str | None, column: str) -> Channel:
 
 def _first(fields: list[str]) -> str:
     return fields[0] if fields else ""
+
+
+# --- .MON: the settings, then "[Data]", the number of rows, and columns aligned with spaces ---
+
+_CHANNEL = re.compile(r"^\[Channel (?P<n>\d+) from data header\]\s*$")
+_UNIT_AFTER_NUMBER = re.compile(r"^[-+]?[\d.,]+\s+(?P<unit>\S+)\s*$")
+
+
+def _open_mon(source: Source, lines: list[str]) -> BatchedFile:
+    """A .MON file: each channel's name and unit from "[Channel N from data header]"
+    (its reference level is given in the channel's unit), then after "[Data]" and the count
+    of rows, "2017/12/13 11:00:00.0     1360.225      13.123"."""
+    at = next(i for i, ln in enumerate(lines) if ln.strip() == "[Data]")
+    settings = _settings(lines[:at])
+    serial = " ".join(settings.get("Serial number", "").split()) or None
+    names, units = _mon_channels(lines[:at])
+    if not names:
+        raise source.fail("this Diver file names no channels ([Channel 1 from data header])")
+    skip = at + 2  # "[Data]" and the number of rows
+    data = [_mon_fields(ln) for ln in lines[skip : skip + LOOK_AHEAD] if ln.strip()]
+    data = [r for r in data if not _end(r)]
+    if not data:
+        raise source.fail("the Diver file has its settings but no readings")
+    channels = [_mon_channel(serial, n, u) for n, u in zip(names, units, strict=True)]
+    zone = source.zone
+    if zone is None:
+        raise source.fail(NEEDS_ZONE + _zone_hint(settings.get("Instrument number", "")))
+    layout = time_layout(source, [r[0] for r in data])
+    columns = tuple(range(1, len(names) + 1))
+    spec = WideSpec((0,), columns, tuple(names), layout, zone, source.now_ms,
+                    min_fields=len(names) + 1, note_line=_end)  # fmt: skip
+    rows, position = _mon_rows(source, skip)
+    created = settings.get("CREATED BY", "Diver-Office").strip()
+    description = f"Van Essen Diver {serial or ''} (.MON, {created}); logger time"
+    return build(source, "diver", description.replace("  ", " "), channels,
+                 wide_batches(rows, spec), [["Date/time", *names], *data[:PREVIEW]], zone,
+                 position)  # fmt: skip
+
+
+def _mon_channel(serial: str | None, name: str, unit: str) -> Channel:
+    quantity = name.split(":", 1)[-1].strip().title()  # "1: CONDUCTIVITY" -> "Conductivity"
+    owner = f"Diver {serial} " if serial else "Diver "
+    return Channel(name, f"{owner}{quantity}", usual_unit(unit, quantity), serial, quantity, name)
+
+
+def _mon_channels(lines: list[str]) -> tuple[list[str], list[str]]:
+    names: dict[int, str] = {}
+    units: dict[int, str] = {}
+    current = None
+    for line in lines:
+        if found := _CHANNEL.match(line.strip()):
+            current = int(found.group("n"))
+        elif line.startswith("[") or not line.strip():
+            current = None
+        elif current is not None and (setting := _SETTING.match(line)):
+            key, value = setting.group("key").strip(), setting.group("value").strip()
+            if key == "Identification":
+                names[current] = value
+            elif key == "Reference level" and (unit := _UNIT_AFTER_NUMBER.match(value)):
+                units[current] = unit.group("unit")
+    numbers = sorted(names)
+    return [names[n] for n in numbers], [units.get(n, "") for n in numbers]
+
+
+def _mon_fields(line: str) -> list[str]:
+    """["2017/12/13 11:00:00.0", "1360.225", "13.123"] from a row aligned with spaces."""
+    words = line.split()
+    if len(words) >= 2 and "/" in words[0]:
+        return [f"{words[0]} {words[1]}", *words[2:]]
+    return [line.strip()]
+
+
+def _mon_rows(source: Source, skip: int) -> tuple[Iterator[Row], Callable[[], int]]:
+    text, position = open_text(source.path, source.encoding)
+
+    def rows() -> Iterator[Row]:
+        line = 0
+        try:
+            for line, content in enumerate(text, start=1):
+                if line > skip and content.strip():
+                    yield line, _mon_fields(content)
+        except UnicodeDecodeError:
+            raise decode_failure(source.path, source.encoding, line) from None
+        finally:
+            text.close()
+
+    return rows(), position

@@ -15,11 +15,13 @@ the user chooses it, and the refusal quotes what the file says.
 """
 
 import re
+from datetime import tzinfo
 
 from core.importing.batches import BatchedFile
 from core.importing.loggers import PREVIEW, build, column_texts, time_layout
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel
+from core.importing.timeparse import parse_zone
 from core.importing.units import usual_unit
 from core.importing.wide import WideSpec, csv_rows, table_from, wide_batches
 
@@ -99,3 +101,55 @@ def _channel(column: str, serial: str | None, model: str) -> Channel:
 
 def _first(fields: list[str]) -> str:
     return fields[0] if fields else ""
+
+
+# --- HydroVu (In-Situ's cloud) exports ---------------------------------------------------------
+
+_SHOWN_IN = re.compile(r'^"?Time shown in (?P<zone>[^"]+?)"?\s*$')
+_LOCATION = re.compile(r'^"?Location Name = (?P<name>[^"]*?)"?\s*$')
+
+
+def looks_like_hydrovu(text: str) -> bool:
+    return text.lstrip().startswith(('"Location Properties"', "Location Properties"))
+
+
+def open_hydrovu(source: Source) -> BatchedFile:
+    """HydroVu CSV: "Location Properties" lines, "Time shown in UTC", then a header of
+    "Date Time" and "<parameter> (<unit>)" columns, every cell quoted."""
+    lines = source.text.splitlines()
+    at = next((i for i, ln in enumerate(lines[:_HEADER_WITHIN])
+               if ln.startswith(('"Date Time"', "Date Time,"))), None)  # fmt: skip
+    if at is None:
+        raise source.fail("no 'Date Time' header after the location lines of this HydroVu export")
+    head: list[list[str]] = [[] for _ in range(at)] + table_from(lines, at, ",")
+    header = [c.strip() for c in head[at]]
+    data = [r for r in head[at + 1 :] if any(c.strip() for c in r)]
+    if not data:
+        raise source.fail("the HydroVu export has a header but no readings")
+    shown = next((m.group("zone") for ln in lines[:at] if (m := _SHOWN_IN.match(ln))), None)
+    location = next((m.group("name") for ln in lines[:at] if (m := _LOCATION.match(ln))), "")
+    zone = _stated_zone(source, shown)
+    columns = tuple(i for i, c in enumerate(header) if i > 0 and c)
+    owner = f"HydroVu {location}".strip()
+    channels = [_channel(header[c], None, owner) for c in columns]
+    layout = time_layout(source, [r[0] for r in data], column_texts(source, ",", at + 1, _first))
+    spec = WideSpec((0,), columns, tuple(header[c] for c in columns), layout, zone,
+                    source.now_ms, min_fields=max(columns) + 1)  # fmt: skip
+    rows, position = csv_rows(source.path, source.encoding, ",", at + 1)
+    where = f"times in {shown} (as the file says)" if shown else "logger time"
+    return build(source, "hydrovu", f"In-Situ HydroVu export, {location}; {where}", channels,
+                 wide_batches(rows, spec), head[at : at + PREVIEW], zone, position)  # fmt: skip
+
+
+def _stated_zone(source: Source, shown: str | None) -> tzinfo:
+    """The zone HydroVu says the times are shown in; the user's when it says none it can name."""
+    if shown:
+        try:
+            return parse_zone(shown)
+        except ValueError:
+            pass
+    zone = source.zone
+    if zone is None:
+        hint = f". The file says its times are in {shown!r}" if shown else ""
+        raise source.fail(NEEDS_ZONE + hint)
+    return zone

@@ -15,6 +15,7 @@ The date order a file states is used as stated; neither says which zone its cloc
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from core.importing.batches import BatchedFile
 from core.importing.loggers import LOOK_AHEAD, PREVIEW, build, zone_or_fail
@@ -23,9 +24,10 @@ from core.importing.records import Channel
 from core.importing.textfile import decode_failure, open_text
 from core.importing.timeparse import TimeLayout, detect_layout, layout_for
 from core.importing.units import usual_unit
-from core.importing.wide import Row, WideSpec, csv_rows, peek_rows, wide_batches
+from core.importing.wide import Row, WideSpec, csv_rows, wide_batches
 
 _EXO_DATE = re.compile(r"^Date \((?P<order>[MDY/]+)\)$")
+_DASHED_UNITS = frozenset({"PSU", "PPT", "FNU", "NTU", "RFU", "QSU", "MV", "V"})
 _BARE_UNITS = frozenset({"°C", "°F", "mmHg", "FNU", "NTU", "m", "ft", "psi", "psia", "mbar"})
 _ORDER = re.compile(r"^(?P<a>[mdyMDY])/(?P<b>[mdyMDY])/(?P<c>[mdyMDY])$")
 _HEADER_WITHIN = 40
@@ -33,7 +35,8 @@ _HEADER_WITHIN = 40
 
 def looks_like_exo(text: str) -> bool:
     head = text[:3000]
-    return "KorEXO" in head or ("sep=," in head[:10] and "Model, Submodel, S/N" in head)
+    marks = ("Model, Submodel, S/N", "Unit ID,User ID")  # the handheld; KorEXO with no summary
+    return "KorEXO" in head or ("sep=," in head[:10] and any(m in head for m in marks))
 
 
 def looks_like_ecowatch(text: str) -> bool:
@@ -43,36 +46,149 @@ def looks_like_ecowatch(text: str) -> bool:
 # --- KorEXO and the EXO handheld -------------------------------------------------------------
 
 
+_TEXT_COLUMNS = frozenset({"Site Name", "Site", "Unit ID", "User ID"})
+_SERIAL_SUFFIX = re.compile(r"^(?P<name>.+)-(?P<serial>\d{2}[A-Z]\d{6})$")  # "°C-16L100552"
+
+
+@dataclass
+class _Block:
+    """One header of an EXO file and what its columns become: KorEXO writes one header per
+    data file it exports, and a file may hold several, alike or not."""
+
+    header: list[str]
+    fraction: int | None
+    columns: list[int]  # the header's reading columns
+    first: int = 0  # where its channels start among all the file's channels
+
+
 def open_exo(source: Source) -> BatchedFile:
-    head = peek_rows(source.text, ",", _HEADER_WITHIN + LOOK_AHEAD)
-    at = next((i for i, r in enumerate(head[:_HEADER_WITHIN])
-               if r and r[0].strip().startswith("Date") and len(r) > 2), None)  # fmt: skip
-    if at is None:
+    """KorEXO and the EXO handheld. The whole file is scanned once for its headers: each
+    different header adds its own channels, a repeated one (one block per spot sample) reads
+    into the same; a row is read with the header above it, never with another's."""
+    blocks, serials, sonde, data = _exo_layout(source)
+    if not blocks:
         raise source.fail("no 'Date,Time,…' header in this EXO export; export it again as CSV")
-    header = [c.strip() for c in head[at]]
-    data = [r for r in head[at + 1 :] if any(c.strip() for c in r)]
     if not data:
         raise source.fail("the EXO export has a header but no readings")
-    date, time = 0, 1
-    fraction = next((i for i, c in enumerate(header) if "Fract" in c), None)
-    skip = {date, time, fraction}
-    columns = tuple(i for i, c in enumerate(header) if i not in skip and c
-                    and _numeric_column(data, i))  # fmt: skip
-    serials = _sensor_serials(head[:at])
-    sonde = _sonde_serial(head[:at])
-    channels = [_exo_channel(header[c], serials.get(c) or sonde) for c in columns]
+    channels: list[Channel] = []
+    for block, at in blocks.values():
+        block.first = len(channels)
+        line_serials = serials.get(at, {})
+        for c in block.columns:
+            name, own = _serial_of(block.header[c])
+            channels.append(
+                _exo_channel(block.header[c], name, line_serials.get(c) or own or sonde)
+            )
+    channels = _unique_keys(channels)
     zone = zone_or_fail(source)
-    joined = _exo_time(date, time, fraction)
-    stated = _EXO_DATE.match(header[date])
+    unified = _unifier(blocks, len(channels))
+    joined = _exo_time(0, 1, 2)
+    first_header = next(iter(blocks.values()))[0].header
+    stated = _EXO_DATE.match(first_header[0])
     layout = _layout(source, [joined(r) for r in data],
                      _order_of(stated.group("order")) if stated else None)  # fmt: skip
-    spec = WideSpec((date, time), columns, tuple(header[c] for c in columns), layout, zone,
-                    source.now_ms, min_fields=max(columns) + 1, time_text=joined)  # fmt: skip
-    rows, position = csv_rows(source.path, source.encoding, ",", at + 1)
+    columns = tuple(range(3, 3 + len(channels)))
+    spec = WideSpec((0, 1), columns, tuple(c.column or c.key for c in channels), layout, zone,
+                    source.now_ms, time_text=joined)  # fmt: skip
+    rows, position = csv_rows(source.path, source.encoding, ",", 0)
     kind = "KorEXO export" if "KorEXO" in source.text[:3000] else "EXO handheld file"
-    description = f"YSI {kind}; logger time; dates read as {layout.description}"
-    return build(source, "exo", description, channels, wide_batches(rows, spec),
-                 head[:PREVIEW], zone, position)  # fmt: skip
+    many = f", {len(blocks)} headers" if len(blocks) > 1 else ""
+    description = f"YSI {kind}{many}; logger time; dates read as {layout.description}"
+    return build(source, "exo", description, channels,
+                 wide_batches(((line, unified(f)) for line, f in rows), spec),
+                 [first_header, *data[:PREVIEW]], zone, position)  # fmt: skip
+
+
+def _exo_layout(
+    source: Source,
+) -> tuple[dict[tuple[str, ...], tuple[_Block, int]], dict[int, dict[int, str]], str | None,
+           list[list[str]]]:  # fmt: skip
+    """The file's headers (by their text, each with the line it first appears on), the
+    sensor serials above each header, the sonde's serial, and the first data rows."""
+    blocks: dict[tuple[str, ...], tuple[_Block, int]] = {}
+    serials: dict[int, dict[int, str]] = {}
+    above: dict[int, str] = {}
+    preamble: list[list[str]] = []
+    data: list[list[str]] = []
+    rows, _ = csv_rows(source.path, source.encoding, ",", 0)
+    for line, fields in rows:
+        if _is_exo_header(fields):
+            key = tuple(c.strip() for c in fields)
+            if key not in blocks:
+                blocks[key] = (_exo_block(list(key)), line)
+                serials[line] = above
+            above = {}
+        elif (found := _sensor_serials([fields])) or not blocks:
+            above = found or above
+            preamble.append(fields)
+        elif _is_exo_row(fields) and len(data) < LOOK_AHEAD:
+            data.append(_cells(blocks[key][0], fields, 0, full=False))
+    return blocks, serials, _sonde_serial(preamble), data
+
+
+def _is_exo_header(fields: list[str]) -> bool:
+    return len(fields) > 2 and fields[0].strip().startswith("Date") and "Time" in fields[1]
+
+
+def _is_exo_row(fields: list[str]) -> bool:
+    return bool(fields) and fields[0][:1].isdigit()
+
+
+def _exo_block(header: list[str]) -> _Block:
+    fraction = next((i for i, c in enumerate(header) if "Fract" in c), None)
+    columns = [i for i, c in enumerate(header)
+               if i > 1 and i != fraction and c and c not in _TEXT_COLUMNS]  # fmt: skip
+    return _Block(header, fraction, columns)
+
+
+def _unifier(
+    blocks: dict[tuple[str, ...], tuple[_Block, int]], width: int
+) -> Callable[[list[str]], list[str]]:
+    """Turns a row into [date, time, fraction, one cell per channel of the whole file], read
+    with the header above it; header and summary lines become empty rows (skipped)."""
+    current: list[_Block | None] = [None]
+
+    def unified(fields: list[str]) -> list[str]:
+        if _is_exo_header(fields):
+            current[0] = blocks[tuple(c.strip() for c in fields)][0]
+            return []
+        block = current[0]
+        if block is None or not _is_exo_row(fields):
+            return []
+        return _cells(block, fields, width)
+
+    return unified
+
+
+def _cells(block: _Block, fields: list[str], width: int, full: bool = True) -> list[str]:
+    """[date, time, fraction, then the block's readings at its channels' places among the
+    ``width`` of the whole file] (``full=False``: only the block's own)."""
+    first = block.first if full else 0
+    cells = [""] * (3 + (width if full else len(block.columns)))
+    cells[0], cells[1] = fields[0], fields[1] if len(fields) > 1 else ""
+    if block.fraction is not None and block.fraction < len(fields):
+        cells[2] = fields[block.fraction]
+    for offset, column in enumerate(block.columns):
+        if column < len(fields):
+            cells[3 + first + offset] = fields[column]
+    return cells
+
+
+def _serial_of(column: str) -> tuple[str, str | None]:
+    """("°C", "16L100552") from KorEXO's "°C-16L100552"; (column, None) otherwise."""
+    found = _SERIAL_SUFFIX.match(column.strip())
+    return (found.group("name"), found.group("serial")) if found else (column, None)
+
+
+def _unique_keys(channels: list[Channel]) -> list[Channel]:
+    """Columns named alike (six CT sensors each give "Sal psu") are told apart by serial,
+    then by their place."""
+    keys = [c.key for c in channels]
+    keys = [f"{k} {c.serial}" if keys.count(k) > 1 and c.serial else k
+            for k, c in zip(keys, channels, strict=True)]  # fmt: skip
+    keys = [f"{k} #{i + 1}" if keys.count(k) > 1 else k for i, k in enumerate(keys)]
+    return [Channel(k, c.name, c.unit, c.serial, c.quantity, c.column)
+            for k, c in zip(keys, channels, strict=True)]  # fmt: skip
 
 
 def _numeric_column(data: list[list[str]], column: int) -> bool:
@@ -114,8 +230,8 @@ def _at(fields: list[str], column: int) -> str:
     return fields[column].strip() if column < len(fields) else ""
 
 
-def _exo_channel(column: str, serial: str | None) -> Channel:
-    quantity, unit = split_name(column)
+def _exo_channel(column: str, name: str, serial: str | None) -> Channel:
+    quantity, unit = split_name(name)
     owner = f"YSI {serial} " if serial else "YSI "
     return Channel(column, f"{owner}{quantity}", usual_unit(unit, quantity), serial, quantity,
                    column)  # fmt: skip
@@ -123,7 +239,8 @@ def _exo_channel(column: str, serial: str | None) -> Channel:
 
 def split_name(name: str) -> tuple[str, str]:
     """(parameter, unit) of an EXO column: "ODO % sat" → ("ODO", "% sat"), "Temp °C" →
-    ("Temp", "°C"), "SPC-uS/cm" → ("SPC", "uS/cm"), "°C" → ("Temp", "°C"), "pH" → ("pH", "")."""
+    ("Temp", "°C"), "SPC-uS/cm" → ("SPC", "uS/cm"), "SAL-PSU" → ("SAL", "PSU"), "°C" →
+    ("Temp", "°C"), "pH" → ("pH", "")."""
     text = " ".join(name.split())
     if "%" in text:
         before, _, after = text.partition("%")
@@ -131,9 +248,10 @@ def split_name(name: str) -> tuple[str, str]:
     if " " in text:
         quantity, _, unit = text.rpartition(" ")
         return quantity, unit
-    if "-" in text and "/" in text.rpartition("-")[2]:
+    if "-" in text:  # the handheld and summary-less KorEXO: "SPC-uS/cm", "SAL-PSU"
         quantity, _, unit = text.rpartition("-")
-        return quantity, unit
+        if "/" in unit or unit.upper() in _DASHED_UNITS:
+            return quantity, unit
     if text in _BARE_UNITS:
         return ("Temp" if text in ("°C", "°F") else text), text
     return text, ""
