@@ -78,13 +78,19 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     )
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.OperationalError:
+    except sqlite3.OperationalError as exc:
         conn.close()
         wal = path.with_name(path.name + "-wal")
         if wal.exists() and wal.stat().st_size >= WAL_HEADER_BYTES:  # it may hold readings
             raise
+        if not any(why in str(exc).lower() for why in _NO_SHM):
+            raise  # locked by another program, damaged: not a question of the -shm
         conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
     return conn
+
+
+# What SQLite says when it cannot make the -shm it needs for reading a WAL-mode file.
+_NO_SHM = ("unable to open", "disk i/o", "readonly", "read-only")
 
 
 @dataclass
