@@ -164,7 +164,9 @@ def _decide_order(fields: list[tuple[str, str, str]], sep: str) -> TimeLayout:
     names = " and ".join(_order_name(order, sep, year_digits) for order in fitting or orders)
     if not fitting:
         raise ValueError(
-            f"the dates fit none of {names} in every row; give the date format (--date-format)"
+            f"the dates fit none of {names} in every row (read either way, some run backwards "
+            "or lie in the future: check the logger's clock); give the date format "
+            "(--date-format)"
         )
     example = _strptime_example(fitting[0], sep, year_digits)
     raise AmbiguousDateOrder(

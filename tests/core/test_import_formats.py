@@ -607,3 +607,17 @@ def test_a_value_too_small_to_store_is_refused_not_saved_as_zero(tmp_path: Path)
     samples, rejected = read(open_import(write(tmp_path, text)))
     assert [s.value for s in samples] == [0.0] and samples[0].line == 3
     assert [r.line for r in rejected] == [2] and "too small" in rejected[0].reason
+
+
+def test_dates_no_order_reads_as_a_logger_writes_them_ask_for_the_format(tmp_path: Path) -> None:
+    # Month first, but the clock jumps to 2031 part-way: read either way, some dates lie in the
+    # future, so no order fits every row; with the format given, only those rows are refused.
+    rows = ["06/01/2025 10:00", "06/02/2025 10:00", "06/03/2031 10:00", "06/04/2025 10:00"]
+    text = "serial,time,value\n" + "".join(f"A,{t},{n}\n" for n, t in enumerate(rows))
+    path = write(tmp_path, text)
+    with pytest.raises(ImportFileError, match="check the logger's clock"):
+        open_import(path, ImportOptions(timezone="UTC"))
+    given = ImportOptions(timezone="UTC", date_format="%m/%d/%Y %H:%M")
+    samples, rejected = read(open_import(path, given))
+    assert len(samples) == 3 and [r.line for r in rejected] == [4]
+    assert "future" in rejected[0].reason
