@@ -73,7 +73,11 @@ def open_rbr(source: Source) -> BatchedFile:
     if not timed:
         host = _first_match(_HOST, lines)
         stamps = [start.group("at"), *([host.group("at")] if host else [])]
-        began = _parse(start.group("at"), time_layout(source, stamps).description)
+        fmt = source.options.date_format or _strptime(time_layout(source, stamps).description)
+        try:
+            began = datetime.strptime(start.group("at"), fmt)
+        except ValueError:
+            raise source.fail(f"its logging start {start.group('at')!r} is not {fmt}") from None
     layout = layout_for("YMD", "/", "4")
     spec = WideSpec((0,), tuple(range(1, len(names) + 1)), tuple(names), layout, zone,
                     source.now_ms, min_fields=len(names) + 1)  # fmt: skip
@@ -110,11 +114,10 @@ def _units(lines: list[str]) -> dict[int, str]:
     return units
 
 
-def _parse(text: str, description: str) -> datetime:
-    order = description.split(" ")[0]  # "YY/MM/DD", the order the header lines showed
+def _strptime(description: str) -> str:
+    """"%y/%m/%d %H:%M:%S" from the layout's "YY/MM/DD", the order the header lines showed."""
     codes = {"YY": "%y", "MM": "%m", "DD": "%d"}
-    fmt = "/".join(codes[part] for part in order.split("/")) + " %H:%M:%S"
-    return datetime.strptime(text, fmt)
+    return "/".join(codes[part] for part in description.split(" ")[0].split("/")) + " %H:%M:%S"
 
 
 def _channel(serial: str, name: str, unit: str, names: list[str], index: int) -> Channel:
