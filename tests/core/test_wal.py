@@ -10,7 +10,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from core import maintenance, wal
 from core.devices import DeviceFields, create_device
 from core.errors import DatabaseError, StrayWalError
 from core.launch import open_database
-from core.readings import count_readings
+from core.readings import NewReading, add_reading, count_readings
 from core.sqlite_files import sha256
 from tests.core.launch_support import REPO_ROOT, crash_after_saving
 
@@ -137,29 +137,28 @@ def test_a_wal_that_belongs_is_not_set_aside(site: Path) -> None:
     assert readings_in(site) == 3
 
 
-def test_set_aside_is_refused_while_a_fieldlog_has_the_file_open(site: Path, tmp_path) -> None:
-    shutil.copyfile(foreign_wal(tmp_path, 8192), tmp_path / "stray")
-    db = open_database(site).database
+def test_set_aside_is_refused_while_a_fieldlog_has_the_file_open(site: Path) -> None:
+    db = open_database(site).database  # its WAL is live: setting it aside would lose writes
     try:
-        shutil.copyfile(tmp_path / "stray", wal.wal_path(site.parent / "other.db"))
-        with pytest.raises(DatabaseError, match="open in"):
-            subprocess_set_aside(site)
+        add_reading(db, NewReading(1, 2.5, datetime(2026, 1, 1, tzinfo=UTC)))
+        refused = cli(site, "db", "set-aside-wal")
+        assert refused.returncode == 1 and "is open in" in refused.stderr
+        assert wal.wal_path(site).exists()
+        assert not [p for p in site.parent.iterdir() if ".set-aside-" in p.name]
+        assert count_readings(db) == 1
     finally:
         db.close()
-
-
-def subprocess_set_aside(path: Path) -> None:
-    result = cli(path, "db", "set-aside-wal")
-    if result.returncode:
-        raise DatabaseError(path, result.stderr)
+    assert readings_in(site) == 1
 
 
 def test_a_live_wal_of_a_running_fieldlog_is_read_not_judged(site: Path) -> None:
-    db = open_database(site).database  # this process is the writer: its WAL is live
+    db = open_database(site).database  # this process writes: its WAL changes as it is read
     try:
-        with closing(sqlite3.connect(site)) as conn:
-            conn.execute("PRAGMA journal_mode")
-        assert maintenance.status(site).counts["readings"] == 0
+        add_reading(db, NewReading(1, 2.5, datetime(2026, 1, 1, tzinfo=UTC)))
+        assert wal.summary(site) is not None  # a WAL with a commit in it
+        assert maintenance.status(site).counts["readings"] == 1
+        beside = cli(site, "db", "status")  # another process, beside the writer
+        assert beside.returncode == 0 and "readings: 1" in beside.stdout, beside.stderr
     finally:
         db.close()
 
