@@ -13,6 +13,7 @@ dry run and the import report progress as a percentage and can be cancelled, lea
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import available_timezones
@@ -45,7 +46,9 @@ from core.importing.service import ImportCancelled, ImportReport, import_parsed
 from gui.messages import explain
 from gui.ops import Ops
 
-IMPORT_FILTER = "Logger and spreadsheet files (*.csv *.txt *.dat *.tsv *.xlsx);;All files (*)"
+IMPORT_FILTER = (
+    "Logger and spreadsheet files (*.csv *.txt *.dat *.tsv *.xlsx *.xle *.mon *.toa);;All files (*)"
+)
 ROLE_LABELS = {  # one per core.importing.options.ROLES (a test checks)
     "device_serial": "Device serial",
     "device_name": "Device name",
@@ -61,14 +64,22 @@ PREVIEW_ROWS = 20
 NOT_MAPPED = "—"
 
 
+def read_as(example: str, date_format: str) -> str:
+    """How ``date_format`` reads ``example``: "18-08-10 is 18 August 2010 (%d-%m-%y …)"."""
+    date, fmt = example.split(" ")[0], date_format.split(" ")[0]
+    try:
+        moment = datetime.strptime(date, fmt)
+    except ValueError:
+        return date_format
+    return f"{date} is {moment.day} {moment:%B %Y}  ({date_format})"
+
+
 DETECT_DATES = "Found from the rows"
 CHOOSE_DATES = "Choose how the dates are written…"
 
 
 def local_zone_name() -> str:
     """The machine's IANA zone when it can be told (the usual answer for a logger's clock)."""
-    from datetime import datetime
-
     zone = datetime.now().astimezone().tzinfo
     key = getattr(zone, "key", None)
     return str(key) if key else "UTC"
@@ -232,15 +243,22 @@ class FilePage(QWizardPage):
         return Path(self.file.text().strip())
 
     def date_format(self) -> str | None:
+        """The format chosen from the list, or one typed in."""
         text = self.dates.currentText().strip()
+        index = self.dates.currentIndex()
+        if index >= 0 and text == self.dates.itemText(index):
+            chosen = self.dates.itemData(index)
+            return str(chosen) if chosen else None
         return None if text in ("", DETECT_DATES, CHOOSE_DATES) else text
 
-    def offer_date_formats(self, formats: list[str]) -> None:
-        """The file's dates fit more than one order: list those, and make the user choose."""
+    def offer_date_formats(self, formats: list[str], example: str = "") -> None:
+        """The file's dates fit more than one order: list those, each showing how it reads
+        the file's first time ("18-08-10 14:00:00 is 18 August 2010"), and make the user
+        choose."""
         self.dates.clear()
         self.dates.addItem(CHOOSE_DATES, None)
         for date_format in formats:
-            self.dates.addItem(f"{date_format}", date_format)
+            self.dates.addItem(read_as(example, date_format), date_format)
         self.dates.setCurrentIndex(0)
         self.dates.setFocus()
 
@@ -272,7 +290,7 @@ class FilePage(QWizardPage):
     def _failed(self, exc: BaseException) -> None:
         formats = getattr(exc, "date_formats", [])
         if formats:
-            self.offer_date_formats(formats)
+            self.offer_date_formats(formats, getattr(exc, "date_example", ""))
             self.problem.setText(
                 f"{explain(exc, 'The file could not be read')}\n"
                 "Choose under Dates how this file writes them, then press Next."

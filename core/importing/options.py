@@ -90,4 +90,9 @@ class Source:
 
     def no_layout(self, error: ValueError) -> ImportFileError:
         """The refusal for time text no layout reads, or that two date orders read."""
-        return ImportFileError(self.path, str(error), date_formats=getattr(error, "formats", []))
+        return ImportFileError(
+            self.path,
+            str(error),
+            date_formats=getattr(error, "formats", []),
+            date_example=getattr(error, "example", ""),
+        )

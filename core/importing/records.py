@@ -29,6 +29,7 @@ class ImportFileError(FieldLogError):
         message: str,
         line: int | None = None,
         date_formats: Sequence[str] = (),
+        date_example: str = "",
     ) -> None:
         where = f"{path.name}, line {line}" if line is not None else path.name
         super().__init__(f"{where}: {message}")
@@ -36,6 +37,7 @@ class ImportFileError(FieldLogError):
         self.line = line
         self.reason = message
         self.date_formats = list(date_formats)  # when two date orders fit: the ones to offer
+        self.date_example = date_example  # and a time from the file, to show read each way
 
 
 @dataclass(frozen=True)

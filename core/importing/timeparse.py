@@ -94,11 +94,15 @@ def detect_layout(
     sep = seps.pop()
     fields = [(m.group(1), m.group(3), m.group(4)) for m in found if m is not None]
     try:
-        return _decide_order(fields, sep)
-    except AmbiguousDateOrder:
-        if rest is None:
-            raise
-        return _decide_order(_dates_of(rest()), sep)
+        try:
+            return _decide_order(fields, sep)
+        except AmbiguousDateOrder:
+            if rest is None:
+                raise
+            return _decide_order(_dates_of(rest()), sep)
+    except AmbiguousDateOrder as error:
+        error.example = texts[0]
+        raise
 
 
 def _dates_of(texts: Iterable[str]) -> list[tuple[str, str, str]]:
@@ -183,6 +187,7 @@ class AmbiguousDateOrder(ValueError):
     def __init__(self, message: str, formats: list[str]) -> None:
         super().__init__(message)
         self.formats = formats
+        self.example = ""  # the first time text of the file, to show read each way
 
 
 def _order_name(order: str, sep: str, year_digits: str) -> str:

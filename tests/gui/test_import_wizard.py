@@ -178,8 +178,12 @@ def test_dates_two_orders_fit_are_asked_for_never_guessed(qtbot, ops, db, tmp_pa
     assert "DD-MM-YY and YY-MM-DD" in page.problem.text()
     assert made.currentPage() is page and page.date_format() is None  # nothing picked for them
     offered = [page.dates.itemText(i) for i in range(page.dates.count())]
-    assert offered[1:] == ["%d-%m-%y %H:%M:%S", "%y-%m-%d %H:%M:%S"]
+    assert offered[1:] == [  # the file's first date, read each way
+        "14-12-17 is 14 December 2017  (%d-%m-%y %H:%M:%S)",
+        "14-12-17 is 17 December 2014  (%y-%m-%d %H:%M:%S)",
+    ]
     page.dates.setCurrentIndex(2)  # the technician knows: year first
+    assert page.date_format() == "%y-%m-%d %H:%M:%S"
     next_page(qtbot, made, made.preview_page)
     assert made.parsed is not None and "the given format %y-%m-%d" in made.parsed.description
     made.close()
