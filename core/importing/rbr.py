@@ -115,7 +115,7 @@ def _units(lines: list[str]) -> dict[int, str]:
 
 
 def _strptime(description: str) -> str:
-    """"%y/%m/%d %H:%M:%S" from the layout's "YY/MM/DD", the order the header lines showed."""
+    """The strptime format ("%y/%m/%d %H:%M:%S") of the order the header lines showed."""
     codes = {"YY": "%y", "MM": "%m", "DD": "%d"}
     return "/".join(codes[part] for part in description.split(" ")[0].split("/")) + " %H:%M:%S"
 
