@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import LOOK_AHEAD, PREVIEW, build, column_texts, time_layout
+from core.importing.common import LOOK_AHEAD, PREVIEW, build, column_texts, time_layout
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel
 from core.importing.textfile import decode_failure, open_text

@@ -32,15 +32,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from core.importing import (
+    campbell,
+    common,
     diver,
     generic,
+    geoprecision,
     hobo,
     hydrolab,
     innovasea,
     insitu,
-    loggers,
     rbr,
     solinst,
+    vemco,
     ysi,
 )
 from core.importing.batches import BatchedFile, SampleBatch, batches_of
@@ -85,10 +88,10 @@ def _open_xlsx(path: Path, options: ImportOptions, at: int) -> ParsedFile:
 
 
 _TEXT_READERS: dict[str, Callable[[Source], BatchedFile]] = {
-    "toa5": loggers.open_toa5,
+    "toa5": campbell.open_toa5,
     "hobo": hobo.open_hobo,
-    "gp5w": loggers.open_gp5w,
-    "vemco": loggers.open_vemco,
+    "gp5w": geoprecision.open_gp5w,
+    "vemco": vemco.open_vemco,
     "solinst": solinst.open_solinst_csv,
     "xle": solinst.open_solinst_xle,
     "diver": diver.open_diver,
@@ -124,7 +127,7 @@ def open_import(path: Path, options: ImportOptions = ImportOptions()) -> ParsedF
     except ImportFileError:
         raise
     except Exception as error:
-        raise loggers.reader_failure(path, fmt, error) from error
+        raise common.reader_failure(path, fmt, error) from error
 
 
 _CAMPBELL_BINARY = (b'"TOB1"', b'"TOB2"', b'"TOB3"', b"TOB1,", b"TOB3,")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import (
+from core.importing.common import (
     LOOK_AHEAD,
     PREVIEW,
     build,

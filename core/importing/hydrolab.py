@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import PREVIEW, build, zone_or_fail
+from core.importing.common import PREVIEW, build, zone_or_fail
 from core.importing.options import Source
 from core.importing.records import Channel
 from core.importing.textfile import decode_failure, open_text

@@ -12,7 +12,7 @@ One sensor to a file: a row of another sensor is refused, never put on this one'
 """
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import LOOK_AHEAD, PREVIEW, build, time_layout
+from core.importing.common import LOOK_AHEAD, PREVIEW, build, time_layout
 from core.importing.options import Source
 from core.importing.records import Channel
 from core.importing.timeparse import parse_zone

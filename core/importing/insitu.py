@@ -18,7 +18,7 @@ import re
 from datetime import tzinfo
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import PREVIEW, build, column_texts, time_layout
+from core.importing.common import PREVIEW, build, column_texts, time_layout
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel
 from core.importing.timeparse import parse_zone

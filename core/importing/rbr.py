@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import PREVIEW, build, time_layout, zone_or_fail
+from core.importing.common import PREVIEW, build, time_layout, zone_or_fail
 from core.importing.options import Source
 from core.importing.records import Channel
 from core.importing.textfile import decode_failure, open_text

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from xml.parsers import expat
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import (
+from core.importing.common import (
     LOOK_AHEAD,
     PREVIEW,
     build,

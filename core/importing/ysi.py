@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from core.importing.batches import BatchedFile
-from core.importing.loggers import LOOK_AHEAD, PREVIEW, build, zone_or_fail
+from core.importing.common import LOOK_AHEAD, PREVIEW, build, zone_or_fail
 from core.importing.options import Source
 from core.importing.records import Channel
 from core.importing.textfile import decode_failure, open_text

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.db import Database
+from core.importing.common import READER_STOPPED
 from core.importing.formats import ImportOptions, iter_sample_batches, open_import
-from core.importing.loggers import READER_STOPPED
 from core.importing.records import ImportFileError
 from core.importing.service import import_parsed
 from core.launch import open_database

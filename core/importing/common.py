@@ -1,0 +1,117 @@
+"""What every logger reader shares: building the parsed file, the time layout and zone rules,
+and the one-line refusal a reader's own failure becomes."""
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from datetime import tzinfo
+from pathlib import Path
+
+from core.importing.batches import BatchedFile, SampleBatch, records_of
+from core.importing.options import NEEDS_ZONE, Source
+from core.importing.records import Channel, ImportFileError
+from core.importing.timeparse import TimeLayout, detect_layout, zone_label
+from core.importing.wide import csv_rows
+from core.validation import parse_number
+
+LOOK_AHEAD = 1000
+PREVIEW = 20
+log = logging.getLogger(__name__)
+
+
+def build(
+    source: Source,
+    fmt: str,
+    description: str,
+    channels: list[Channel],
+    batches: Iterator[SampleBatch],
+    preview: list[list[str]],
+    zone: tzinfo,
+    position: Callable[[], int],
+) -> BatchedFile:
+    batches = guarded(source.path, fmt, batches)
+    return BatchedFile(
+        source.path,
+        fmt,
+        description,
+        channels,
+        records_of(batches),
+        preview,
+        zone_label(zone),
+        source.size,
+        position,
+        batches,
+    )
+
+
+READER_STOPPED = "the reader stopped"
+
+
+def reader_failure(path: Path, fmt: str, error: Exception) -> ImportFileError:
+    """The one line a user gets when a reader meets what it was not written for (a bug, or a
+    file damaged past what the reader checks): what to do, never a traceback. The detail is
+    logged; tests fail on this text, so each such case gets its own reason."""
+    log.error("the %s reader failed on %s", fmt, path, exc_info=error)
+    return ImportFileError(
+        path,
+        f"this file could not be read as a {fmt} export ({READER_STOPPED}: "
+        f"{type(error).__name__}); check that it is one and whole, or choose another format "
+        "(--format). The details are in the log",
+    )
+
+
+def guarded(path: Path, fmt: str, batches: Iterator[SampleBatch]) -> Iterator[SampleBatch]:
+    """``batches``, with any error other than ImportFileError turned into one."""
+    try:
+        yield from batches
+    except ImportFileError:
+        raise
+    except Exception as error:
+        raise reader_failure(path, fmt, error) from error
+
+
+def zone_or_fail(source: Source) -> tzinfo:
+    zone = source.zone
+    if zone is None:
+        raise source.fail(NEEDS_ZONE)
+    return zone
+
+
+def time_layout(
+    source: Source, samples: list[str], rest: Callable[[], Iterable[str]] | None = None
+) -> TimeLayout:
+    """The layout of ``samples`` (the first rows); ``rest`` gives every row's time text when
+    the first rows leave the date order open (see ``timeparse.detect_layout``)."""
+    try:
+        return detect_layout(samples, source.options.date_format, rest)
+    except ValueError as error:
+        raise source.no_layout(error) from None
+
+
+def column_texts(
+    source: Source, delimiter: str, skip: int, text: Callable[[list[str]], str]
+) -> Callable[[], Iterator[str]]:
+    """Every row's time text (``text(fields)``) after the first ``skip`` lines, read anew."""
+
+    def texts() -> Iterator[str]:
+        rows, _ = csv_rows(source.path, source.encoding, delimiter, skip)
+        return (text(fields) for _, fields in rows)
+
+    return texts
+
+
+def numeric_columns(rows: list[list[str]], columns: range, missing: frozenset[str]) -> list[int]:
+    """Columns whose values (in the look-ahead) all read as numbers or the missing marker."""
+    found = []
+    for column in columns:
+        cells = [r[column].strip() for r in rows if column < len(r) and r[column].strip()]
+        if cells and all(c in missing or is_number(c) for c in cells):
+            found.append(column)
+    return found
+
+
+def is_number(text: str, decimal: str = ".") -> bool:
+    try:
+        parse_number(text, decimal)
+    except ValueError:
+        return False
+    return True
