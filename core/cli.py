@@ -6,7 +6,6 @@ user.
 
 import argparse
 import logging
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import __version__, maintenance
-from core.errors import FieldLogError, NotFoundError, os_error_text
+from core.errors import FieldLogError, NotFoundError, from_the_database, os_error_text
 from core.paths import log_dir, resolve_db_path
 from core.validation import parse_number, typed_decimals
 
@@ -43,17 +42,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _log_traceback()
         return _fail(os_error_text(exc))
     except Exception as exc:
-        if _from_the_database(exc):  # a full disk, another program's lock
+        if from_the_database(exc):  # a full disk, another program's lock
             from core.launch import translate
 
             _log_traceback()
             return _fail(str(translate(args.db_path, exc)))
         return _fail(f"unexpected error: {exc} (details in {_log_traceback()})")
-
-
-def _from_the_database(exc: Exception) -> bool:
-    """SQLite's own errors, bare or wrapped by SQLAlchemy (without importing it here)."""
-    return isinstance(exc, sqlite3.Error) or type(exc).__module__.startswith("sqlalchemy")
 
 
 def _fail(message: str) -> int:

@@ -87,6 +87,12 @@ class NotFoundError(FieldLogError):
     pass
 
 
+def from_the_database(exc: BaseException) -> bool:
+    """SQLite's own errors, bare or wrapped by SQLAlchemy, known by their module (so that the
+    window and the CLI can tell them without importing either)."""
+    return type(exc).__module__.split(".")[0] in ("sqlite3", "sqlalchemy")
+
+
 def os_error_text(exc: OSError, doing: str = "", filename: str | None = None) -> str:
     """One line for what the operating system refused (a full disk, a pulled stick, a folder
     that may not be written), with the file it concerns (``filename``, else the error's) and

@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from core.errors import FieldLogError, os_error_text
+from core.errors import FieldLogError, from_the_database, os_error_text
 
 log = logging.getLogger("fieldlog.gui")
 
@@ -23,15 +23,9 @@ def explain(exc: BaseException, failed: str, *, logged: bool = False) -> str:
         log.error("%s", failed, exc_info=exc)
     if isinstance(exc, OSError):
         return os_error_text(exc, failed)
-    if _is_database_error(exc):
+    if from_the_database(exc):
         return f"{failed}: {translate_database_error(exc)}"
     return f"{failed}. Nothing was changed; the details are in the log file."
-
-
-def _is_database_error(exc: BaseException) -> bool:
-    """SQLite's errors, bare or wrapped by SQLAlchemy (known by their module: the window
-    holds no database code)."""
-    return type(exc).__module__.split(".")[0] in ("sqlite3", "sqlalchemy")
 
 
 def translate_database_error(exc: BaseException) -> str:

@@ -7,7 +7,6 @@ user must choose one. "NAN" is the logger's "no value", refused per cell.
 
 from core.importing.batches import BatchedFile
 from core.importing.common import (
-    LOOK_AHEAD,
     PREVIEW,
     build,
     column_texts,
@@ -18,7 +17,7 @@ from core.importing.common import (
 from core.importing.options import Source
 from core.importing.records import Channel
 from core.importing.units import usual_unit
-from core.importing.wide import WideSpec, csv_rows, peek_rows, wide_batches
+from core.importing.wide import LOOK_AHEAD, WideSpec, csv_rows, peek_rows, wide_batches
 
 _NAN = frozenset({"NAN", "nan", "NaN", "-INF", "INF", "+INF"})
 

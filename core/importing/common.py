@@ -13,7 +13,6 @@ from core.importing.timeparse import TimeLayout, detect_layout, zone_label
 from core.importing.wide import csv_rows
 from core.validation import parse_number
 
-LOOK_AHEAD = 1000
 PREVIEW = 20
 log = logging.getLogger(__name__)
 
@@ -43,19 +42,21 @@ def build(
     )
 
 
-READER_STOPPED = "the reader stopped"
+READER_STOPPED = "is not written as FieldLog expects that format to be"
 
 
 def reader_failure(path: Path, fmt: str, error: Exception) -> ImportFileError:
     """The one line a user gets when a reader meets what it was not written for (a bug, or a
     file damaged past what the reader checks): what to do, never a traceback. The detail is
     logged; tests fail on this text, so each such case gets its own reason."""
+    from core.importing.formats import FORMATS  # at call time: formats imports this module
+
     log.error("the %s reader failed on %s", fmt, path, exc_info=error)
     return ImportFileError(
         path,
-        f"this file could not be read as a {fmt} export ({READER_STOPPED}: "
-        f"{type(error).__name__}); check that it is one and whole, or choose another format "
-        "(--format). The details are in the log",
+        f"read as {FORMATS.get(fmt, fmt)}, this file {READER_STOPPED}. Check that it is such "
+        "an export and complete, export it again, or choose another format (--format); the "
+        "details are in the log",
     )
 
 

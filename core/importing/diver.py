@@ -24,12 +24,19 @@ import re
 from collections.abc import Callable, Iterator
 
 from core.importing.batches import BatchedFile
-from core.importing.common import LOOK_AHEAD, PREVIEW, build, column_texts, time_layout
+from core.importing.common import PREVIEW, build, column_texts, time_layout
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel
-from core.importing.textfile import decode_failure, open_text
 from core.importing.units import usual_unit
-from core.importing.wide import Row, WideSpec, csv_rows, table_from, wide_batches
+from core.importing.wide import (
+    LOOK_AHEAD,
+    Row,
+    WideSpec,
+    csv_rows,
+    table_from,
+    text_lines,
+    wide_batches,
+)
 
 _FIRST_LINE = "Data file for DataLogger."
 _COLUMN = re.compile(r"^(?P<quantity>[^\[]+?)\s*\[(?P<unit>[^\]]*)\]\s*$")
@@ -191,17 +198,5 @@ def _mon_fields(line: str) -> list[str]:
 
 
 def _mon_rows(source: Source, skip: int) -> tuple[Iterator[Row], Callable[[], int]]:
-    text, position = open_text(source.path, source.encoding)
-
-    def rows() -> Iterator[Row]:
-        line = 0
-        try:
-            for line, content in enumerate(text, start=1):
-                if line > skip and content.strip():
-                    yield line, _mon_fields(content)
-        except UnicodeDecodeError:
-            raise decode_failure(source.path, source.encoding, line) from None
-        finally:
-            text.close()
-
-    return rows(), position
+    lines, position = text_lines(source.path, source.encoding, skip)
+    return ((number, _mon_fields(text)) for number, text in lines if text.strip()), position

@@ -38,10 +38,9 @@ from core.importing.timeparse import (
     samples_have_zone,
     zone_label,
 )
-from core.importing.wide import GROUPED, csv_rows, decimal_in_use, ungrouped
+from core.importing.wide import GROUPED, LOOK_AHEAD, csv_rows, decimal_in_use, ungrouped
 from core.validation import MAX_LENGTHS, formula_unquoted, parse_number
 
-LOOK_AHEAD = 1000
 PREVIEW = 20
 BLOCK_BYTES = 1 << 24  # ~250k rows a batch: longer sorted runs into the index (T1)
 _PLAIN_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"

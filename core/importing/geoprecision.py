@@ -5,7 +5,6 @@ import re
 
 from core.importing.batches import BatchedFile
 from core.importing.common import (
-    LOOK_AHEAD,
     PREVIEW,
     build,
     column_texts,
@@ -15,7 +14,7 @@ from core.importing.common import (
 from core.importing.options import Source
 from core.importing.records import Channel
 from core.importing.units import usual_unit
-from core.importing.wide import WideSpec, csv_rows, peek_rows, wide_batches
+from core.importing.wide import LOOK_AHEAD, WideSpec, csv_rows, peek_rows, wide_batches
 
 _GP5W_LOGGER = re.compile(r"^Logger:\s*#(?P<serial>\S+)\s*(?:'(?P<name>[^']*)')?")
 _GP5W_COLUMN = re.compile(r"^(?P<quantity>#?[^:]+)(?::(?P<unit>.*))?$")

@@ -22,7 +22,6 @@ from datetime import tzinfo
 
 from core.importing.batches import BatchedFile
 from core.importing.common import (
-    LOOK_AHEAD,
     PREVIEW,
     build,
     column_texts,
@@ -33,7 +32,14 @@ from core.importing.options import Source
 from core.importing.records import Channel
 from core.importing.timeparse import parse_zone
 from core.importing.units import usual_unit
-from core.importing.wide import WideSpec, csv_rows, decimal_in_use, peek_rows, wide_batches
+from core.importing.wide import (
+    LOOK_AHEAD,
+    WideSpec,
+    csv_rows,
+    decimal_in_use,
+    peek_rows,
+    wide_batches,
+)
 
 _GMT = re.compile(r"GMT\s*(?P<offset>[+-]\d{1,2}:?\d{2})")
 # HOBOconnect names the phone's zone by its abbreviation: "Date-Time (ADT)". These are the

@@ -17,16 +17,15 @@ after it; each page repeats the header (after a form feed). "N/A" and "##.##" ar
 """
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from core.importing.batches import BatchedFile
 from core.importing.common import PREVIEW, build, zone_or_fail
 from core.importing.options import Source
 from core.importing.records import Channel
-from core.importing.textfile import decode_failure, open_text
 from core.importing.timeparse import layout_for
 from core.importing.units import usual_unit
-from core.importing.wide import Row, WideSpec, wide_batches
+from core.importing.wide import Row, WideSpec, text_lines, wide_batches
 
 _NAMES = re.compile(r"^\s*Time\s+\S")
 _UNITS = re.compile(r"^\s*HHMMSS\s")
@@ -46,7 +45,9 @@ def open_hydrolab(source: Source) -> BatchedFile:
     if names_at is None or names_at + 1 >= len(lines) or not _UNITS.match(lines[names_at + 1]):
         raise source.fail("no 'Time …' and 'HHMMSS …' header lines in this Hydrolab log")
     names, units = _columns(lines[names_at], lines[names_at + 1])
-    first = [fields for _, fields in _rows(iter(lines[names_at:]))][:PREVIEW]
+    first = [fields for _, fields in _rows(enumerate(lines[names_at:], start=names_at + 1))][
+        :PREVIEW
+    ]
     if not first:
         stated = next((ln.strip() for ln in lines if ln.startswith("Power loss")), "")
         why = f" ({stated})" if stated else ""
@@ -83,10 +84,10 @@ def _channel(name: str, unit: str, names: list[str]) -> Channel:
     return Channel(key, f"Hydrolab {key}", usual_unit(unit, name), None, name, name)
 
 
-def _rows(lines: Iterator[str], start: int = 1) -> Iterator[tuple[int, list[str]]]:
+def _rows(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
     """(line, [time text, value, …]) of each reading row, with the date of the page."""
     date = None
-    for number, line in enumerate(lines, start=start):
+    for number, line in lines:
         if found := _DATE.match(line):
             text = found.group("date")
             date = f"{text[0:2]}/{text[2:4]}/{text[4:6]}"
@@ -107,14 +108,5 @@ def _error_row(fields: list[str]) -> str | None:
 
 
 def _file_rows(source: Source) -> tuple[Iterator[Row], Callable[[], int]]:
-    text, position = open_text(source.path, source.encoding)
-
-    def rows() -> Iterator[Row]:
-        try:
-            yield from _rows(line.rstrip("\r\n") for line in text)
-        except UnicodeDecodeError:
-            raise decode_failure(source.path, source.encoding, 0) from None
-        finally:
-            text.close()
-
-    return rows(), position
+    lines, position = text_lines(source.path, source.encoding)
+    return _rows(lines), position

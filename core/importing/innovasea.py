@@ -12,11 +12,11 @@ One sensor to a file: a row of another sensor is refused, never put on this one'
 """
 
 from core.importing.batches import BatchedFile
-from core.importing.common import LOOK_AHEAD, PREVIEW, build, time_layout
+from core.importing.common import PREVIEW, build, time_layout
 from core.importing.options import Source
 from core.importing.records import Channel
 from core.importing.timeparse import parse_zone
-from core.importing.wide import WideSpec, csv_rows, peek_rows, wide_batches
+from core.importing.wide import LOOK_AHEAD, WideSpec, csv_rows, peek_rows, wide_batches
 
 _FIRST = ("Timestamp(UTC)", "Time Corrected(seconds)", "Sensor", "Record Type")
 _NOT_READINGS = frozenset({"TimeSet", "Time", "Text"})

@@ -28,10 +28,9 @@ from core.importing.batches import BatchedFile
 from core.importing.common import PREVIEW, build, time_layout, zone_or_fail
 from core.importing.options import Source
 from core.importing.records import Channel
-from core.importing.textfile import decode_failure, open_text
 from core.importing.timeparse import layout_for
 from core.importing.units import usual_unit
-from core.importing.wide import Row, WideSpec, wide_batches
+from core.importing.wide import Row, WideSpec, text_lines, wide_batches
 
 _FIRST = re.compile(r"^RBR\s+(?P<model>\S+)\s+(?P<firmware>\S+)\s+(?P<serial>\S+)\s+\(Windows:")
 _START = re.compile(r"^Logging start\s+(?P<at>\d{2}/\d{2}/\d{2} \d{2}:\d{2}:\d{2})\s*$")
@@ -129,25 +128,19 @@ def _channel(serial: str, name: str, unit: str, names: list[str], index: int) ->
 def _file_rows(
     source: Source, skip: int, timed: bool, began: datetime, step: timedelta
 ) -> tuple[Iterator[Row], Callable[[], int]]:
-    text, position = open_text(source.path, source.encoding)
+    lines, position = text_lines(source.path, source.encoding, skip)
 
     def rows() -> Iterator[Row]:
         sample = 0
-        line = 0
-        try:
-            for line, content in enumerate(text, start=1):
-                words = content.split()
-                if line <= skip or not words:
-                    continue
-                if timed:
-                    yield line, [" ".join(words[:2]), *words[2:]]
-                else:
-                    moment = began + sample * step
-                    yield line, [moment.strftime("%Y/%m/%d %H:%M:%S"), *words]
-                sample += 1
-        except UnicodeDecodeError:
-            raise decode_failure(source.path, source.encoding, line) from None
-        finally:
-            text.close()
+        for number, text in lines:
+            words = text.split()
+            if not words:
+                continue
+            if timed:
+                yield number, [" ".join(words[:2]), *words[2:]]
+            else:
+                moment = began + sample * step
+                yield number, [moment.strftime("%Y/%m/%d %H:%M:%S"), *words]
+            sample += 1
 
     return rows(), position

@@ -25,7 +25,6 @@ from xml.parsers import expat
 
 from core.importing.batches import BatchedFile
 from core.importing.common import (
-    LOOK_AHEAD,
     PREVIEW,
     build,
     column_texts,
@@ -36,7 +35,7 @@ from core.importing.options import Source
 from core.importing.records import Channel, ImportFileError
 from core.importing.textfile import HEAD_BYTES
 from core.importing.units import usual_unit
-from core.importing.wide import Row, WideSpec, csv_rows, table_from, wide_batches
+from core.importing.wide import LOOK_AHEAD, Row, WideSpec, csv_rows, table_from, wide_batches
 
 _SERIAL_LINES = ("serial_number:", "serial number", "serial number:")
 _FRACTIONS = {"ms": 1, "100 ms": 100}  # the time's fraction column, and its step in ms

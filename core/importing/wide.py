@@ -27,6 +27,7 @@ from core.validation import parse_number
 
 Row = tuple[int, list[str]]
 ROWS_PER_BATCH = 5000
+LOOK_AHEAD = 1000  # rows a reader looks at to learn a file's layout before it streams the rest
 
 
 def csv_rows(
@@ -53,6 +54,27 @@ def csv_rows(
     return rows(), position
 
 
+def text_lines(
+    path: Path, encoding: str, skip_lines: int = 0
+) -> tuple[Iterator[tuple[int, str]], Callable[[], int]]:
+    """(line number, text without its line end) of each line after the first ``skip_lines``,
+    for the layouts that are no CSV (columns aligned with spaces); bytes read so far."""
+    text, position = open_text(path, encoding)
+
+    def lines() -> Iterator[tuple[int, str]]:
+        number = 0
+        try:
+            for number, content in enumerate(text, start=1):
+                if number > skip_lines:
+                    yield number, content.rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise decode_failure(path, encoding, number) from None
+        finally:
+            text.close()
+
+    return lines(), position
+
+
 def peek_rows(text: str, delimiter: str, limit: int) -> list[list[str]]:
     """The first ``limit`` rows of the file's first megabyte, split."""
     rows = []
@@ -69,13 +91,8 @@ def peek_rows(text: str, delimiter: str, limit: int) -> list[list[str]]:
 def table_from(lines: list[str], at: int, delimiter: str) -> list[list[str]]:
     """The header at line index ``at`` and the rows after it (up to the look-ahead), split
     without the lines above: a stray quote in a settings block cannot swallow the header."""
-    table = peek_rows(
-        "\n".join(lines[at : at + 1 + TABLE_LOOK_AHEAD]), delimiter, 1 + TABLE_LOOK_AHEAD
-    )
+    table = peek_rows("\n".join(lines[at : at + 1 + LOOK_AHEAD]), delimiter, 1 + LOOK_AHEAD)
     return table or [[]]
-
-
-TABLE_LOOK_AHEAD = 1000
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from core.importing.batches import BatchedFile
-from core.importing.common import LOOK_AHEAD, PREVIEW, build, zone_or_fail
+from core.importing.common import PREVIEW, build, zone_or_fail
 from core.importing.options import Source
 from core.importing.records import Channel
-from core.importing.textfile import decode_failure, open_text
 from core.importing.timeparse import TimeLayout, detect_layout, layout_for
 from core.importing.units import usual_unit
-from core.importing.wide import Row, WideSpec, csv_rows, wide_batches
+from core.importing.wide import LOOK_AHEAD, Row, WideSpec, csv_rows, text_lines, wide_batches
 
 _EXO_DATE = re.compile(r"^Date \((?P<order>[MDY/]+)\)$")
 _DASHED_UNITS = frozenset({"PSU", "PPT", "FNU", "NTU", "RFU", "QSU", "MV", "V"})
@@ -312,20 +311,8 @@ def _ecowatch_channel(name: str, unit: str) -> Channel:
 
 def _spaced_rows(source: Source, skip: int) -> tuple[Iterator[Row], Callable[[], int]]:
     """(line, fields) of columns aligned with spaces, after ``skip`` lines."""
-    text, position = open_text(source.path, source.encoding)
-
-    def rows() -> Iterator[Row]:
-        line = 0
-        try:
-            for line, content in enumerate(text, start=1):
-                if line > skip:
-                    yield line, content.split()
-        except UnicodeDecodeError:
-            raise decode_failure(source.path, source.encoding, line) from None
-        finally:
-            text.close()
-
-    return rows(), position
+    lines, position = text_lines(source.path, source.encoding, skip)
+    return ((number, text.split()) for number, text in lines), position
 
 
 def _order_of(stated: str) -> tuple[str, str]:

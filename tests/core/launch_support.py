@@ -137,3 +137,24 @@ def crash_after_saving(path: Path, readings: int, device_id: int = 1) -> Path:
     wal = path.with_name(path.name + "-wal")
     assert wal.stat().st_size > 0
     return wal
+
+
+def gauge_database(path: Path, readings: int = 0) -> Path:
+    """A FieldLog database at ``path`` with one device, "Gauge" (id 1), and ``readings``
+    readings on it, a minute apart from 2026-01-01 00:00 UTC."""
+    from datetime import UTC, datetime, timedelta
+
+    from core.devices import DeviceFields, create_device
+    from core.launch import open_database
+    from core.readings import NewReading, add_reading
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = open_database(path).database
+    try:
+        device = create_device(db, DeviceFields(name="Gauge"))
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+        for n in range(readings):
+            add_reading(db, NewReading(device.id, float(n), start + timedelta(minutes=n)))
+    finally:
+        db.close()
+    return path

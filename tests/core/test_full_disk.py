@@ -5,15 +5,11 @@ Linux), filled to the last byte after the database is copied onto it."""
 
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from core.devices import DeviceFields, create_device
-from core.launch import open_database
-from core.readings import NewReading, add_reading
-from tests.core.launch_support import REPO_ROOT
+from tests.core.launch_support import REPO_ROOT, gauge_database
 
 COMMANDS = {
     "reading add": ("reading", "add", "1", "2.5"),
@@ -45,12 +41,7 @@ def on_a_full_disk(database: Path, disk: Path, *commands: tuple[str, ...]) -> li
 
 @pytest.mark.slow
 def test_every_command_on_a_full_disk_is_one_clear_line(tmp_path: Path) -> None:
-    path = tmp_path / "site.db"
-    db = open_database(path).database
-    device = create_device(db, DeviceFields(name="Gauge"))
-    for n in range(50):
-        add_reading(db, NewReading(device.id, float(n), datetime(2026, 1, 1, n % 24, tzinfo=UTC)))
-    db.close()
+    path = gauge_database(tmp_path / "site.db", readings=50)
     disk = tmp_path / "disk"
     disk.mkdir()
     stdout, stderr = on_a_full_disk(path, disk, *COMMANDS.values(), ("db", "status"))

@@ -14,12 +14,11 @@ import pytest
 
 from core import backup as backups
 from core import maintenance
-from core.devices import DeviceFields, create_device
 from core.errors import DatabaseInUseError, DatabaseReplacedError
 from core.launch import open_database
 from core.open_lock import holder_path, read_holder
 from core.readings import NewReading, add_reading, count_readings
-from tests.core.launch_support import REPO_ROOT
+from tests.core.launch_support import REPO_ROOT, gauge_database
 
 # A FieldLog that keeps the file open and saves a reading whenever a line arrives on stdin,
 # answering "saved N" once it is committed (the acknowledgement a technician sees).
@@ -42,11 +41,7 @@ db.close()
 
 @pytest.fixture
 def with_device(tmp_path: Path) -> Path:
-    path = tmp_path / "site.db"
-    made = open_database(path).database
-    create_device(made, DeviceFields(name="Gauge"))
-    made.close()
-    return path
+    return gauge_database(tmp_path / "site.db")
 
 
 @pytest.fixture

@@ -4,28 +4,14 @@ a private mount namespace (``unshare -m``), which root may make on Linux."""
 
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from core.devices import DeviceFields, create_device
-from core.launch import open_database
-from core.readings import NewReading, add_reading
-from tests.core.launch_support import REPO_ROOT, crash_after_saving
+from tests.core.launch_support import REPO_ROOT, crash_after_saving, gauge_database
 from tests.core.test_wal import unchanged
 
 COMMANDS = (("db", "status"), ("db", "check"), ("reading", "list", "1"), ("export", "-o", "{out}"))
-
-
-def site(folder: Path) -> Path:
-    folder.mkdir()
-    path = folder / "site.db"
-    db = open_database(path).database
-    device = create_device(db, DeviceFields(name="Gauge"))
-    add_reading(db, NewReading(device.id, 1.5, datetime(2026, 1, 1, tzinfo=UTC)))
-    db.close()
-    return path
 
 
 def on_read_only_media(folder: Path, out: Path, *command: str) -> subprocess.CompletedProcess[str]:
@@ -44,7 +30,7 @@ def on_read_only_media(folder: Path, out: Path, *command: str) -> subprocess.Com
 @pytest.mark.slow
 @pytest.mark.parametrize("crashed", [False, True], ids=["closed", "with a crash WAL"])
 def test_read_only_commands_work_on_read_only_media(tmp_path: Path, crashed: bool) -> None:
-    path = site(tmp_path / "card")
+    path = gauge_database(tmp_path / "card" / "site.db", readings=1)
     if crashed:
         crash_after_saving(path, 5)
     files = [p for p in path.parent.iterdir() if p.name.startswith("site.db")]

@@ -16,21 +16,16 @@ from pathlib import Path
 import pytest
 
 from core import maintenance, wal
-from core.devices import DeviceFields, create_device
 from core.errors import DatabaseError, StrayWalError
 from core.launch import open_database
 from core.readings import NewReading, add_reading, count_readings
 from core.sqlite_files import sha256
-from tests.core.launch_support import REPO_ROOT, crash_after_saving
+from tests.core.launch_support import REPO_ROOT, crash_after_saving, gauge_database
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    path = tmp_path / "site.db"
-    db = open_database(path).database
-    create_device(db, DeviceFields(name="Gauge"))
-    db.close()
-    return path
+    return gauge_database(tmp_path / "site.db")
 
 
 def readings_in(path: Path) -> int:
