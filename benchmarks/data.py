@@ -77,14 +77,12 @@ def fieldlog_db(path: Path, devices: int) -> LaunchResult:
 
 
 def fill_fieldlog(result: LaunchResult, data: Iterable[Row]) -> None:
-    with result.database.raw() as conn:
-        conn.execute("BEGIN")
+    with result.database.driver_write() as conn:
         conn.executemany(
             "INSERT INTO readings (device_id, value, recorded_at, unit, source, created_at) "
             "VALUES (?, ?, ?, 'bar', 0, ?)",
             ((d, v, t, t) for d, v, t in data),
         )
-        conn.execute("COMMIT")
 
 
 def size_on_disk(path: Path) -> int:

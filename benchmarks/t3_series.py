@@ -1,4 +1,4 @@
-"""T3: one device's series (10k points) out of N rows, into numpy."""
+"""T3: one device's series (10k points) out of N rows, into numpy, by the chart's own reader."""
 
 import random
 import sqlite3
@@ -10,7 +10,7 @@ import numpy as np
 
 from benchmarks import data
 from benchmarks.harness import Result, Sizes, interleaved, timed
-from core.readings import series
+from core.chart_data import chart_series
 
 
 def device_rows(devices: int, points: int) -> Iterator[data.Row]:
@@ -41,7 +41,7 @@ def run(sizes: Sizes, folder: Path, repeat: int) -> Result:
 
         def mine() -> float:
             device = pick.randint(1, devices)
-            return timed(lambda: series(db, device))
+            return timed(lambda: chart_series(db, [device]))
 
         def theirs() -> float:
             device = pick.randint(1, devices)

@@ -36,15 +36,13 @@ Side = Callable[[], tuple[float, float]]  # one run: (first paint, sort) in seco
 def fill_devices(path: Path, count: int) -> None:
     """``count`` devices with every column the table shows, a few archived."""
     result = data.fieldlog_db(path, devices=0)
-    with result.database.raw() as conn:
-        conn.execute("BEGIN")
+    with result.database.driver_write() as conn:
         conn.executemany(
             "INSERT INTO devices (uid, name, serial_number, location, device_type, default_unit, "
             "low_limit, high_limit, calibration_due, status, archived_at, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, 'Pressure gauge', 'bar', 0.5, 6.0, ?, ?, ?, 0, 0)",
             (_device(n, count) for n in range(count)),
         )
-        conn.execute("COMMIT")
     result.database.close()
 
 

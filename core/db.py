@@ -1,13 +1,26 @@
-"""Engines and sessions for a FieldLog SQLite file.
+"""Engines and transactions for a FieldLog SQLite file.
 
 Every connection gets WAL, ``foreign_keys=ON``, ``synchronous=NORMAL`` and a busy timeout.
 Transactions follow SQLAlchemy's recipe for SQLite: the driver's own transaction handling is
 switched off and FieldLog emits BEGIN itself, so that DDL is transactional too and a connection
 can ask for ``BEGIN IMMEDIATE`` (execution option ``sqlite_begin="IMMEDIATE"``).
+
+How services talk to the database, the one rule:
+
+* ``Database.write()`` and ``Database.read()`` hand out a SQLAlchemy ``Connection`` in one
+  transaction: a write takes the write lock first (``BEGIN IMMEDIATE``) and commits when its
+  block ends; a read sees one snapshot and writes nothing. Statements are SQLAlchemy Core
+  (``core.models`` tables), so that they run on PostgreSQL too.
+* ``Database.driver_write()`` and ``Database.driver_read()`` hand out the driver's own
+  connection, for plain SQL text. They are allowed only on the paths a benchmark measures,
+  where SQLAlchemy's per-statement cost shows (docs/PERFORMANCE.md): saving a typed reading
+  (T7), the import writer (T1), the chart's series (T3), the device table (T6) and the
+  readings table's pages, the export's stream and the demo's bulk fill. Each such path names
+  its benchmark where it opens the connection.
 """
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
-from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from core.errors import DatabaseReplacedError
@@ -25,6 +37,13 @@ if TYPE_CHECKING:
 
 BUSY_TIMEOUT_MS = 5000
 WAL_HEADER_BYTES = 32  # a -wal shorter than its header holds nothing
+IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on bound parameters
+
+
+def in_chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    """``ids`` in lists short enough for one ``IN (...)``, in order."""
+    for start in range(0, len(ids), IN_CHUNK):
+        yield list(ids[start : start + IN_CHUNK])
 
 
 def apply_pragmas(dbapi_connection: sqlite3.Connection, *, wal: bool = True) -> None:
@@ -107,11 +126,9 @@ class Database:
     path: Path
     engine: Engine
     open_lock: "OpenLock | None" = None
-    _sessions: sessionmaker[Session] = field(init=False, repr=False)
     _identity: tuple[int, int] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._identity = file_identity(self.path)
 
     def check_not_replaced(self) -> None:
@@ -123,15 +140,61 @@ class Database:
             raise DatabaseReplacedError(self.path, _replaced(self.path, now is None))
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on error."""
+    def write(self) -> Iterator[Connection]:
+        """One write transaction: the write lock is taken first (a second writer waits here,
+        never half-way through); committed when the block ends, rolled back if it raises."""
         self.check_not_replaced()
-        with self._sessions() as session, session.begin():
-            yield session
+        with self.engine.connect() as conn:
+            immediate = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with immediate.begin():
+                yield immediate
 
     @contextmanager
-    def raw(self) -> Iterator[sqlite3.Connection]:
-        """The driver connection, for the few paths where SQLAlchemy's overhead matters."""
+    def read(self) -> Iterator[Connection]:
+        """One read transaction: every statement sees the same snapshot; nothing is written
+        (in WAL mode a reader blocks no writer)."""
+        self.check_not_replaced()
+        with self.engine.connect() as conn, conn.begin() as transaction:
+            yield conn
+            transaction.rollback()
+
+    @contextmanager
+    def driver_write(
+        self, pragmas: Mapping[str, int] | None = None
+    ) -> Iterator[sqlite3.Connection]:
+        """``write()`` on the driver's connection (hot paths only, see the module's rule).
+        Committed when the block ends, unless the block called ``conn.rollback()``: then
+        nothing it did is kept (an import that added nothing). ``pragmas`` are set for this
+        transaction only (they cannot change inside one) and put back after it, whatever
+        happens: the connection goes back to the pool."""
+        with self._driver() as conn, _pragmas_set(conn, pragmas or {}):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+
+    @contextmanager
+    def driver_read(self, *, snapshot: bool = False) -> Iterator[sqlite3.Connection]:
+        """The driver's connection for reading (hot paths only, see the module's rule). Each
+        statement is its own snapshot unless ``snapshot``: then the block is one transaction,
+        as ``read()`` (an export's counts match its rows)."""
+        with self._driver() as conn:
+            if not snapshot:
+                yield conn
+                return
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("ROLLBACK")
+
+    @contextmanager
+    def _driver(self) -> Iterator[sqlite3.Connection]:
         self.check_not_replaced()
         with self.engine.connect() as conn:
             driver = conn.connection.driver_connection
@@ -145,6 +208,18 @@ class Database:
         if self.open_lock is not None:
             self.open_lock.release()
             self.open_lock = None
+
+
+@contextmanager
+def _pragmas_set(conn: sqlite3.Connection, pragmas: Mapping[str, int]) -> Iterator[None]:
+    before = {name: int(conn.execute(f"PRAGMA {name}").fetchone()[0]) for name in pragmas}
+    try:
+        for name, value in pragmas.items():
+            conn.execute(f"PRAGMA {name} = {int(value)}")
+        yield
+    finally:
+        for name, value in before.items():
+            conn.execute(f"PRAGMA {name} = {value}")
 
 
 def file_identity(path: Path) -> tuple[int, int] | None:

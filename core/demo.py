@@ -166,11 +166,5 @@ _INSERT = (
 
 def _insert(db: Database, rows: list[tuple[object, ...]]) -> None:
     """Raw executemany in one transaction: sample data is bulk data (docs/PERFORMANCE.md)."""
-    with db.raw() as conn:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.executemany(_INSERT, rows)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    with db.driver_write() as conn:
+        conn.executemany(_INSERT, rows)

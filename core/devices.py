@@ -8,13 +8,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     String,
-    Table,
     collate,
     func,
     insert,
@@ -25,15 +24,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from core.db import Database
+from core.db import Database, in_chunks
 from core.errors import NotFoundError, ValidationError
 from core.ids import uuid7
-from core.models import Device, DeviceStatus, Reading
+from core.models import DeviceStatus, devices, readings
 from core.timeutil import from_epoch_ms, now_ms
 from core.validation import check_finite, clean_text, storable_id
-
-devices = cast(Table, Device.__table__)
-readings = cast(Table, Reading.__table__)
 
 
 @dataclass(frozen=True)
@@ -101,7 +97,6 @@ _TEXT_SORTS = {
     DeviceSort.LOCATION,
     DeviceSort.DEFAULT_UNIT,
 }
-_IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on bound parameters
 
 
 _TEXT_FIELDS = (
@@ -142,43 +137,27 @@ def create_device(db: Database, values: DeviceFields) -> DeviceRecord:
     clean = validate(values)
     stamp = now_ms()
     row = _columns(clean) | {"uid": uuid7(), "created_at": stamp, "updated_at": stamp}
-    with db.transaction() as session:
-        new_id = session.connection().execute(insert(devices).values(row)).lastrowid
+    with db.write() as conn:
+        new_id = conn.execute(insert(devices).values(row)).lastrowid
     return get_device(db, new_id)
 
 
 def update_device(db: Database, device_id: int, values: DeviceFields) -> DeviceRecord:
     clean = validate(values)
-    with db.transaction() as session:
-        changed = (
-            session.connection()
-            .execute(
-                update(devices)
-                .where(devices.c.id == device_id)
-                .values(_columns(clean) | {"updated_at": now_ms()})
-            )
-            .rowcount
-        )
-    if not changed:
-        raise NotFoundError(f"There is no device with id {device_id}.")
-    return get_device(db, device_id)
+    return _update(db, device_id, _columns(clean) | {"updated_at": now_ms()})
 
 
 def archive_device(db: Database, device_id: int, archived: bool = True) -> DeviceRecord:
     """Hide a device from the list (or show it again). Its readings stay."""
     stamp = now_ms()
-    with db.transaction() as session:
-        changed = (
-            session.connection()
-            .execute(
-                update(devices)
-                .where(devices.c.id == device_id)
-                .values(archived_at=stamp if archived else None, updated_at=stamp)
-            )
-            .rowcount
-        )
-    if not changed:
-        raise NotFoundError(f"There is no device with id {device_id}.")
+    return _update(db, device_id, {"archived_at": stamp if archived else None, "updated_at": stamp})
+
+
+def _update(db: Database, device_id: int, values: dict[str, object]) -> DeviceRecord:
+    with db.write() as conn:
+        query = update(devices).where(devices.c.id == device_id).values(values)
+        if not conn.execute(query).rowcount:
+            raise NotFoundError(f"There is no device with id {device_id}.")
     return get_device(db, device_id)
 
 
@@ -191,12 +170,11 @@ def archive_devices(db: Database, device_ids: Sequence[int], archived: bool = Tr
     stamp = now_ms()
     values = {"archived_at": stamp if archived else None, "updated_at": stamp}
     changed: list[int] = []
-    with db.transaction() as session:
-        for start in range(0, len(device_ids), _IN_CHUNK):
-            chunk = list(device_ids[start : start + _IN_CHUNK])
+    with db.write() as conn:
+        for chunk in in_chunks(device_ids):
             found = select(devices.c.id).where(devices.c.id.in_(chunk), state)
-            ids = list(session.execute(found).scalars())
-            session.execute(update(devices).where(devices.c.id.in_(ids)).values(values))
+            ids = list(conn.execute(found).scalars())
+            conn.execute(update(devices).where(devices.c.id.in_(ids)).values(values))
             changed += ids
     return changed
 
@@ -204,9 +182,9 @@ def archive_devices(db: Database, device_ids: Sequence[int], archived: bool = Tr
 def delete_device(db: Database, device_id: int) -> None:
     """Delete a device that has no readings; one with readings can only be archived."""
     try:
-        with db.transaction() as session:
+        with db.write() as conn:
             query = devices.delete().where(devices.c.id == device_id)
-            deleted = session.connection().execute(query).rowcount
+            deleted = conn.execute(query).rowcount
     except IntegrityError as exc:
         raise ValidationError(
             {"device": "it has readings, so it can only be archived, not deleted"}
@@ -218,8 +196,8 @@ def delete_device(db: Database, device_id: int) -> None:
 def get_device(db: Database, device_id: int) -> DeviceRecord:
     if not storable_id(device_id):
         raise NotFoundError(f"There is no device with id {device_id}.")
-    with db.transaction() as session:
-        row = session.execute(select(devices).where(devices.c.id == device_id)).mappings().first()
+    with db.read() as conn:
+        row = conn.execute(select(devices).where(devices.c.id == device_id)).mappings().first()
     if row is None:
         raise NotFoundError(f"There is no device with id {device_id}.")
     return _record(row)
@@ -239,8 +217,8 @@ def list_devices(
     """One page of devices, filtered and sorted in SQL."""
     query = _filtered(select(devices), filter_text, include_archived, calibration)
     query = query.order_by(*_order(sort, descending)).offset(offset).limit(limit)
-    with db.transaction() as session:
-        return [_record(row) for row in session.execute(query).mappings()]
+    with db.read() as conn:
+        return [_record(row) for row in conn.execute(query).mappings()]
 
 
 def device_ids(
@@ -260,17 +238,17 @@ def device_ids(
     """
     query = _filtered(select(devices.c.id), filter_text, include_archived, calibration)
     sql, params = _driver_sql(db, query.order_by(*_order(sort, descending)))
-    with db.raw() as conn:
+    with db.driver_read() as conn:  # T6
         return [device_id for (device_id,) in conn.execute(sql, params)]
 
 
 def devices_by_ids(db: Database, ids: Sequence[int]) -> list[DeviceRecord]:
     """The devices with ``ids``, in that order (ids that no longer exist are left out)."""
     found: dict[int, DeviceRecord] = {}
-    with db.transaction() as session:
-        for start in range(0, len(ids), _IN_CHUNK):
-            query = select(devices).where(devices.c.id.in_(list(ids[start : start + _IN_CHUNK])))
-            found.update((row["id"], _record(row)) for row in session.execute(query).mappings())
+    with db.read() as conn:
+        for chunk in in_chunks(ids):
+            query = select(devices).where(devices.c.id.in_(chunk))
+            found.update((row["id"], _record(row)) for row in conn.execute(query).mappings())
     return [found[i] for i in ids if i in found]
 
 
@@ -283,8 +261,8 @@ def count_devices(
 ) -> int:
     counted = select(func.count()).select_from(devices)
     query = _filtered(counted, filter_text, include_archived, calibration)
-    with db.transaction() as session:
-        return int(session.execute(query).scalar_one())
+    with db.read() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 def calibration_counts(db: Database) -> CalibrationCounts:
@@ -309,15 +287,15 @@ def count_unsortable(
     if not column.nullable:
         return 0
     query = select(func.count()).select_from(devices).where(column.is_(None))
-    with db.transaction() as session:
+    with db.read() as conn:
         filtered = _filtered(query, filter_text, include_archived, calibration)
-        return int(session.execute(filtered).scalar_one())
+        return int(conn.execute(filtered).scalar_one())
 
 
 def device_reading_count(db: Database, device_id: int) -> int:
     query = select(func.count()).where(readings.c.device_id == device_id)
-    with db.transaction() as session:
-        return int(session.execute(query).scalar_one())
+    with db.read() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 def _order(sort: DeviceSort, descending: bool) -> tuple[ColumnElement[Any], ...]:

@@ -26,12 +26,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from core.chart_data import ALL_TIME_MS, write_atomically
-from core.db import Database
+from core.db import Database, in_chunks
 from core.errors import FieldLogError, NotFoundError, os_error_text
+from core.files import write_atomically
 from core.models import ReadingSource
 from core.readings import LimitFlag
-from core.timeutil import from_epoch_ms
+from core.timeutil import ALL_TIME_MS, from_epoch_ms
 from core.validation import formula_safe
 
 Progress = Callable[[int, int], None]
@@ -41,7 +41,6 @@ PAGE_ROWS = 5000  # readings per query: large enough to be fast, small enough to
 CSV_COLUMNS = ("device", "serial", "time", "value", "unit", "limit", "operator", "note",
                "source")  # fmt: skip
 SOURCE_NAMES = {int(ReadingSource.MANUAL): "manual", int(ReadingSource.IMPORT): "import"}
-_IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on bound parameters
 
 
 class ExportFormat(StrEnum):
@@ -170,12 +169,8 @@ def _check_target(path: Path) -> None:
 @contextmanager
 def _snapshot(db: Database) -> Iterator[sqlite3.Connection]:
     """A read transaction: every query of the export sees the same data (counts match rows)."""
-    with db.raw() as conn:
-        conn.execute("BEGIN")
-        try:
-            yield conn
-        finally:
-            conn.execute("ROLLBACK")
+    with db.driver_read(snapshot=True) as conn:  # streams millions of rows
+        yield conn
 
 
 # --- what is exported ----------------------------------------------------------------------
@@ -203,8 +198,7 @@ def _devices_by_ids(conn: sqlite3.Connection, device_ids: list[int]) -> list[Any
     if not wanted:
         raise FieldLogError("No devices were chosen: choose at least one device to export.")
     rows: list[Any] = []
-    for start in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[start : start + _IN_CHUNK]
+    for chunk in in_chunks(wanted):
         marks = ", ".join("?" * len(chunk))
         rows += conn.execute(f"{_DEVICE_SQL} WHERE id IN ({marks})", chunk).fetchall()
     missing = sorted(set(wanted) - {row[0] for row in rows})

@@ -42,6 +42,7 @@ from core.errors import (
     UnknownRevisionError,
     UpgradeFailedError,
 )
+from core.files import sha256
 from core.open_lock import OpenLock
 from core.paths import log_dir, resolve_db_path
 from core.schema import (
@@ -55,7 +56,6 @@ from core.sqlite_files import (
     has_sqlite_header,
     quick_check,
     read_only,
-    sha256,
     sidecars,
 )
 

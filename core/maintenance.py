@@ -23,7 +23,7 @@ from core.launch import (
 )
 from core.open_lock import OpenLock
 from core.schema import HEAD_REVISION, SchemaMarker
-from core.sqlite_files import foreign_key_problems, read_only, snapshot
+from core.sqlite_files import foreign_key_problems, quick_check, read_only, snapshot
 
 LOCK_TIMEOUT_S = 60.0
 
@@ -71,9 +71,10 @@ def check(path: Path) -> list[str]:
     return problems
 
 
-def quick_check(path: Path, stop: Callable[[], bool] = lambda: False) -> list[str] | None:
-    """SQLite's ``quick_check`` on a read-only connection: the problems found ([] when sound),
-    or None when ``stop()`` turned true first.
+def check_while_open(path: Path, stop: Callable[[], bool] = lambda: False) -> list[str] | None:
+    """SQLite's ``quick_check`` (``sqlite_files.quick_check``) of the file at ``path`` on a
+    read-only connection of its own: the problems found ([] when sound), or None when
+    ``stop()`` turned true first.
 
     Launching a file already at head reads only its header and revision, so that opening costs
     almost nothing; this is the integrity check the window then runs beside the user's work (a
@@ -83,12 +84,11 @@ def quick_check(path: Path, stop: Callable[[], bool] = lambda: False) -> list[st
     with _reading(path) as conn:
         conn.set_progress_handler(lambda: 1 if stop() else 0, 1000)
         try:
-            rows = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+            return quick_check(conn)
         except sqlite3.OperationalError:
             if stop():
                 return None
             raise
-    return [] if rows == ["ok"] else rows
 
 
 def set_aside_wal(path: Path) -> Path:

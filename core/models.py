@@ -10,7 +10,7 @@ has a name (SQLite batch migrations need names to find them again).
 import enum
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -25,6 +25,7 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Table,
     Text,
     text,
 )
@@ -184,3 +185,10 @@ class Reading(Base):
 
 
 metadata = Base.metadata
+
+# The tables as services use them. The classes above declare them (typed columns, one per line);
+# no service loads ORM objects: statements are SQLAlchemy Core on these tables (core.db's rule).
+origins = cast(Table, Origin.__table__)
+import_batches = cast(Table, ImportBatch.__table__)
+devices = cast(Table, Device.__table__)
+readings = cast(Table, Reading.__table__)

@@ -9,15 +9,13 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-from sqlalchemy import Connection, Table, func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from core.db import Database
 from core.errors import NotFoundError, ValidationError
-from core.models import Device, Origin, Reading, ReadingSource
+from core.models import ReadingSource, devices, readings
 from core.timeutil import from_epoch_ms, now_ms, to_epoch_ms
 from core.validation import (
     check_finite,
@@ -27,10 +25,6 @@ from core.validation import (
     unit_clash,
     value_text,
 )
-
-readings = cast(Table, Reading.__table__)
-devices = cast(Table, Device.__table__)
-origins = cast(Table, Origin.__table__)
 
 
 class LimitFlag(enum.StrEnum):
@@ -83,36 +77,16 @@ class ReadingRecord:
         return value_text(self.value, self.decimals)
 
 
-@dataclass(frozen=True)
-class Series:
-    """One device's readings in time order: epoch milliseconds and values."""
-
-    device_id: int
-    times_ms: npt.NDArray[np.int64]
-    values: npt.NDArray[np.float64]
-
-    @property
-    def times_s(self) -> npt.NDArray[np.float64]:
-        """Seconds since the epoch as float64, the x values pyqtgraph wants."""
-        return self.times_ms.astype(np.float64) / 1000.0
-
-
 def add_reading(db: Database, new: NewReading) -> ReadingRecord:
     """Save one reading in its own transaction; the result carries its limit flag.
 
     This is the save a technician waits for after every Enter, so it talks to the driver
     directly: two statements in one ``BEGIN IMMEDIATE`` transaction (docs/PERFORMANCE.md, T7).
     """
-    with db.raw() as conn:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            device = _device_limits_raw(conn, new.device_id)
-            row = _validated_row(new, device)
-            reading_id = conn.execute(_INSERT_SQL, [row[c] for c in _INSERT_COLUMNS]).lastrowid
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    with db.driver_write() as conn:  # T7
+        device = _device_limits_raw(conn, new.device_id)
+        row = _validated_row(new, device)
+        reading_id = conn.execute(_INSERT_SQL, [row[c] for c in _INSERT_COLUMNS]).lastrowid
     return _record(row | {"id": reading_id, "superseded": False}, device)
 
 
@@ -148,8 +122,7 @@ def correct_reading(
 ) -> ReadingRecord:
     """Record a correction of ``reading_id``; the original stays, marked superseded.
     ``decimals`` goes with a new ``value`` (as it was typed)."""
-    with db.transaction() as session:
-        conn = session.connection()
+    with db.write() as conn:
         original = _reading_row(conn, reading_id)
         if original["superseded"]:
             raise ValidationError({"reading": "it was already corrected; correct the newest one"})
@@ -167,8 +140,7 @@ def withdraw_reading(db: Database, reading_id: int) -> ReadingRecord:
 
     Refused once another reading corrects it, so that undo never breaks a correction chain.
     """
-    with db.transaction() as session:
-        conn = session.connection()
+    with db.write() as conn:
         row = _reading_row(conn, reading_id)
         if row["superseded"]:
             raise ValidationError({"reading": "it has been corrected since; undo that first"})
@@ -181,8 +153,7 @@ def withdraw_reading(db: Database, reading_id: int) -> ReadingRecord:
 
 
 def get_reading(db: Database, reading_id: int) -> ReadingRecord:
-    with db.transaction() as session:
-        conn = session.connection()
+    with db.read() as conn:
         row = _reading_row(conn, reading_id)
         return _record(row, _device_limits(conn, row["device_id"]))
 
@@ -205,8 +176,7 @@ def list_readings(
         query = query.where(readings.c.superseded.is_(False))
     order = readings.c.recorded_at.desc() if newest_first else readings.c.recorded_at.asc()
     query = query.order_by(order, readings.c.id).offset(offset).limit(limit)
-    with db.transaction() as session:
-        conn = session.connection()
+    with db.read() as conn:
         device = _device_limits(conn, device_id)
         return [_record(row, device) for row in conn.execute(query).mappings()]
 
@@ -220,41 +190,13 @@ def count_readings(db: Database, device_id: int | None = None) -> int:
     query = select(func.count()).select_from(readings)
     if device_id is not None:
         query = query.where(readings.c.device_id == device_id)
-    with db.transaction() as session:
-        return int(session.execute(query).scalar_one())
-
-
-_SERIES_SQL = (
-    "SELECT recorded_at, value FROM readings WHERE device_id = ? AND recorded_at >= ? "
-    "AND recorded_at < ? AND superseded = 0 ORDER BY recorded_at"
-)
-_ALL_TIME = (-(2**62), 2**62)
-
-
-def series(
-    db: Database, device_id: int, start_ms: int | None = None, end_ms: int | None = None
-) -> Series:
-    """The current (not superseded) readings of a device in ``[start_ms, end_ms)``.
-
-    Read with the driver cursor straight into numpy: charts ask for up to millions of points,
-    and ORM objects would cost ten times as much (docs/PERFORMANCE.md, T3).
-    """
-    bounds = (start_ms if start_ms is not None else _ALL_TIME[0], end_ms or _ALL_TIME[1])
-    with db.raw() as conn:
-        rows = conn.execute(_SERIES_SQL, (device_id, *bounds)).fetchall()
-    return _series_from_rows(device_id, rows)
-
-
-def _series_from_rows(device_id: int, rows: list[Any]) -> Series:
-    if not rows:
-        return Series(device_id, np.empty(0, np.int64), np.empty(0, np.float64))
-    table = np.array(rows, dtype=np.float64)
-    return Series(device_id, table[:, 0].astype(np.int64), np.ascontiguousarray(table[:, 1]))
+    with db.read() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 def global_id(db: Database, reading_id: int) -> tuple[uuid.UUID, int]:
     """A reading's identity across every laptop: (origin UUID, sequence number at that origin)."""
-    with db.raw() as conn:
+    with db.driver_read() as conn:
         row = _global_id_row(conn, reading_id)
     if row is None:
         raise NotFoundError(f"There is no reading with id {reading_id}.")

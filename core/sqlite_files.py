@@ -5,7 +5,6 @@ file they only inspect.
 """
 
 import contextlib
-import hashlib
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,14 +35,6 @@ def has_sqlite_header(path: Path) -> bool:
 def sidecars(path: Path) -> list[Path]:
     """The -wal, -shm and -journal files that belong with a database file."""
     return [path.with_name(path.name + suffix) for suffix in SIDECAR_SUFFIXES]
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

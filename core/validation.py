@@ -5,7 +5,9 @@ Nothing is guessed: an ambiguous number is refused, never read one way or the ot
 
 import math
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
+
+from core.timeutil import time_problem, to_epoch_ms
 
 MAX_LENGTHS = {
     "name": 200,
@@ -20,8 +22,6 @@ MAX_LENGTHS = {
     "notes": 10_000,
     "note": 10_000,
 }
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-FUTURE_TOLERANCE = timedelta(days=1)
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
@@ -116,10 +116,8 @@ def check_time(name: str, moment: datetime, problems: dict[str, str]) -> None:
     """A reading's time must carry a zone and lie between 1970 and tomorrow."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         problems[name] = "needs a time zone"
-    elif moment < EARLIEST:
-        problems[name] = "is before 1970; check the date"
-    elif moment > datetime.now(UTC) + FUTURE_TOLERANCE:
-        problems[name] = "is more than a day in the future; check the date and the clock"
+    elif (why := time_problem(to_epoch_ms(moment))) is not None:
+        problems[name] = why
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).

@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.chart_data import ChartSeries, chart_series, write_atomically
+from core.chart_data import ChartSeries, chart_series
 from core.db import Database
 from core.exporting import ExportFormat, ExportRequest, export
+from core.files import write_atomically
 from core.readings import ReadingRecord, get_reading
 from core.validation import value_text
 from gui.chart_items import FlagMarkers, GridLines, LimitBands, Limits

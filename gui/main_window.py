@@ -251,12 +251,12 @@ class MainWindow(QMainWindow):
     def _check_integrity(self, path: Path) -> None:
         """SQLite's quick check of a file opened at head, off the UI thread and beside the user's
         work: the launch itself only read the header, so that opening cost almost nothing."""
-        from core.maintenance import quick_check
+        from core.maintenance import check_while_open
 
         self.damage = None
         stop = self._stop_checks.is_set
         self.checks.run(
-            lambda: quick_check(path, stop),
+            lambda: check_while_open(path, stop),
             done=lambda problems: self._on_checked(path, problems),
             failed=lambda exc: self._on_checked(path, [str(exc)]),
             label="integrity check",

@@ -1,6 +1,6 @@
 """The readings of a time range as a table model, newest first, fetched 500 rows at a time.
 
-A thin adapter over ``core.chart_data.readings_page``: rows come in pages through the database
+A thin adapter over ``core.reading_pages.readings_page``: rows come in pages through the database
 thread when the view scrolls near the end (``canFetchMore``/``fetchMore``), so a range with a
 million readings opens as fast as one with ten (docs/PERFORMANCE.md, "Tables").
 """
@@ -18,9 +18,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from core.chart_data import ReadingRow, readings_page
 from core.db import Database
 from core.models import ReadingSource
+from core.reading_pages import ReadingRow, readings_page
 from core.readings import LimitFlag
 from gui.colors import alarm_brushes
 from gui.ops import Ops

@@ -23,12 +23,10 @@ records the range of reading ids it wrote, and undo and counts read that range (
 0006).
 """
 
-import hashlib
 import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice, pairwise
@@ -40,19 +38,19 @@ import numpy.typing as npt
 
 from core.db import Database
 from core.errors import FieldLogError, NotFoundError
+from core.files import sha256
 from core.ids import uuid7
 from core.importing.batches import SampleBatch
 from core.importing.formats import iter_sample_batches
 from core.importing.records import Channel, ParsedFile, Rejected
 from core.models import ReadingSource
-from core.timeutil import from_epoch_ms, now_ms
+from core.timeutil import TOO_EARLY, TOO_LATE, from_epoch_ms, now_ms, out_of_window
 from core.validation import unit_clash
 
 Ids = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Flags = npt.NDArray[np.bool_]
 KEPT_REJECTIONS = 1000  # the report lists this many rejected rows; it counts them all
-FUTURE_TOLERANCE_MS = 24 * 3600 * 1000  # a logger's clock a little ahead is still believable
 
 Progress = Callable[[int, int], None]  # (bytes read, file size)
 
@@ -151,14 +149,6 @@ def _local(ms: int) -> str:
     return from_epoch_ms(ms).astimezone().isoformat(sep=" ", timespec="seconds")
 
 
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def import_parsed(
     db: Database,
     parsed: ParsedFile,
@@ -177,23 +167,19 @@ def import_parsed(
     """
     report = ImportReport(parsed.path, parsed.format, parsed.description, parsed.timezone,
                           dry_run)  # fmt: skip
-    digest = file_hash(parsed.path)
-    with db.raw() as conn, _import_pragmas(conn):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            writer = _BatchWriter(conn, parsed, report, digest, device_map or {}, create_devices)
-            for chunk in batches if batches is not None else iter_sample_batches(parsed):
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled(parsed.path)
-                writer.write(chunk)
-                if progress is not None:
-                    progress(parsed.position(), parsed.total_bytes)
-            writer.finish()
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    digest = sha256(parsed.path)
+    with db.driver_write(IMPORT_PRAGMAS) as conn:  # T1
+        writer = _BatchWriter(conn, parsed, report, digest, device_map or {}, create_devices)
+        for chunk in batches if batches is not None else iter_sample_batches(parsed):
+            if cancelled is not None and cancelled():
+                raise ImportCancelled(parsed.path)
+            writer.write(chunk)
+            if progress is not None:
+                progress(parsed.position(), parsed.total_bytes)
+        writer.finish()
         keep = not dry_run and report.accepted > 0
-        conn.execute("COMMIT" if keep else "ROLLBACK")  # nothing new: nothing written at all
+        if not keep:
+            conn.rollback()  # a dry run, or nothing new: nothing written at all
     if not keep:
         report.batch_id = None
         if not dry_run:
@@ -207,28 +193,15 @@ _DEVICES_SQL = (
 )
 
 
-@contextmanager
-def _import_pragmas(conn: sqlite3.Connection) -> Iterator[None]:
-    """The connection tuned for one import's transaction, and put back afterwards.
-
-    - Foreign-key checks off: every reading the import writes names a device it has just read
-      (or made) in the same ``BEGIN IMMEDIATE`` transaction, which no other writer can enter,
-      and the batch it has just inserted; SQLite's check of each row would look both up
-      again, a tenth of the import's time (T1).
-    - A 64 MB page cache instead of 2 MB, so that the readings index being extended stays in
-      memory rather than being written out and read back while the batch goes in.
-
-    Pragmas cannot change inside a transaction, hence around it; they are restored whatever
-    happens, since the connection goes back to the pool.
-    """
-    cache = int(conn.execute("PRAGMA cache_size").fetchone()[0])
-    conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute(f"PRAGMA cache_size = {cache}")
+# The connection tuned for one import's transaction (``Database.driver_write`` puts it back):
+# - foreign-key checks off: every reading the import writes names a device it has just read (or
+#   made) in the same ``BEGIN IMMEDIATE`` transaction, which no other writer can enter, and the
+#   batch it has just inserted; SQLite's check of each row would look both up again, a tenth of
+#   the import's time (T1);
+# - a 64 MB page cache instead of 2 MB, so that the readings index being extended stays in
+#   memory rather than being written out and read back while the batch goes in.
+IMPORT_CACHE_KIB = -65_536  # negative: KiB, as PRAGMA cache_size takes it
+IMPORT_PRAGMAS = {"foreign_keys": 0, "cache_size": IMPORT_CACHE_KIB}
 
 
 _RANGE_SQL = (
@@ -236,7 +209,6 @@ _RANGE_SQL = (
     "AND id <= ? ORDER BY recorded_at"
 )
 _SPAN_SQL = "SELECT min(recorded_at), max(recorded_at) FROM readings WHERE device_id = ?"
-IMPORT_CACHE_KIB = -65_536  # negative: KiB, as PRAGMA cache_size takes it
 MIN_RUN = 64  # rows, on average, for which a statement with the device and unit as literals pays
 KNOWN_IN_MEMORY = 4_000_000  # keys (16 bytes each) kept of this import before asking SQLite
 
@@ -430,9 +402,10 @@ class _BatchWriter:
         for index, channel in enumerate(self.parsed.channels):
             if self.targets[index] is None:
                 self._reject_rows(chunk, (chunk.channel == index), _no_device(channel))
-        late = now_ms() + FUTURE_TOLERANCE_MS
-        odd_time = keep & ((chunk.time_ms < 0) | (chunk.time_ms > late))
-        self._reject_rows(chunk, odd_time, "the time is before 1970 or in the future")
+        early, late = out_of_window(chunk.time_ms)
+        self._reject_rows(chunk, keep & early, f"the time {TOO_EARLY}")
+        self._reject_rows(chunk, keep & late, f"the time {TOO_LATE}")
+        odd_time = keep & (early | late)
         odd_value = keep & ~odd_time & ~np.isfinite(chunk.value)
         self._reject_rows(chunk, odd_value, "the value is not a finite number")
         keep &= ~odd_time & ~odd_value
@@ -722,12 +695,12 @@ _BATCH_SQL = (
 
 def list_batches(db: Database) -> list[BatchRecord]:
     """Every import, newest first."""
-    with db.raw() as conn:
+    with db.driver_read() as conn:
         return [_batch(row) for row in conn.execute(f"{_BATCH_SQL} ORDER BY b.id DESC")]
 
 
 def get_batch(db: Database, batch_id: int) -> BatchRecord:
-    with db.raw() as conn:
+    with db.driver_read() as conn:
         row = conn.execute(f"{_BATCH_SQL} WHERE b.id = ?", (batch_id,)).fetchone()
     if row is None:
         raise NotFoundError(f"There is no import batch {batch_id}.")
@@ -756,15 +729,8 @@ def undo_batch(db: Database, batch_id: int) -> BatchUndone:
     Refused, changing nothing, when a later correction refers to one of its readings: the
     correction would lose what it corrects. The batch stays listed, marked undone.
     """
-    with db.raw() as conn:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            result = _undo(conn, batch_id)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-    return result
+    with db.driver_write() as conn:
+        return _undo(conn, batch_id)
 
 
 def _undo(conn: sqlite3.Connection, batch_id: int) -> BatchUndone:

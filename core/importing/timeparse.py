@@ -28,8 +28,9 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.timeutil import DAY_MS, TOO_EARLY, TOO_LATE, out_of_window
+
 HOUR_MS = 3_600_000
-DAY_MS = 24 * HOUR_MS
 Int64s = npt.NDArray[np.int64]
 
 _TIME = (
@@ -439,7 +440,7 @@ def _range_errors(
         (bad_month, "month out of range"),
         ((day < 1) | (day > days), "day out of range for its month"),
         ((hour > 23) | (fields["M"] > 59) | (fields["S"] > 59), "time of day out of range"),
-        (year < 1900, "the date is before 1970; check the date"),
+        (year < 1900, f"the date {TOO_EARLY}"),
     ]
 
 
@@ -568,7 +569,6 @@ def _one_local(ms: int, zone: ZoneInfo) -> tuple[int, str]:
 def _check_window(
     utc: Int64s, ok: npt.NDArray[np.bool_], now_ms: int, problems: dict[int, str]
 ) -> None:
-    _blame(problems, ok & (utc < 0), lambda _i: "the time is before 1970; check the date")
-    late = ok & (utc > now_ms + DAY_MS)
-    why = "the time is more than a day in the future; check the date and the logger's clock"
-    _blame(problems, late, lambda _i: why)
+    early, late = out_of_window(utc, now_ms)
+    _blame(problems, ok & early, lambda _i: f"the time {TOO_EARLY}")
+    _blame(problems, ok & late, lambda _i: f"the time {TOO_LATE}")

@@ -4,10 +4,11 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 
+from core.chart_data import chart_series
 from core.demo import create_demo
 from core.devices import list_devices
 from core.launch import LaunchResult, open_database
-from core.readings import LimitFlag, count_readings, list_readings, series
+from core.readings import LimitFlag, count_readings, list_readings
 
 
 def test_demo_data_has_devices_rounds_loggers_and_excursions(launched: LaunchResult) -> None:
@@ -28,8 +29,8 @@ def test_demo_data_has_devices_rounds_loggers_and_excursions(launched: LaunchRes
     ]
     assert flagged, "sample data must show out-of-limit readings"
     logger = next(d for d in devices if count_readings(db, d.id) > 10_000)
-    times = series(db, logger.id).times_ms
-    assert set(np.diff(times)) == {15 * 60_000}
+    (one,) = chart_series(db, [logger.id])
+    assert set(np.diff(one.times_s)) == {15 * 60.0}
 
 
 def test_the_same_seed_gives_the_same_readings(launched: LaunchResult, tmp_path) -> None:
@@ -39,8 +40,8 @@ def test_the_same_seed_gives_the_same_readings(launched: LaunchResult, tmp_path)
         first = create_demo(launched.database, devices=4, years=0.2, seed=3, end=end)
         second = create_demo(other.database, devices=4, years=0.2, seed=3, end=end)
         assert first == second
-        a = series(launched.database, 1).values
-        b = series(other.database, 1).values
+        (a,) = (s.values for s in chart_series(launched.database, [1]))
+        (b,) = (s.values for s in chart_series(other.database, [1]))
         assert np.array_equal(a, b)
     finally:
         other.database.close()

@@ -206,7 +206,7 @@ def test_unit_and_limit_sorts(db) -> None:
 
 def test_devices_by_ids_keeps_the_order_past_one_in_list(db) -> None:
     rows = [(uuid7().bytes, f"D{n:04d}", 0, 0) for n in range(1200)]
-    with db.raw() as conn:
+    with db.driver_write() as conn:
         conn.executemany(
             "INSERT INTO devices (uid, name, created_at, updated_at) VALUES (?, ?, ?, ?)", rows
         )

@@ -309,14 +309,12 @@ def test_the_fonts_ship_with_their_licence() -> None:
 
 
 def insert_rows(db: Database, rows: list[tuple[int, int, float, str, int, int]]) -> None:
-    with db.raw() as conn:
-        conn.execute("BEGIN")
+    with db.driver_write() as conn:
         conn.executemany(
             "INSERT INTO readings (device_id, recorded_at, value, unit, source, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             rows,
         )
-        conn.execute("COMMIT")
 
 
 @pytest.fixture

@@ -126,7 +126,7 @@ def test_a_damaged_export_imports_whole_or_writes_nothing(tmp_path: Path, vendor
 
 
 def _state(db: Database) -> tuple[int, int, int]:
-    with db.raw() as conn:
+    with db.driver_read() as conn:
         counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("readings", "devices", "import_batches")]  # fmt: skip
     return counts[0], counts[1], counts[2]

@@ -22,10 +22,10 @@ from core.errors import (
     UnknownRevisionError,
     UpgradeFailedError,
 )
+from core.files import sha256
 from core.launch import Outcome, open_database
 from core.paths import backups_dir
 from core.schema import APPLICATION_ID, HEAD_MARKER, HEAD_REVISION, SchemaMarker
-from core.sqlite_files import sha256
 from tests.core.launch_support import (
     behind_head,
     execute,

@@ -36,15 +36,15 @@ def test_restore_over_a_sound_file_backs_it_up_first(launched: LaunchResult) -> 
     assert kept is not None and "-pre-restore" in kept.name
 
 
-def test_quick_check_finds_a_sound_file_sound(launched) -> None:
-    from core.maintenance import quick_check
+def test_check_while_open_finds_a_sound_file_sound(launched) -> None:
+    from core.maintenance import check_while_open
 
-    assert quick_check(launched.database.path) == []
+    assert check_while_open(launched.database.path) == []
 
 
-def test_quick_check_reports_damage_below_the_schema(tmp_path) -> None:
+def test_check_while_open_reports_damage_below_the_schema(tmp_path) -> None:
     from core.devices import DeviceFields, create_device
-    from core.maintenance import quick_check
+    from core.maintenance import check_while_open
 
     path = tmp_path / "big.db"
     made = open_database(path)
@@ -56,13 +56,13 @@ def test_quick_check_reports_damage_below_the_schema(tmp_path) -> None:
     last = len(data) // page - 1
     data[last * page + 8 : last * page + 200] = b"\x00\xff" * 96  # a leaf page of devices
     path.write_bytes(bytes(data))
-    problems = quick_check(path)
+    problems = check_while_open(path)
     assert problems, "the damaged page went unnoticed"
 
 
-def test_quick_check_stops_when_asked(launched) -> None:
+def test_check_while_open_stops_when_asked(launched) -> None:
     from core.devices import DeviceFields, create_device
-    from core.maintenance import quick_check
+    from core.maintenance import check_while_open
 
     for n in range(200):
         create_device(launched.database, DeviceFields(f"Device {n}"))
@@ -72,4 +72,4 @@ def test_quick_check_stops_when_asked(launched) -> None:
         asked.append(1)
         return len(asked) > 2  # part-way through
 
-    assert quick_check(launched.database.path, stop=stop) is None and len(asked) >= 3
+    assert check_while_open(launched.database.path, stop=stop) is None and len(asked) >= 3

@@ -111,7 +111,7 @@ def test_a_file_replaced_under_a_running_fieldlog_is_never_written(with_device, 
     db = open_database(with_device).database
     try:
         add_reading(db, NewReading(1, 1.0, datetime.now(UTC)))
-        with db.raw() as conn:
+        with db.driver_read() as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # (a stale WAL is issue 12's item 2)
         other = tmp_path / "other.db"
         shutil.copyfile(with_device, other)

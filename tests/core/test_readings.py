@@ -1,6 +1,5 @@
 from datetime import UTC, datetime, timedelta, timezone
 
-import numpy as np
 import pytest
 
 from core.db import Database
@@ -17,10 +16,8 @@ from core.readings import (
     global_id,
     latest_reading,
     list_readings,
-    series,
     withdraw_reading,
 )
-from core.timeutil import to_epoch_ms
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -141,26 +138,6 @@ def test_list_readings_filters_by_range_and_orders(db: Database, gauge: DeviceRe
     assert latest is not None and latest.id == ids[-1]
 
 
-def test_series_returns_current_values_in_time_order(db: Database, gauge: DeviceRecord) -> None:
-    for minutes, value in [(2, 20.0), (0, 0.0), (1, 10.0)]:
-        _add(db, gauge, value, minutes=minutes)
-    wrong = _add(db, gauge, 99.0, minutes=3)
-    correct_reading(db, wrong, value=30.0)
-    result = series(db, gauge.id)
-    expected_ms = [to_epoch_ms(T0 + timedelta(minutes=m)) for m in range(4)]
-    assert result.times_ms.tolist() == expected_ms
-    assert result.values.tolist() == [0.0, 10.0, 20.0, 30.0]
-    assert result.times_s.dtype == np.float64 and result.times_s[0] == expected_ms[0] / 1000
-
-
-def test_series_range_is_half_open_and_empty_is_fine(db: Database, gauge: DeviceRecord) -> None:
-    for minutes in range(3):
-        _add(db, gauge, float(minutes), minutes=minutes)
-    start, end = (to_epoch_ms(T0 + timedelta(minutes=m)) for m in (1, 2))
-    assert series(db, gauge.id, start, end).values.tolist() == [1.0]
-    assert len(series(db, 12345).values) == 0
-
-
 def test_global_id_is_the_local_origin_and_rowid(db: Database, gauge: DeviceRecord) -> None:
     first, second = _add(db, gauge, 1.0), _add(db, gauge, 2.0)
     origin_a, seq_a = global_id(db, first)
@@ -174,7 +151,7 @@ def test_every_database_has_its_own_origin(tmp_path) -> None:
     origins = []
     for name in ("a.db", "b.db"):
         result = open_database(tmp_path / name)
-        with result.database.raw() as conn:
+        with result.database.driver_read() as conn:
             origins.append(conn.execute("SELECT uid FROM origins WHERE is_local").fetchall())
         result.database.close()
     assert len(origins[0]) == 1 and origins[0] != origins[1]
@@ -202,7 +179,7 @@ def test_withdrawing_a_correction_makes_the_original_current_again(launched) -> 
 
 
 def test_the_typed_resolution_is_kept_and_a_correction_brings_its_own(db, gauge) -> None:
-    from core.chart_data import readings_page
+    from core.reading_pages import readings_page
 
     saved = add_reading(db, NewReading(gauge.id, 4.0, T0, decimals=2))
     assert (saved.decimals, saved.text) == (2, "4.00")

@@ -17,9 +17,9 @@ import pytest
 
 from core import maintenance, wal
 from core.errors import DatabaseError, StrayWalError
+from core.files import sha256
 from core.launch import open_database
 from core.readings import NewReading, add_reading, count_readings
-from core.sqlite_files import sha256
 from tests.core.launch_support import REPO_ROOT, crash_after_saving, gauge_database
 
 

@@ -20,7 +20,6 @@ from core.chart_data import ChartSeries
 from core.db import Database
 from core.devices import DeviceFields, create_device
 from core.readings import LimitFlag, NewReading, add_reading, correct_reading, list_readings
-from core.readings import series as core_series
 from gui.chart import NO_DEVICE, NO_READINGS, NONE_IN_RANGE, ChartPanel
 from gui.ops import Ops
 from tests.core.launch_support import REPO_ROOT
@@ -70,9 +69,10 @@ def test_the_chart_shows_the_saved_readings(
     qtbot: QtBot, chart: ChartPanel, devices: list[int], db: Database
 ) -> None:
     loaded(qtbot, chart, devices[:1])
-    expected = core_series(db, devices[0])
+    saved = list_readings(db, devices[0], newest_first=False, limit=None)
     x, y = chart.traces[0].curve.getOriginalDataset()
-    assert np.array_equal(x, expected.times_s) and np.array_equal(y, expected.values)
+    assert x.tolist() == [r.recorded_at.timestamp() for r in saved]
+    assert y.tolist() == [r.value for r in saved]
     assert x.dtype == np.float64
     assert chart.point_count() == len(GAUGE_VALUES)
     assert not chart.message.isVisible() and chart.plot_widget.isVisible()

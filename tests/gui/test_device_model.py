@@ -49,14 +49,12 @@ def model(qtbot: QtBot, ops: Ops) -> Iterator[DeviceTableModel]:
 
 def insert_many(db: Database, count: int) -> None:
     rows = [(uuid7().bytes, f"Device {n:05d}", f"SN{n:05d}", 0, 0) for n in range(count)]
-    with db.raw() as conn:
-        conn.execute("BEGIN")
+    with db.driver_write() as conn:
         conn.executemany(
             "INSERT INTO devices (uid, name, serial_number, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?)",
             rows,
         )
-        conn.execute("COMMIT")
 
 
 def load(qtbot: QtBot, model: DeviceTableModel, db: Database | None = None) -> None:

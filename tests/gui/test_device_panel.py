@@ -272,7 +272,7 @@ def test_clicking_a_header_sorts_in_sql(qtbot, panel, db) -> None:
 
 def test_thousands_of_devices_load_lazily_as_you_scroll(qtbot, panel, db) -> None:
     rows = [(uuid7().bytes, f"Device {n:05d}", 0, 0) for n in range(3000)]
-    with db.raw() as conn:
+    with db.driver_write() as conn:
         conn.executemany(
             "INSERT INTO devices (uid, name, created_at, updated_at) VALUES (?, ?, ?, ?)", rows
         )

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from core.devices import DeviceFields, create_device
+from core.files import sha256
 from core.launch import open_database
 from core.schema import HEAD_MARKER, HEAD_REVISION, SchemaMarker
-from core.sqlite_files import sha256
 from gui.main_window import MainWindow
 from tests.core.launch_support import behind_head, execute, stamp
 from tests.gui.windows import opened, shown_window

@@ -156,7 +156,7 @@ def test_the_table_follows_the_charts_visible_range(
 
 def test_readings_come_in_pages(qtbot: QtBot, panel: ReadingsPanel, db: Database) -> None:
     logger = create_device(db, DeviceFields(name="Logger", default_unit="V"))
-    with db.raw() as conn:
+    with db.driver_write() as conn:
         start = int(NOW.timestamp() * 1000)
         rows = [(logger.id, start - i * 60_000, float(i), "V", 0, start) for i in range(1200)]
         conn.executemany(
@@ -164,7 +164,6 @@ def test_readings_come_in_pages(qtbot: QtBot, panel: ReadingsPanel, db: Database
             "created_at) VALUES (?, ?, ?, ?, ?, ?)",
             rows,
         )
-        conn.commit()
     panel.show_devices([logger.id])
     shown(qtbot, panel, PAGE)
     assert panel.model.canFetchMore(QModelIndex())

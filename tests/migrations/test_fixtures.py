@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from core import migrate
+from core.files import sha256
 from core.launch import Outcome, open_database
 from core.paths import backups_dir
-from core.sqlite_files import sha256
 from tests.fixtures.make_fixtures import (
     DATA_TABLES,
     DB_DIR,
