@@ -182,7 +182,7 @@ def _ms(moment: datetime | None) -> int | None:
 
 
 def _batch_list(args: argparse.Namespace) -> int:
-    from core.importing.service import list_batches
+    from core.importing.history import list_batches
 
     db = open_db(args, write=False)
     try:
@@ -200,7 +200,7 @@ def _batch_list(args: argparse.Namespace) -> int:
 
 
 def _batch_undo(args: argparse.Namespace) -> int:
-    from core.importing.service import get_batch, undo_batch
+    from core.importing.history import get_batch, undo_batch
 
     db = open_db(args)
     try:

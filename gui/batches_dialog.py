@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.db import Database
-from core.importing.service import BatchRecord, BatchUndone, list_batches, undo_batch
+from core.importing.history import BatchRecord, BatchUndone, list_batches, undo_batch
 from gui.messages import explain
 from gui.ops import Ops
 

@@ -42,7 +42,8 @@ from core.db import Database
 from core.importing.formats import FORMATS, ImportOptions, open_import
 from core.importing.options import guess_mapping
 from core.importing.records import ParsedFile
-from core.importing.service import ImportCancelled, ImportReport, import_parsed
+from core.importing.report import ImportCancelled, ImportReport
+from core.importing.service import import_parsed
 from gui.messages import explain
 from gui.ops import Ops
 

@@ -40,7 +40,7 @@ from gui.ops import Ops
 if TYPE_CHECKING:
     from core.db import Database
     from core.devices import CalibrationCounts
-    from core.importing.service import ImportReport
+    from core.importing.report import ImportReport
     from core.launch import LaunchResult
     from gui.workspace import Workspace
 

@@ -9,7 +9,7 @@ from core.db import Database
 from core.importing.service import import_parsed
 from gui.batches_dialog import BatchesDialog
 from gui.ops import Ops
-from tests.core.test_import_service import TEMP, parsed_file, reading_count, samples
+from tests.core.importing.support import TEMP, parsed_file, reading_count, samples
 
 
 def opened(qtbot: QtBot, ops: Ops, db: Database) -> BatchesDialog:

@@ -12,11 +12,11 @@ from pytestqt.qtbot import QtBot
 
 from core.db import Database
 from core.devices import DeviceFields, create_device
-from core.importing.service import list_batches
+from core.importing.history import list_batches
 from gui.import_wizard import ImportWizard
 from gui.main_window import MainWindow
 from gui.ops import Ops
-from tests.core.test_import_service import reading_count
+from tests.core.importing.support import reading_count
 
 ROWS = (
     "serial,time,value,unit,operator,note\n"
