@@ -52,7 +52,7 @@ from gui.device_dialog import DeviceDialog
 from gui.device_model import HEADERS, Columns, DeviceTableModel
 from gui.frozen_column import FrozenColumn
 from gui.ops import Ops
-from gui.undo import push_done
+from gui.undo import push_done, push_made
 
 FILTER_DELAY_MS = 150
 HEADER_KEY = "devices/header"
@@ -438,22 +438,19 @@ class DevicePanel(QWidget):
     def _create(self, dialog: DeviceDialog, fields: DeviceFields) -> None:
         db = self._db
         assert db is not None
-        made_id: list[int] = []
 
-        def redo() -> DeviceRecord:
-            made = create_device(db, fields)
-            made_id[:] = [made.id]
-            return made
+        def make() -> DeviceRecord:
+            return create_device(db, fields)
 
         def done(made: DeviceRecord) -> None:
-            push_done(self.undo_stack, self._ops, f"Add device “{made.name}”",
-                      undo=lambda: delete_device(db, made_id[0]), redo=redo,
+            push_made(self.undo_stack, self._ops, f"Add device “{made.name}”", made=made,
+                      make=make, unmake=lambda device: delete_device(db, device.id),
                       changed=self._changed)  # fmt: skip
             dialog.saved()
             self.select_device(made.id)
             self._changed()
 
-        self._ops.run(redo, done=done, failed=dialog.save_failed, label="Saving the device")
+        self._ops.run(make, done=done, failed=dialog.save_failed, label="Saving the device")
 
     def _update(self, dialog: DeviceDialog, before: DeviceRecord, fields: DeviceFields) -> None:
         db, old = self._db, fields_of(before)

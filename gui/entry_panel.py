@@ -46,7 +46,7 @@ from core.validation import parse_number, typed_decimals, unit_clash
 from gui.colors import alarm
 from gui.messages import explain
 from gui.ops import Ops
-from gui.undo import push_done
+from gui.undo import push_made
 
 OPERATOR_KEY = "entry/operator"
 FLAG_TEXT = {LimitFlag.ABOVE: "above the high limit", LimitFlag.BELOW: "below the low limit"}
@@ -457,20 +457,14 @@ class EntryPanel(QWidget):
     def _record_undo(self, reading: ReadingRecord) -> None:
         db = self._db
         assert db is not None
-        current = {"id": reading.id}
         entry = NewReading(
             reading.device_id, reading.value, reading.recorded_at, reading.unit,
             reading.operator, reading.note, decimals=reading.decimals,
         )  # fmt: skip
-
-        def undo() -> None:
-            withdraw_reading(db, current["id"])
-
-        def redo() -> None:
-            current["id"] = add_reading(db, entry).id
-
-        text = f"reading {reading.text} {reading.unit}"
-        push_done(self.undo_stack, self._ops, text, undo=undo, redo=redo, changed=self._after_undo)
+        push_made(self.undo_stack, self._ops, f"reading {reading.text} {reading.unit}",
+                  made=reading, make=lambda: add_reading(db, entry),
+                  unmake=lambda saved: withdraw_reading(db, saved.id),
+                  changed=self._after_undo)  # fmt: skip
 
     def _after_undo(self) -> None:
         self.reload()

@@ -6,13 +6,14 @@ undo and redo apply in the order the user asked for them.
 """
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from gui.ops import Failed, Ops
 
 Work = Callable[[], Any]
+Made = TypeVar("Made")
 
 
 class OpCommand(QUndoCommand):
@@ -60,3 +61,26 @@ def push_done(
 ) -> None:
     """Record an edit that has just succeeded, so that Ctrl+Z takes it back."""
     stack.push(OpCommand(ops, text, undo, redo, changed, failed))
+
+
+def push_made(
+    stack: QUndoStack,
+    ops: Ops,
+    text: str,
+    *,
+    made: Made,
+    make: Callable[[], Made],
+    unmake: Callable[[Made], object],
+    changed: Callable[[], None],
+    failed: Failed | None = None,
+) -> None:
+    """Record an edit that has just made ``made`` (a reading, a correction, a device) by
+    ``make()``. A redo makes it again, under a new id; undo takes back whichever one the
+    latest redo made, so undo, redo, undo always removes what is there."""
+    latest = [made]
+
+    def redo() -> Made:
+        latest[0] = make()
+        return latest[0]
+
+    stack.push(OpCommand(ops, text, lambda: unmake(latest[0]), redo, changed, failed))

@@ -21,7 +21,7 @@ from gui.device_panel import DevicePanel
 from gui.entry_panel import EntryPanel
 from gui.ops import Ops
 from gui.readings_panel import ReadingsPanel
-from gui.undo import push_done
+from gui.undo import push_made
 
 LAST_DEVICE_KEY = "workspace/last_device"  # then a key per database file (``_file_key``)
 
@@ -172,21 +172,18 @@ class Workspace(QWidget):
         assert db is not None
         value, note, who = dialog.corrected_value, dialog.note, dialog.corrected_by
         decimals = dialog.decimals
-        current: dict[str, int] = {}
 
-        def redo() -> ReadingRecord:
-            made = correct_reading(db, original.id, value=value, note=note, operator=who,
+        def make() -> ReadingRecord:
+            return correct_reading(db, original.id, value=value, note=note, operator=who,
                                    decimals=decimals)  # fmt: skip
-            current["id"] = made.id
-            return made
 
-        def saved(_made: ReadingRecord) -> None:
-            push_done(self._undo, self._ops, f"correction of reading #{original.id}",
-                      undo=lambda: withdraw(db, current["id"]), redo=redo,
+        def saved(made: ReadingRecord) -> None:
+            push_made(self._undo, self._ops, f"correction of reading #{original.id}",
+                      made=made, make=make, unmake=lambda fix: withdraw(db, fix.id),
                       changed=self._on_readings_changed)  # fmt: skip
             self._on_readings_changed()
 
-        self._ops.run(redo, done=saved)
+        self._ops.run(make, done=saved)
 
 
 def _file_key(db: Database) -> str:

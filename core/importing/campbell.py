@@ -8,16 +8,16 @@ user must choose one. "NAN" is the logger's "no value", refused per cell.
 from core.importing.batches import BatchedFile
 from core.importing.common import (
     PREVIEW,
-    build,
     column_texts,
     numeric_columns,
     time_layout,
+    wide_csv_file,
     zone_or_fail,
 )
 from core.importing.options import Source
 from core.importing.records import Channel
 from core.importing.units import usual_unit
-from core.importing.wide import LOOK_AHEAD, WideSpec, csv_rows, peek_rows, wide_batches
+from core.importing.wide import LOOK_AHEAD, WideSpec, peek_rows
 
 _NAN = frozenset({"NAN", "nan", "NaN", "-INF", "INF", "+INF"})
 
@@ -57,23 +57,14 @@ def open_toa5(source: Source) -> BatchedFile:
         min_fields=len(names),
         missing=_NAN,
     )
-    rows, position = csv_rows(source.path, source.encoding, ",", lines)
     if older:
         description = f"Campbell Scientific TOACI1, station {station}, table {env[2]}"
     else:
         description = f"Campbell Scientific TOA5, station {station}, {model} logger {serial}"
     if not older and len(env) > 7 and env[7]:
         description += f", table {env[7]}"
-    return build(
-        source,
-        "toa5",
-        description,
-        channels,
-        wide_batches(rows, spec),
-        head[:PREVIEW],
-        zone,
-        position,
-    )
+    return wide_csv_file(source, "toa5", description, channels, spec, head[:PREVIEW],
+                         delimiter=",", skip_lines=lines)  # fmt: skip
 
 
 def _toa5_channel(station: str, serial: str, name: str, units: list[str], column: int) -> Channel:

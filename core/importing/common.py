@@ -10,7 +10,7 @@ from core.importing.batches import BatchedFile, SampleBatch, records_of
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel, ImportFileError
 from core.importing.timeparse import TimeLayout, detect_layout, zone_label
-from core.importing.wide import csv_rows
+from core.importing.wide import WideSpec, csv_rows, wide_batches
 from core.validation import parse_number
 
 PREVIEW = 20
@@ -40,6 +40,25 @@ def build(
         position,
         batches,
     )
+
+
+def wide_csv_file(
+    source: Source,
+    fmt: str,
+    description: str,
+    channels: list[Channel],
+    spec: WideSpec,
+    preview: list[list[str]],
+    *,
+    delimiter: str,
+    skip_lines: int,
+) -> BatchedFile:
+    """A logger export whose rows are delimited fields after ``skip_lines`` lines of header:
+    a time (one column or two) and a column per channel, read by ``spec``."""
+    assert spec.zone is not None  # every reader has the file's zone by now (zone_or_fail)
+    rows, position = csv_rows(source.path, source.encoding, delimiter, skip_lines)
+    batches = wide_batches(rows, spec)
+    return build(source, fmt, description, channels, batches, preview, spec.zone, position)
 
 
 READER_STOPPED = "is not written as FieldLog expects that format to be"

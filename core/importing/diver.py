@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from core.importing.batches import BatchedFile
-from core.importing.common import PREVIEW, build, column_texts, time_layout
+from core.importing.common import PREVIEW, build, column_texts, time_layout, wide_csv_file
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel
 from core.importing.units import usual_unit
@@ -32,7 +32,6 @@ from core.importing.wide import (
     LOOK_AHEAD,
     Row,
     WideSpec,
-    csv_rows,
     table_from,
     text_lines,
     wide_batches,
@@ -80,11 +79,10 @@ def open_diver(source: Source) -> BatchedFile:
     decimal = "," if delimiter == ";" and any("," in c for c in cells) else "."
     spec = WideSpec((0,), columns, tuple(header[c] for c in columns), layout, zone,
                     source.now_ms, decimal, min_fields=len(header), note_line=_end)  # fmt: skip
-    rows, position = csv_rows(source.path, source.encoding, delimiter, at + 1)
     created = settings.get("CREATED BY", "Diver-Office").strip()
     description = f"Van Essen Diver {serial or ''} ({created}); logger time".replace("  ", " ")
-    return build(source, "diver", description, channels, wide_batches(rows, spec),
-                 head[:PREVIEW], zone, position)  # fmt: skip
+    return wide_csv_file(source, "diver", description, channels, spec, head[:PREVIEW],
+                         delimiter=delimiter, skip_lines=at + 1)  # fmt: skip
 
 
 def _end(fields: list[str]) -> bool:

@@ -6,15 +6,15 @@ import re
 from core.importing.batches import BatchedFile
 from core.importing.common import (
     PREVIEW,
-    build,
     column_texts,
     time_layout,
+    wide_csv_file,
     zone_or_fail,
 )
 from core.importing.options import Source
 from core.importing.records import Channel
 from core.importing.units import usual_unit
-from core.importing.wide import LOOK_AHEAD, WideSpec, csv_rows, peek_rows, wide_batches
+from core.importing.wide import LOOK_AHEAD, WideSpec, peek_rows
 
 _GP5W_LOGGER = re.compile(r"^Logger:\s*#(?P<serial>\S+)\s*(?:'(?P<name>[^']*)')?")
 _GP5W_COLUMN = re.compile(r"^(?P<quantity>#?[^:]+)(?::(?P<unit>.*))?$")
@@ -58,19 +58,10 @@ def open_gp5w(source: Source) -> BatchedFile:
         min_fields=_gp5w_required_fields(header),
         note_line=_gp5w_note,
     )
-    rows, position = csv_rows(source.path, source.encoding, ",", header_at + 1)
     kind = "FG2" if fg2 else "GP5W"
     description = f"GeoPrecision {kind} logger {serial} ({label}); local logger time"
-    return build(
-        source,
-        "gp5w",
-        description,
-        channels,
-        wide_batches(rows, spec),
-        head[:PREVIEW],
-        zone,
-        position,
-    )
+    return wide_csv_file(source, "gp5w", description, channels, spec, head[:PREVIEW],
+                         delimiter=",", skip_lines=header_at + 1)  # fmt: skip
 
 
 def _gp5w_required_fields(header: list[str]) -> int:

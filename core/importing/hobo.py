@@ -23,9 +23,9 @@ from datetime import tzinfo
 from core.importing.batches import BatchedFile
 from core.importing.common import (
     PREVIEW,
-    build,
     column_texts,
     time_layout,
+    wide_csv_file,
     zone_or_fail,
 )
 from core.importing.options import Source
@@ -35,10 +35,8 @@ from core.importing.units import usual_unit
 from core.importing.wide import (
     LOOK_AHEAD,
     WideSpec,
-    csv_rows,
     decimal_in_use,
     peek_rows,
-    wide_batches,
 )
 
 _GMT = re.compile(r"GMT\s*(?P<offset>[+-]\d{1,2}:?\d{2})")
@@ -143,20 +141,11 @@ def open_hobo(source: Source) -> BatchedFile:
         min_fields=max(columns) + 1,
         grouping=decimal_in_use([_cell(r, c) for r in data for c in columns], decimal),
     )
-    rows, position = csv_rows(source.path, source.encoding, delimiter, at + 1)
     serials = sorted({c.serial for c in channels if c.serial})
     description = f"Onset HOBO export{' of logger ' + ', '.join(serials) if serials else ''}"
     description += f"; times {where}; dates read as {layout.description}"
-    return build(
-        source,
-        "hobo",
-        description,
-        channels,
-        wide_batches(rows, spec),
-        head[:PREVIEW],
-        zone,
-        position,
-    )
+    return wide_csv_file(source, "hobo", description, channels, spec, head[:PREVIEW],
+                         delimiter=delimiter, skip_lines=at + 1)  # fmt: skip
 
 
 _HEADER_WITHIN = 6  # lines: a title, a serial number and blank lines may come first

@@ -12,11 +12,11 @@ One sensor to a file: a row of another sensor is refused, never put on this one'
 """
 
 from core.importing.batches import BatchedFile
-from core.importing.common import PREVIEW, build, time_layout
+from core.importing.common import PREVIEW, time_layout, wide_csv_file
 from core.importing.options import Source
 from core.importing.records import Channel
 from core.importing.timeparse import parse_zone
-from core.importing.wide import LOOK_AHEAD, WideSpec, csv_rows, peek_rows, wide_batches
+from core.importing.wide import LOOK_AHEAD, WideSpec, peek_rows
 
 _FIRST = ("Timestamp(UTC)", "Time Corrected(seconds)", "Sensor", "Record Type")
 _NOT_READINGS = frozenset({"TimeSet", "Time", "Text"})
@@ -53,7 +53,6 @@ def open_aquameasure(source: Source) -> BatchedFile:
     spec = WideSpec((0,), columns, tuple(header[c] for c in columns), layout, zone,
                     source.now_ms, min_fields=4, missing=_NO_VALUE,
                     row_check=other_sensor)  # fmt: skip
-    rows, position = csv_rows(source.path, source.encoding, ",", 1)
     description = f"Innovasea {sensor}; times in UTC (from the header)"
-    return build(source, "aquameasure", description, channels, wide_batches(rows, spec),
-                 head[:PREVIEW], zone, position)  # fmt: skip
+    return wide_csv_file(source, "aquameasure", description, channels, spec, head[:PREVIEW],
+                         delimiter=",", skip_lines=1)  # fmt: skip

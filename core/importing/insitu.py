@@ -18,12 +18,12 @@ import re
 from datetime import tzinfo
 
 from core.importing.batches import BatchedFile
-from core.importing.common import PREVIEW, build, column_texts, time_layout
+from core.importing.common import PREVIEW, column_texts, time_layout, wide_csv_file
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel
 from core.importing.timeparse import parse_zone
 from core.importing.units import usual_unit
-from core.importing.wide import WideSpec, csv_rows, table_from, wide_batches
+from core.importing.wide import WideSpec, table_from
 
 _COLUMN = re.compile(r"^(?P<quantity>.+?)\s*\((?P<unit>[^()]*)\)\s*$")
 _SERIAL = re.compile(r"SN#:\s*(?P<serial>\S+)")
@@ -66,11 +66,10 @@ def open_winsitu(source: Source) -> BatchedFile:
     )
     spec = WideSpec((0,), columns, tuple(header[c] for c in columns), layout, zone,
                     source.now_ms, min_fields=max(columns) + 1)  # fmt: skip
-    rows, position = csv_rows(source.path, source.encoding, delimiter, at + 1)
     model = device.get("Device", "device")
     description = f"In-Situ Win-Situ export, {model} {device.get('Serial Number', '')}".rstrip()
-    return build(source, "winsitu", description + "; logger time", channels,
-                 wide_batches(rows, spec), head[:PREVIEW], zone, position)  # fmt: skip
+    return wide_csv_file(source, "winsitu", description + "; logger time", channels, spec,
+                         head[:PREVIEW], delimiter=delimiter, skip_lines=at + 1)  # fmt: skip
 
 
 def _is_header(line: str) -> bool:
@@ -135,10 +134,10 @@ def open_hydrovu(source: Source) -> BatchedFile:
     layout = time_layout(source, [r[0] for r in data], column_texts(source, ",", at + 1, _first))
     spec = WideSpec((0,), columns, tuple(header[c] for c in columns), layout, zone,
                     source.now_ms, min_fields=max(columns) + 1)  # fmt: skip
-    rows, position = csv_rows(source.path, source.encoding, ",", at + 1)
     where = f"times in {shown} (as the file says)" if shown else "logger time"
-    return build(source, "hydrovu", f"In-Situ HydroVu export, {location}; {where}", channels,
-                 wide_batches(rows, spec), head[at : at + PREVIEW], zone, position)  # fmt: skip
+    return wide_csv_file(source, "hydrovu", f"In-Situ HydroVu export, {location}; {where}",
+                         channels, spec, head[at : at + PREVIEW], delimiter=",",
+                         skip_lines=at + 1)  # fmt: skip
 
 
 def _stated_zone(source: Source, shown: str | None) -> tzinfo:

@@ -29,13 +29,14 @@ from core.importing.common import (
     build,
     column_texts,
     time_layout,
+    wide_csv_file,
     zone_or_fail,
 )
 from core.importing.options import Source
 from core.importing.records import Channel, ImportFileError
 from core.importing.textfile import HEAD_BYTES
 from core.importing.units import usual_unit
-from core.importing.wide import LOOK_AHEAD, Row, WideSpec, csv_rows, table_from, wide_batches
+from core.importing.wide import LOOK_AHEAD, Row, WideSpec, table_from, wide_batches
 
 _SERIAL_LINES = ("serial_number:", "serial number", "serial number:")
 _FRACTIONS = {"ms": 1, "100 ms": 100}  # the time's fraction column, and its step in ms
@@ -95,11 +96,10 @@ def open_solinst_csv(source: Source) -> BatchedFile:
         min_fields=max(columns) + 1,
         time_text=joined,
     )
-    rows, position = csv_rows(source.path, source.encoding, delimiter, at + 1)
     serial = f" {block.serial}" if block.serial else ""
     description = f"Solinst Levelogger{serial}; logger time; dates read as {layout.description}"
-    return build(source, "solinst", description, channels, wide_batches(rows, spec),
-                 head[:PREVIEW], zone, position)  # fmt: skip
+    return wide_csv_file(source, "solinst", description, channels, spec, head[:PREVIEW],
+                         delimiter=delimiter, skip_lines=at + 1)  # fmt: skip
 
 
 def _is_header(line: str) -> bool:

@@ -4,8 +4,7 @@ the generation time on every page.
 
 Drawn with fpdf2's vector primitives and the bundled DejaVu fonts (°C, µS/cm and accented names
 print on every OS). The chart is a min/max envelope per column, so a million readings draw as
-at most ``2 * CHART_COLUMNS`` vertices. ``core.exporting`` streams the rows and calls
-``write_pdf``.
+at most ``2 * CHART_COLUMNS`` vertices. ``ExportJob`` streams the rows.
 """
 
 import math
@@ -19,7 +18,14 @@ import numpy as np
 import numpy.typing as npt
 
 from core import __version__
-from core.exporting import DeviceStats, ExportDevice, ExportJob, Row, number_text, utc_offset
+from core.exporting.job import (
+    DeviceStats,
+    ExportDevice,
+    ExportJob,
+    Row,
+    number_text,
+    utc_offset,
+)
 from core.resources import resource_path
 
 if TYPE_CHECKING:

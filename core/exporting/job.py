@@ -1,0 +1,265 @@
+"""An export under way: one read snapshot, the devices chosen, their readings page by page.
+
+Every writer (``csv``, ``xlsx``, ``pdf``) reads through an ``ExportJob``: the readings of one
+device at a time in keyset pages, so memory stays bounded for millions of rows, with progress
+and cancel checked at every page. Plain SQL on the driver connection: an export streams
+millions of rows (core/db.py's rule).
+"""
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from core.db import Database, in_chunks
+from core.errors import FieldLogError, NotFoundError
+from core.models import ReadingSource
+from core.readings import LimitFlag
+from core.timeutil import ALL_TIME_MS, from_epoch_ms
+from core.validation import formula_safe
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+PAGE_ROWS = 5000  # readings per query: large enough to be fast, small enough to stay bounded
+SOURCE_NAMES = {int(ReadingSource.MANUAL): "manual", int(ReadingSource.IMPORT): "import"}
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XML 1.0 cannot hold
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    PDF = "pdf"
+
+
+class ExportCancelled(FieldLogError):
+    """The user cancelled an export; no file was written and the old one is as it was."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export. Times are epoch milliseconds (UTC), ``[start_ms, end_ms)``."""
+
+    device_ids: list[int] | None = None  # None: every device that is not archived
+    start_ms: int | None = None
+    end_ms: int | None = None
+    excel_bom: bool = False  # CSV only: a UTF-8 BOM, so that Excel reads the file as UTF-8
+    include_superseded: bool = False  # the originals that corrections replaced
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    readings: int
+    devices: int
+    format: ExportFormat
+
+
+@dataclass(frozen=True)
+class ExportDevice:
+    """A device as an export shows it."""
+
+    id: int
+    name: str
+    serial: str | None
+    device_type: str | None
+    location: str | None
+    unit: str
+    low: float | None
+    high: float | None
+    calibration_due: date | None
+
+    def flag(self, value: float) -> str:
+        """The CSV's limit column: empty within the limits, else "below" or "above"."""
+        found = LimitFlag.of(value, self.low, self.high)
+        return "" if found is LimitFlag.WITHIN else found.value
+
+
+class Row(NamedTuple):
+    """One reading as read from the database (a tuple: millions are made)."""
+
+    recorded_at: int
+    value: float
+    unit: str
+    operator: str | None
+    note: str | None
+    source: int
+    id: int
+
+
+@dataclass(frozen=True)
+class DeviceStats:
+    """What the database says about one device's readings in the period, before streaming."""
+
+    count: int = 0
+    minimum: float | None = None
+    maximum: float | None = None
+    mean: float | None = None
+    out_of_limits: int = 0
+    first_ms: int | None = None
+    last_ms: int | None = None
+    has_milliseconds: bool = False
+
+
+@contextmanager
+def snapshot(db: Database) -> Iterator[sqlite3.Connection]:
+    """A read transaction: every query of the export sees the same data (counts match rows)."""
+    with db.driver_read(snapshot=True) as conn:  # streams millions of rows
+        yield conn
+
+
+_DEVICE_SQL = (
+    "SELECT id, name, serial_number, device_type, location, coalesce(default_unit, ''), "
+    "low_limit, high_limit, calibration_due FROM devices"
+)
+
+
+def selected_devices(conn: sqlite3.Connection, request: ExportRequest) -> list[ExportDevice]:
+    """The devices to export, by name; a clear error for an empty or unknown selection."""
+    if request.device_ids is None:
+        rows = conn.execute(f"{_DEVICE_SQL} WHERE archived_at IS NULL").fetchall()
+        if not rows:
+            raise FieldLogError("There are no devices to export.")
+    else:
+        rows = _devices_by_ids(conn, request.device_ids)
+    found = [_device(row) for row in rows]
+    return sorted(found, key=lambda d: (d.name.casefold(), d.id))
+
+
+def _devices_by_ids(conn: sqlite3.Connection, device_ids: list[int]) -> list[Any]:
+    wanted = list(dict.fromkeys(device_ids))
+    if not wanted:
+        raise FieldLogError("No devices were chosen: choose at least one device to export.")
+    rows: list[Any] = []
+    for chunk in in_chunks(wanted):
+        marks = ", ".join("?" * len(chunk))
+        rows += conn.execute(f"{_DEVICE_SQL} WHERE id IN ({marks})", chunk).fetchall()
+    missing = sorted(set(wanted) - {row[0] for row in rows})
+    if missing:
+        listed = ", ".join(str(i) for i in missing)
+        raise NotFoundError(f"There is no device with id {listed}: it may have been deleted.")
+    return rows
+
+
+def _device(row: Any) -> ExportDevice:
+    device_id, name, serial, device_type, location, unit, low, high, due = row
+    return ExportDevice(device_id, name, serial, device_type, location, unit, low, high,
+                        calibration_due=date.fromisoformat(due) if due else None)  # fmt: skip
+
+
+_STATS_SQL = """
+SELECT count(*), min(value), max(value), avg(value), total(value < ?) + total(value > ?),
+       min(recorded_at), max(recorded_at), max(recorded_at % 1000 <> 0)
+FROM readings
+WHERE device_id = ? AND recorded_at >= ? AND recorded_at < ? AND (superseded = 0 OR ?)
+"""
+_PAGE_SQL = """
+SELECT recorded_at, value, unit, operator, note, source, id FROM readings
+WHERE device_id = ? AND recorded_at >= ? AND recorded_at < ? AND (superseded = 0 OR ?)
+  AND (recorded_at, id) > (?, ?)
+ORDER BY recorded_at, id
+LIMIT ?
+"""
+_OPERATORS_SQL = """
+SELECT operator FROM readings
+WHERE device_id = ? AND recorded_at >= ? AND recorded_at < ? AND (superseded = 0 OR ?)
+  AND operator IS NOT NULL
+GROUP BY operator ORDER BY count(*) DESC, operator
+"""
+
+
+@dataclass
+class ExportJob:
+    """An export under way: the snapshot, the devices, and how far it has got."""
+
+    conn: sqlite3.Connection
+    request: ExportRequest
+    devices: list[ExportDevice]
+    zone: tzinfo | None
+    progress: Progress | None
+    cancelled: Cancelled | None
+    done: int = 0
+    start: int = field(init=False)
+    end: int = field(init=False)
+    stats: dict[int, DeviceStats] = field(init=False)
+    total: int = field(init=False)  # readings to write, for progress
+
+    def __post_init__(self) -> None:
+        self.start = ALL_TIME_MS[0] if self.request.start_ms is None else self.request.start_ms
+        self.end = ALL_TIME_MS[1] if self.request.end_ms is None else self.request.end_ms
+        self.stats = {d.id: self._stats(d) for d in self.devices}
+        self.total = sum(s.count for s in self.stats.values())
+
+    @property
+    def has_milliseconds(self) -> bool:
+        """Whether any time needs milliseconds: then every time in the file shows them."""
+        return any(s.has_milliseconds for s in self.stats.values())
+
+    def _bounds(self, device: ExportDevice) -> tuple[int, int, int, bool]:
+        return device.id, self.start, self.end, self.request.include_superseded
+
+    def _stats(self, device: ExportDevice) -> DeviceStats:
+        row = self.conn.execute(_STATS_SQL, (device.low, device.high, *self._bounds(device)))
+        count, low, high, mean, out, first, last, ms = row.fetchone()
+        return DeviceStats(count, low, high, mean, int(out), first, last, bool(ms))
+
+    def operators(self, device: ExportDevice) -> list[str]:
+        """Who recorded the device's readings in the period, the most frequent first."""
+        rows = self.conn.execute(_OPERATORS_SQL, self._bounds(device)).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def pages(self, device: ExportDevice) -> Iterator[list[Row]]:
+        """The device's readings in time order, a page at a time (keyset: no OFFSET)."""
+        device_id, start, end, superseded = self._bounds(device)
+        key = (start, -1)
+        while True:
+            self.check_cancelled()
+            low = max(start, key[0])  # a plain bound, so that SQLite seeks in the index
+            params = (device_id, low, end, superseded, *key, PAGE_ROWS)
+            page = [Row(*r) for r in self.conn.execute(_PAGE_SQL, params).fetchall()]
+            if not page:
+                return
+            yield page
+            self.advance(len(page))
+            key = (page[-1].recorded_at, page[-1].id)
+
+    def all_pages(self) -> Iterator[tuple[ExportDevice, list[Row]]]:
+        for device in self.devices:
+            for page in self.pages(device):
+                yield device, page
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def check_cancelled(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise ExportCancelled("The export was cancelled; no file was written.")
+
+    def local(self, ms: int) -> datetime:
+        """The moment in the export's zone (the machine's own when none was given)."""
+        return from_epoch_ms(ms).astimezone(self.zone)
+
+
+def utc_offset(moment: datetime) -> str:
+    """The UTC offset of an aware datetime as ISO 8601 writes it: "+01:00"."""
+    return moment.isoformat()[-6:] if moment.utcoffset() else "+00:00"
+
+
+def plain_text(text: str | None) -> str:
+    """Text a spreadsheet will not run as a formula (one apostrophe before a risky start), and
+    without control characters (a NUL would make the file binary to the next reader): they
+    become U+FFFD, as in the workbook."""
+    if not text:
+        return ""
+    return formula_safe(ILLEGAL_XML.sub("\ufffd", text))
+
+
+def number_text(value: float | None) -> str:
+    return "–" if value is None else f"{value:.6g}"

@@ -1,0 +1,92 @@
+"""The PDF report: details, summary, operators, the chart's envelope and ticks."""
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+from pypdf import PdfReader
+
+from core import __version__
+from core.db import Database
+from core.devices import DeviceFields, DeviceRecord, create_device
+from core.exporting import ExportFormat, export
+from core.exporting.job import Row
+from core.exporting.pdf import Envelope, nice_ticks
+from core.readings import NewReading, add_reading
+from core.resources import resource_path
+from core.timeutil import to_epoch_ms
+from tests.core.exporting.support import BERLIN, T0, insert_rows
+
+
+def pdf_text(path: Path) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_pdf_report_has_details_summary_operators_and_version(
+    two_devices: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "report.pdf"
+    export(two_devices, path, ExportFormat.PDF, local_zone=BERLIN)
+    assert path.read_bytes().startswith(b"%PDF")
+    pages, text = pdf_text(path)
+    assert pages >= 2  # one section per device, each starting on a page
+    for expected in ("Boiler", "=Conductivity", "SN-1", "µS/cm", "°C", "Plant room",
+                     "2026-06-30", "Anna Müller", "-Bob", "@Chloé", "95.5", "0.3", "612",
+                     f"FieldLog {__version__}", f"page 1 of {pages}", "UTC+01:00"):  # fmt: skip
+        assert expected in text, expected
+
+
+def test_pdf_says_when_a_device_has_no_readings(
+    db: Database, boiler: DeviceRecord, tmp_path: Path
+) -> None:
+    path = tmp_path / "empty.pdf"
+    export(db, path, ExportFormat.PDF)
+    assert "No readings in this period." in pdf_text(path)[1]
+
+
+def test_pdf_lists_the_first_readings_and_counts_the_rest(
+    db: Database, boiler: DeviceRecord, tmp_path: Path
+) -> None:
+    rows = [(boiler.id, to_epoch_ms(T0) + i * 60_000, 20.0 + i % 7, "°C", 0, 0) for i in range(620)]
+    insert_rows(db, rows)
+    path = tmp_path / "long.pdf"
+    export(db, path, ExportFormat.PDF)
+    text = pdf_text(path)[1]
+    assert "… and 120 more readings" in text and "620" in text
+
+
+def test_the_fonts_ship_with_their_licence() -> None:
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE.txt"):
+        assert resource_path("fonts", name).is_file()
+
+
+def test_chart_ticks_are_round_numbers() -> None:
+    assert [label for _, label in nice_ticks(5.671, 8.66)] == ["6.0", "6.5", "7.0", "7.5",
+                                                                "8.0", "8.5"]  # fmt: skip
+    assert [label for _, label in nice_ticks(-3.0, 1200.0)] == ["0", "500", "1000"]
+
+
+def test_the_chart_envelope_keeps_every_extreme_in_few_columns() -> None:
+    """100k points become at most two vertices per column, and no spike is lost."""
+    rows = [Row(i * 1000, 50.0 + (i % 10), "°C", None, None, 0, i) for i in range(100_000)]
+    rows[54_321] = rows[54_321]._replace(value=999.0)
+    envelope = Envelope(0, 100_000 * 1000, 600)
+    envelope.add(rows[:50_000])
+    envelope.add(rows[50_000:])
+    assert len(envelope.filled) == 600
+    assert envelope.value_range() == (50.0, 999.0)
+    assert envelope.high[envelope.column_of(np.array([54_321_000]))[0]] == 999.0
+
+
+def test_extreme_values_still_make_a_report(db: Database, tmp_path: Path) -> None:
+    """Found by the frozen check on the 0001 fixture: 1.8e308 overflowed the chart's axis."""
+    device = create_device(db, DeviceFields("Extremes", default_unit="bar"))
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for n, value in enumerate((1.7976931348623157e308, -1e300, 0.0, 5e-324)):
+        add_reading(db, NewReading(device.id, value, start + timedelta(hours=n)))
+    summary = export(db, tmp_path / "x.pdf", ExportFormat.PDF)
+    assert summary.readings == 4 and (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
+    labels = [label for _, label in nice_ticks(-1e300, 1.7976931348623157e308)]
+    assert labels and all(len(label) < 12 for label in labels)

@@ -1,0 +1,59 @@
+"""The Excel export: real dates and numbers, text never a formula, no temporary files left."""
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from core.db import Database
+from core.exporting import ExportCancelled, ExportFormat, export
+from tests.core.exporting.support import BERLIN
+
+
+def test_xlsx_has_real_dates_numbers_and_text_that_is_never_a_formula(
+    two_devices: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "out.xlsx"
+    export(two_devices, path, ExportFormat.XLSX, local_zone=BERLIN)
+    book = load_workbook(path)
+    sheet = book["Readings"]
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    header = [c.value for c in sheet[1]]
+    assert header[:5] == ["Device", "Serial", "Time (local)", "UTC offset", "Value"]
+    first = sheet[2]
+    assert first[0].value == "=Conductivity" and first[0].data_type == "s"
+    assert first[1].value == "+42" and first[1].data_type == "s"
+    assert first[2].value == datetime(2026, 3, 1, 13, 30) and first[2].is_date
+    assert first[2].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert first[3].value == "+01:00"
+    assert first[4].value == 612.0 and first[4].data_type == "n"  # openpyxl writes 612.0 as 612
+    assert first[6].value == "above" and first[0].fill.fgColor.rgb == "FFF4CCCC"
+    boiler_row = sheet[3]
+    assert boiler_row[4].value == pytest.approx(0.1 + 0.2, rel=1e-15)  # openpyxl: 16 digits
+    assert boiler_row[8].value == "=SUM(A1:A9)" and boiler_row[8].data_type == "s"
+    assert sheet.max_row == 4
+
+
+def test_xlsx_devices_sheet(two_devices: Database, tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx"
+    export(two_devices, path, ExportFormat.XLSX)
+    rows = list(load_workbook(path)["Devices"].iter_rows(values_only=True))
+    assert rows[0] == ("Name", "Serial", "Type", "Location", "Unit", "Low limit", "High limit",
+                       "Calibration due")  # fmt: skip
+    assert rows[2] == ("Boiler", "SN-1", "Thermometer", "Plant room", "°C", 10.0, 80.0,
+                       datetime(2026, 6, 30))  # fmt: skip
+
+
+def test_a_cancelled_xlsx_leaves_no_temporary_sheet_files(
+    two_devices: Database, tmp_path: Path
+) -> None:
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+    before = len(ALL_TEMP_FILES)
+    answers = iter([False, True])
+    with pytest.raises(ExportCancelled):
+        export(two_devices, tmp_path / "x.xlsx", ExportFormat.XLSX,
+               cancelled=lambda: next(answers, True))  # fmt: skip
+    made = ALL_TEMP_FILES[before:]
+    assert made and not any(Path(name).exists() for name in made)
