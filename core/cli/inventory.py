@@ -14,6 +14,7 @@ from core.cli.common import (
     add_command,
     add_group,
     device_id_of,
+    end_moment,
     local_time,
     moment,
     number,
@@ -55,7 +56,8 @@ def _add_reading_commands(groups: Groups) -> None:
     listing = add_command(reading, "list", _reading_list, help="list a device's readings")
     listing.add_argument("device", help="device id or serial number")
     listing.add_argument("--from", dest="start", type=moment, help="date or ISO 8601 time")
-    listing.add_argument("--to", dest="end", type=moment, help="date or ISO 8601 time")
+    listing.add_argument("--to", dest="end", type=end_moment,
+                         help="date (the whole day is included) or ISO 8601 time")  # fmt: skip
     listing.add_argument("--limit", type=int, default=100)
 
 

@@ -72,3 +72,17 @@ def test_odd_values_get_one_clear_line(capsys, tmp_path, argv, said) -> None:
     code, _out, err = run(capsys, *db, *argv)
     assert code != EXIT_OK and said in err
     assert "unexpected" not in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_reading_list_to_a_date_includes_that_whole_day(capsys, tmp_path, kolkata) -> None:
+    """As export's --to does: "--from 2026-03-01 --to 2026-03-01" is March 1st, local time."""
+    db = ["--db", str(tmp_path / "f.db")]
+    assert main([*db, "device", "add", "Gauge", "--serial", "G-1"]) == EXIT_OK
+    for at, value in (("2026-02-28T23:59", "1"), ("2026-03-01T00:00", "2"),
+                      ("2026-03-01T23:59", "3"), ("2026-03-02T00:00", "4")):  # fmt: skip
+        assert main([*db, "reading", "add", "G-1", value, "--at", at]) == EXIT_OK
+    capsys.readouterr()
+    code, out, _ = run(capsys, *db, "reading", "list", "G-1", "--from", "2026-03-01",
+                       "--to", "2026-03-01")  # fmt: skip
+    assert code == EXIT_OK
+    assert [line.split()[2] for line in out.splitlines()] == ["3", "2"]
