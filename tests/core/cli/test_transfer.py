@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.cli import EXIT_ERROR, EXIT_OK
-from tests.core.test_cli import run
+from tests.core.cli.cli_support import run
 
 ROWS = (
     "serial,time,value,unit\n"

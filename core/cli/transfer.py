@@ -1,27 +1,41 @@
 """``fieldlog import``, ``fieldlog export`` and ``fieldlog batch``: files in and out.
 
-Kept apart from ``core.cli`` (the database and inventory commands), which registers these.
+The same two steps the import wizard takes (``open_import``, then ``import_parsed``), the
+export the window's dialog writes, and the batches an import leaves to list or undo.
 """
 
 import argparse
 import sys
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import TypeAlias
 
-from core.cli import confirmed, device_id_of, open_db
+from core.cli.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    Groups,
+    add_command,
+    add_group,
+    confirmed,
+    device_id_of,
+    end_moment,
+    local_time,
+    moment,
+    open_db,
+)
 from core.errors import FieldLogError, NotFoundError
 from core.importing.options import ROLES
 
-EXIT_OK, EXIT_NOTHING = 0, 1
-Groups: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-Command = Callable[..., argparse.ArgumentParser]
+
+def add_commands(groups: Groups) -> None:
+    _add_import_command(groups)
+    _add_export_command(groups)
+    _add_batch_commands(groups)
 
 
-def add_commands(groups: Groups, command: Command, group: Callable[..., Groups]) -> None:
-    """Register the commands; ``command`` and ``group`` are ``core.cli``'s helpers."""
-    imp = command(groups, "import", _import, help="import readings from a logger, CSV or XLSX file")
+def _add_import_command(groups: Groups) -> None:
+    imp = add_command(groups, "import", _import,
+                      help="import readings from a logger, CSV or XLSX file")  # fmt: skip
     imp.add_argument("file", type=Path)
     imp.add_argument(
         "--dry-run", action="store_true", help="report what would happen; write nothing"
@@ -39,19 +53,24 @@ def add_commands(groups: Groups, command: Command, group: Callable[..., Groups])
     imp.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN",
                      help=f"the column for a role ({roles}); repeatable")  # fmt: skip
 
-    exp = command(groups, "export", _export, help="export readings as CSV, Excel or a PDF report")
+
+def _add_export_command(groups: Groups) -> None:
+    exp = add_command(groups, "export", _export,
+                      help="export readings as CSV, Excel or a PDF report")  # fmt: skip
     exp.add_argument("--device", action="append", default=[],
                      help="device id or serial; repeatable (default: every device)")  # fmt: skip
-    exp.add_argument("--from", dest="start", type=_moment, help="date or ISO 8601 time")
-    exp.add_argument("--to", dest="end", type=_end_moment,
+    exp.add_argument("--from", dest="start", type=moment, help="date or ISO 8601 time")
+    exp.add_argument("--to", dest="end", type=end_moment,
                      help="date (the whole day is included) or ISO 8601 time")  # fmt: skip
     exp.add_argument("--format", choices=("csv", "xlsx", "pdf"), help="default: from -o's suffix")
     exp.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
     exp.add_argument("--bom", action="store_true", help="CSV: start with a BOM, for Excel")
 
-    batch = group(groups, "batch", "imports: list them, undo one")
-    command(batch, "list", _batch_list, help="every import, newest first")
-    undo = command(batch, "undo", _batch_undo, help="remove everything one import added")
+
+def _add_batch_commands(groups: Groups) -> None:
+    batch = add_group(groups, "batch", "imports: list them, undo one")
+    add_command(batch, "list", _batch_list, help="every import, newest first")
+    undo = add_command(batch, "undo", _batch_undo, help="remove everything one import added")
     undo.add_argument("batch_id", type=int)
     undo.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
@@ -80,14 +99,14 @@ def _import(args: argparse.Namespace) -> int:
     try:
         report = import_parsed(
             db, parsed, dry_run=args.dry_run, create_devices=args.create_devices,
-            progress=_progress(),
+            progress=_percent_printer(),
         )  # fmt: skip
     finally:
         db.close()
     print(report.text())
     if report.nothing_importable:
         print(f"fieldlog: nothing in {args.file.name} could be imported", file=sys.stderr)
-        return EXIT_NOTHING
+        return EXIT_ERROR
     return EXIT_OK
 
 
@@ -103,7 +122,7 @@ def _mapping(pairs: list[str]) -> dict[str, str] | None:
     return mapping or None
 
 
-def _progress() -> Callable[[int, int], None] | None:
+def _percent_printer() -> Callable[[int, int], None] | None:
     if not sys.stderr.isatty():
         return None
 
@@ -143,39 +162,10 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _moment(text: str) -> datetime:
-    """A date (local midnight) or an ISO 8601 time (local when it has no offset)."""
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time()).astimezone()
-        moment = datetime.fromisoformat(text)
-        return moment if moment.tzinfo else moment.astimezone()
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date or an ISO 8601 time") from exc
-    except OverflowError as exc:
-        raise argparse.ArgumentTypeError(_out_of_range(text)) from exc
-
-
-def _end_moment(text: str) -> datetime:
-    """Like ``_moment``, but a bare date means the end of that day: "--to 2026-03-31" includes
-    the readings of March 31st."""
-    moment = _moment(text)
-    if len(text) == 10:
-        try:
-            return datetime.combine(moment.date() + timedelta(days=1), time()).astimezone()
-        except OverflowError as exc:
-            raise argparse.ArgumentTypeError(_out_of_range(text)) from exc
-    return moment
-
-
-def _out_of_range(text: str) -> str:
-    return f"{text!r} is out of the range of dates FieldLog handles; give one between 1970 and 9998"
-
-
-def _ms(moment: datetime | None) -> int | None:
+def _ms(when: datetime | None) -> int | None:
     from core.timeutil import to_epoch_ms
 
-    return None if moment is None else to_epoch_ms(moment)
+    return None if when is None else to_epoch_ms(when)
 
 
 # --- batches ---------------------------------------------------------------------------------
@@ -192,8 +182,10 @@ def _batch_list(args: argparse.Namespace) -> int:
     if not batches:
         print("no imports yet")
     for b in batches:
-        state = f"undone {_local(b.undone_at)}" if b.undone_at else f"{b.readings_now:,} readings"
-        print(f"{b.id:>5}  {_local(b.imported_at)}  {b.file_name:<32} {b.format:<6} "
+        state = f"{b.readings_now:,} readings"
+        if b.undone_at:
+            state = f"undone {_batch_time(b.undone_at)}"
+        print(f"{b.id:>5}  {_batch_time(b.imported_at)}  {b.file_name:<32} {b.format:<6} "
               f"+{b.readings_added:,} new, {b.duplicates:,} dup, {b.rejected:,} rejected, "
               f"{b.devices_created} devices made  [{state}]")  # fmt: skip
     return EXIT_OK
@@ -206,10 +198,10 @@ def _batch_undo(args: argparse.Namespace) -> int:
     try:
         batch = get_batch(db, args.batch_id)
         question = (f"Remove the {batch.readings_now:,} readings imported from {batch.file_name} "
-                    f"on {_local(batch.imported_at)}?")  # fmt: skip
+                    f"on {_batch_time(batch.imported_at)}?")  # fmt: skip
         if not confirmed(args.yes, question):
             print("nothing changed")
-            return EXIT_NOTHING
+            return EXIT_ERROR
         undone = undo_batch(db, args.batch_id)
     finally:
         db.close()
@@ -221,8 +213,6 @@ def _batch_undo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --- shared ----------------------------------------------------------------------------------
-
-
-def _local(moment: datetime) -> str:
-    return moment.astimezone().isoformat(sep=" ", timespec="seconds")
+def _batch_time(when: datetime) -> str:
+    """A batch's time, with a space before the hour: it reads better in the list's columns."""
+    return local_time(when, sep=" ")

@@ -1,0 +1,155 @@
+"""What every ``fieldlog`` command group shares: the exit codes, adding a group or a command
+(each takes ``--db``), the argument types, asking for confirmation, opening the database,
+finding a device by id or serial number, and printing progress and times.
+
+The command groups (``database``, ``inventory``, ``transfer``) import this module and no other
+part of the package, so the package has no import cycle. Anything heavy is imported inside the
+function that needs it: building the parser, all ``fieldlog --help`` does, stays cheap.
+"""
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypeAlias
+
+from core.errors import NotFoundError
+from core.validation import parse_number, typed_decimals
+
+if TYPE_CHECKING:
+    from core.db import Database
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PROBLEMS = 0, 1, 2, 3
+
+Groups: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Handler = Callable[[argparse.Namespace], int]
+
+# A year of five digits or more: ISO 8601 cannot write it, and FieldLog could not store it.
+_LONG_YEAR = re.compile(r"[+-]?\d{5,}-")
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def add_group(groups: Groups, name: str, help_text: str) -> Groups:
+    """A command group (``fieldlog db ...``); its commands are added to what it returns."""
+    parser = groups.add_parser(name, help=help_text)
+    _take_db(parser)
+    return parser.add_subparsers(title=f"{name} commands")
+
+
+def add_command(group: Groups, name: str, handler: Handler, **kw: str) -> argparse.ArgumentParser:
+    """A command that runs ``handler`` with the parsed arguments and exits with what it returns."""
+    sub = group.add_parser(name, **kw)  # type: ignore[arg-type]
+    _take_db(sub)
+    sub.set_defaults(handler=handler)
+    return sub
+
+
+def _take_db(parser: argparse.ArgumentParser) -> None:
+    """``--db`` after the command too (``fieldlog db status --db x.db``), not only before it."""
+    parser.add_argument("--db", default=argparse.SUPPRESS, help="database file")
+
+
+# --- argument types ----------------------------------------------------------------------------
+
+
+def number(text: str) -> float:
+    try:
+        return parse_number(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def typed_number(text: str) -> tuple[float, int | None]:
+    """The value and the decimals it was typed with ("4.00" is kept as 4.00)."""
+    return number(text), typed_decimals(text)
+
+
+def moment(text: str) -> datetime:
+    """A date (its local midnight) or an ISO 8601 time (local when it has no offset)."""
+    try:
+        parsed = datetime.fromisoformat(text)  # a bare date reads as its midnight
+    except ValueError as exc:
+        unreadable = f"{text!r} is not a date or an ISO 8601 time"
+        raise argparse.ArgumentTypeError(
+            _out_of_range(text) if _LONG_YEAR.match(text) else unreadable
+        ) from exc
+    if parsed.tzinfo:
+        return parsed
+    try:
+        return parsed.astimezone()
+    except (ValueError, OverflowError) as exc:  # e.g. year 1: local time needs the year before
+        raise argparse.ArgumentTypeError(_out_of_range(text)) from exc
+
+
+def end_moment(text: str) -> datetime:
+    """Like ``moment``, but a bare date means the end of that day: "--to 2026-03-31" includes
+    the readings of March 31st."""
+    start = moment(text)
+    if not _is_date(text):
+        return start
+    try:
+        return datetime.combine(start.date() + timedelta(days=1), time()).astimezone()
+    except (ValueError, OverflowError) as exc:
+        raise argparse.ArgumentTypeError(_out_of_range(text)) from exc
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _out_of_range(text: str) -> str:
+    return f"{text!r} is out of the range of dates FieldLog handles; give one between 1970 and 9998"
+
+
+# --- the database ------------------------------------------------------------------------------
+
+
+def confirmed(yes: bool, question: str) -> bool:
+    """``--yes``, or the user's answer at a terminal; without a terminal, no."""
+    if yes:
+        return True
+    if not sys.stdin or not sys.stdin.isatty():
+        return False
+    return input(f"{question} [y/N] ").strip().lower() in {"y", "yes"}
+
+
+def open_db(args: argparse.Namespace, *, write: bool = True, dry_run: bool = False) -> "Database":
+    """The database of ``--db``; ``write=False`` for commands that only read, which work
+    while a FieldLog window has the file open (``dry_run``: writes that are rolled back)."""
+    from core.launch import open_database
+
+    opened = open_database(args.db_path, progress=report_progress, write=write, dry_run=dry_run)
+    return opened.database
+
+
+def device_id_of(db: "Database", key: str) -> int:
+    """The device a user named: by its id (all digits), else by its exact serial number."""
+    from core.devices import get_device, list_devices
+
+    if key.isdigit():
+        return get_device(db, int(key)).id
+    found = list_devices(db, filter_text=key, include_archived=True, limit=None)
+    exact = [d for d in found if d.serial_number == key]
+    if len(exact) == 1:
+        return exact[0].id
+    raise NotFoundError(f"No single device has the serial number {key!r} (found {len(exact)}).")
+
+
+# --- printing ----------------------------------------------------------------------------------
+
+
+def report_progress(message: str) -> None:
+    """A step of a long job (an upgrade, a backup), on stderr: stdout is the command's result."""
+    print(message, file=sys.stderr)
+
+
+def local_time(when: datetime, sep: str = "T") -> str:
+    """``when`` in local time to the second; ``sep=" "`` where a column reads better."""
+    return when.astimezone().isoformat(sep=sep, timespec="seconds")

@@ -1,0 +1,79 @@
+"""``fieldlog db``: status, upgrade and downgrade, backups and restore, the check."""
+
+import sqlite3
+from pathlib import Path
+
+from core.cli import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS
+from core.schema import HEAD_REVISION
+from tests.core.cli.cli_support import run
+
+
+def revision_of(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_status_of_a_missing_file_says_so_and_creates_nothing(capsys, tmp_path) -> None:
+    target = tmp_path / "not" / "there.db"
+    code, out, _ = run(capsys, "--db", target, "db", "status")
+    assert code == EXIT_OK and "does not exist" in out
+    assert not target.parent.exists()
+
+
+def test_upgrade_on_a_new_path_creates_a_database_at_head(capsys, tmp_path) -> None:
+    target = tmp_path / "new" / "field.db"
+    code, out, _ = run(capsys, "--db", target, "db", "upgrade")
+    assert code == EXIT_OK and "created" in out
+    assert revision_of(target) == HEAD_REVISION
+    code, out, _ = run(capsys, "db", "status", "--db", target)
+    assert "up to date" in out and "readings: 0" in out
+
+
+def test_downgrade_needs_confirmation_and_takes_a_backup(capsys, tmp_path) -> None:
+    db = tmp_path / "f.db"
+    run(capsys, "--db", db, "db", "upgrade")
+    code, _, err = run(capsys, "--db", db, "db", "downgrade", "0002")
+    assert code == EXIT_ERROR and "not confirmed" in err and revision_of(db) == HEAD_REVISION
+    code, out, _ = run(capsys, "--db", db, "db", "downgrade", "0002", "--yes")
+    assert code == EXIT_OK and revision_of(db) == "0002"
+    backup = Path(out.split("backup: ")[1].strip())
+    assert backup.exists() and revision_of(backup) == HEAD_REVISION
+
+
+def test_downgrade_to_an_unknown_revision_changes_nothing(capsys, tmp_path) -> None:
+    db = tmp_path / "f.db"
+    run(capsys, "--db", db, "db", "upgrade")
+    code, _, err = run(capsys, "--db", db, "db", "downgrade", "0x", "--yes")
+    assert code == EXIT_ERROR and "0x" in err and revision_of(db) == HEAD_REVISION
+
+
+def test_backup_list_and_restore(capsys, tmp_path) -> None:
+    db = tmp_path / "f.db"
+    run(capsys, "--db", db, "device", "add", "Kept")
+    _, out, _ = run(capsys, "--db", db, "db", "backup")
+    backup = Path(out.strip())
+    run(capsys, "--db", db, "device", "add", "Added later")
+    code, out, _ = run(capsys, "--db", db, "db", "backups")
+    assert str(backup) in out and "manual" in out
+    code, out, _ = run(capsys, "--db", db, "db", "restore", backup, "--yes")
+    assert code == EXIT_OK and "backed up to" in out
+    _, out, _ = run(capsys, "--db", db, "device", "list")
+    assert "Kept" in out and "Added later" not in out
+
+
+def test_check_reports_ok_and_finds_a_broken_foreign_key(capsys, tmp_path) -> None:
+    db = tmp_path / "f.db"
+    run(capsys, "--db", db, "db", "upgrade")
+    assert run(capsys, "--db", db, "db", "check")[0] == EXIT_OK
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "INSERT INTO readings (device_id, recorded_at, value, unit, created_at) "
+        "VALUES (999, 0, 1, '', 0)"
+    )
+    conn.commit()
+    conn.close()
+    code, out, _ = run(capsys, "--db", db, "db", "check")
+    assert code == EXIT_PROBLEMS and "foreign key" in out
