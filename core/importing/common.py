@@ -9,8 +9,9 @@ from pathlib import Path
 from core.importing.batches import BatchedFile, SampleBatch, records_of
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel, ImportFileError
-from core.importing.timeparse import TimeLayout, detect_layout, zone_label
+from core.importing.timelayout import TimeLayout, detect_layout
 from core.importing.wide import WideSpec, csv_rows, wide_batches
+from core.importing.zones import zone_label
 from core.validation import parse_number
 
 PREVIEW = 20

@@ -30,7 +30,6 @@ from core.importing.common import (
 )
 from core.importing.options import Source
 from core.importing.records import Channel
-from core.importing.timeparse import parse_zone
 from core.importing.units import usual_unit
 from core.importing.wide import (
     LOOK_AHEAD,
@@ -38,6 +37,7 @@ from core.importing.wide import (
     decimal_in_use,
     peek_rows,
 )
+from core.importing.zones import parse_zone
 
 _GMT = re.compile(r"GMT\s*(?P<offset>[+-]\d{1,2}:?\d{2})")
 # HOBOconnect names the phone's zone by its abbreviation: "Date-Time (ADT)". These are the

@@ -15,8 +15,8 @@ from core.importing.batches import BatchedFile
 from core.importing.common import PREVIEW, time_layout, wide_csv_file
 from core.importing.options import Source
 from core.importing.records import Channel
-from core.importing.timeparse import parse_zone
 from core.importing.wide import LOOK_AHEAD, WideSpec, peek_rows
+from core.importing.zones import parse_zone
 
 _FIRST = ("Timestamp(UTC)", "Time Corrected(seconds)", "Sensor", "Record Type")
 _NOT_READINGS = frozenset({"TimeSet", "Time", "Text"})

@@ -21,9 +21,9 @@ from core.importing.batches import BatchedFile
 from core.importing.common import PREVIEW, column_texts, time_layout, wide_csv_file
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.records import Channel
-from core.importing.timeparse import parse_zone
 from core.importing.units import usual_unit
 from core.importing.wide import WideSpec, table_from
+from core.importing.zones import parse_zone
 
 _COLUMN = re.compile(r"^(?P<quantity>.+?)\s*\((?P<unit>[^()]*)\)\s*$")
 _SERIAL = re.compile(r"SN#:\s*(?P<serial>\S+)")

@@ -5,7 +5,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from core.importing.records import ImportFileError
-from core.importing.timeparse import parse_zone
+from core.importing.zones import parse_zone
 
 
 @dataclass(frozen=True)

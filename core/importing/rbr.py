@@ -28,7 +28,7 @@ from core.importing.batches import BatchedFile
 from core.importing.common import PREVIEW, build, time_layout, zone_or_fail
 from core.importing.options import Source
 from core.importing.records import Channel
-from core.importing.timeparse import layout_for
+from core.importing.timelayout import layout_for
 from core.importing.units import usual_unit
 from core.importing.wide import Row, WideSpec, text_lines, wide_batches
 

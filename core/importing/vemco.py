@@ -9,8 +9,10 @@ from core.importing.common import PREVIEW, build, is_number, time_layout, zone_o
 from core.importing.options import Source
 from core.importing.records import Channel, Rejected
 from core.importing.textfile import MAX_FIELD
-from core.importing.timeparse import TimeLayout, parse_times, parse_zone
+from core.importing.timelayout import TimeLayout
+from core.importing.timeparse import parse_times
 from core.importing.wide import ROWS_PER_BATCH, Row, csv_rows, peek_rows
+from core.importing.zones import parse_zone
 from core.validation import parse_number
 
 _VEMCO_ZONE = re.compile(r"\((?P<zone>UTC|GMT)(?P<offset>[+-]\d{1,2}(?::?\d{2})?)?\)")

@@ -22,7 +22,8 @@ from pathlib import Path
 from core.importing.batches import SampleBatch, make_batch
 from core.importing.records import ImportFileError, Rejected
 from core.importing.textfile import MAX_FIELD, decode_failure, open_text
-from core.importing.timeparse import TimeLayout, parse_times
+from core.importing.timelayout import TimeLayout
+from core.importing.timeparse import parse_times
 from core.validation import parse_number
 
 Row = tuple[int, list[str]]

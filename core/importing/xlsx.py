@@ -19,11 +19,12 @@ import numpy as np
 import pyarrow as pa
 
 from core.importing.batches import BatchedFile, SampleBatch, records_of
-from core.importing.generic import PREVIEW, Plan, channel_key, plan_for, read_block
+from core.importing.generic import PREVIEW, plan_for
+from core.importing.generic_blocks import Plan, channel_key, read_block
 from core.importing.options import ImportOptions, Source
 from core.importing.records import Channel, ImportFileError
-from core.importing.timeparse import zone_label
 from core.importing.wide import LOOK_AHEAD
+from core.importing.zones import zone_label
 
 ROWS_PER_BATCH = 20_000
 Cells = tuple[Any, ...]

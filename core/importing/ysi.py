@@ -21,7 +21,7 @@ from core.importing.batches import BatchedFile
 from core.importing.common import PREVIEW, build, zone_or_fail
 from core.importing.options import Source
 from core.importing.records import Channel
-from core.importing.timeparse import TimeLayout, detect_layout, layout_for
+from core.importing.timelayout import TimeLayout, detect_layout, layout_for
 from core.importing.units import usual_unit
 from core.importing.wide import LOOK_AHEAD, Row, WideSpec, csv_rows, text_lines, wide_batches
 

@@ -1,4 +1,4 @@
-"""The time rules every import shares (``core.importing.timeparse``), on hand-worked cases.
+"""Reading a column of times (``core.importing.timeparse``), on hand-worked cases.
 
 Expected instants are worked out by hand: Europe/Berlin is UTC+1 in winter and UTC+2 in
 summer; in 2025 its clocks went forward at 02:00 on 30 March (02:00–02:59 does not exist) and
@@ -9,16 +9,12 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 import pytest
 
-from core.importing.timeparse import (
-    AmbiguousDateOrder,
-    ParsedTimes,
+from core.importing.timelayout import (
     TimeLayout,
     detect_layout,
-    layout_from_strptime,
-    parse_times,
-    parse_zone,
-    zone_label,
 )
+from core.importing.timeparse import ParsedTimes, parse_times
+from core.importing.zones import parse_zone
 
 BERLIN = parse_zone("Europe/Berlin")
 NOW = int(datetime(2026, 12, 1, tzinfo=UTC).timestamp() * 1000)
@@ -35,50 +31,10 @@ def times(
     return layout, parse_times(texts, layout, zone, NOW)
 
 
-# --- the date order -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("texts", "described"),
-    [
-        (["03/13/2025 10:00"], "MM/DD/YYYY"),  # 13 cannot be a month
-        (["13/03/2025 10:00"], "DD/MM/YYYY"),
-        (["2025-03-04 10:00"], "YYYY-MM-DD"),  # a four-digit year first decides
-        (["24/07/20", "24/07/31"], "YY/MM/DD"),  # read day first, 24/07/31 would be 2031
-        (["31.12.24 23:00", "01.01.25 00:00"], "DD.MM.YY"),  # year first would run backwards
-    ],
-)
-def test_one_order_fits_every_row(texts: list[str], described: str) -> None:
-    assert detect_layout(texts).description == described
-
-
-def test_two_orders_that_fit_are_refused_with_the_formats_to_offer() -> None:
-    with pytest.raises(AmbiguousDateOrder) as refused:
-        detect_layout(["01/02/2025 10:00", "01/03/2025 10:00"])
-    assert refused.value.formats == ["%m/%d/%Y %H:%M:%S", "%d/%m/%Y %H:%M:%S"]
-    assert refused.value.example == "01/02/2025 10:00"
-
-
-def test_the_rest_of_the_column_decides_what_its_first_rows_leave_open() -> None:
-    head = ["01/02/2025 10:00", "01/03/2025 10:00"]
-    later = [*head, "01/13/2025 10:00"]  # 13 can only be a day: month first
-    assert detect_layout(head, rest=lambda: iter(later)).description == "MM/DD/YYYY"
-
-
-def test_a_column_written_two_ways_is_refused_with_where_each_begins() -> None:
-    with pytest.raises(ValueError, match=r"'2004-01-19 00:00' \(first in data row 3\)"):
-        detect_layout(["04/01/19 00:00", "04/01/19 01:00", "2004-01-19 00:00"])
-
-
 def test_a_given_format_is_used_as_given() -> None:
     layout, parsed = times(["01/02/2025 10:00:00"], date_format="%d/%m/%Y %H:%M:%S")
     assert parsed.problems == {} and parsed.ms[0] == ms(2025, 2, 1, 9)
     assert "given format" in layout.description
-
-
-def test_an_unknown_strptime_code_is_refused() -> None:
-    with pytest.raises(ValueError, match="%j"):
-        layout_from_strptime("%Y %j")
 
 
 # --- zones, DST and the clock ------------------------------------------------------------
@@ -129,21 +85,3 @@ def test_before_1970_and_after_tomorrow_are_rejected() -> None:
                        "2026-11-30 12:00:00"], zone=parse_zone("UTC"))  # fmt: skip
     assert sorted(parsed.problems) == [0, 1]
     assert "1970" in parsed.problems[0] and "future" in parsed.problems[1]
-
-
-@pytest.mark.parametrize(
-    ("name", "label"),
-    [
-        ("UTC", "UTC"),
-        ("GMT-07:00", "UTC-07:00"),
-        ("+0530", "UTC+05:30"),
-        ("Europe/Oslo", "Europe/Oslo"),
-    ],
-)
-def test_zones_by_name_and_by_offset(name: str, label: str) -> None:
-    assert zone_label(parse_zone(name)) == label
-
-
-def test_an_unknown_zone_says_what_to_write() -> None:
-    with pytest.raises(ValueError, match="Europe/Berlin, UTC or \\+02:00"):
-        parse_zone("Mitteleuropäische Zeit")
