@@ -7,16 +7,16 @@ excursion beyond the device's limits, as real rounds do.
 
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from core.db import Database
 from core.devices import DeviceFields, create_device
 from core.models import DeviceStatus, ReadingSource
+from core.progress import Say
 from core.timeutil import now_ms, to_epoch_ms
 
-Progress = Callable[[str], None]
 DAY_MS = 86_400_000
 OPERATORS = ("A. Okafor", "M. Lindqvist", "J. Tanaka", "S. Moreau", "R. Patel")
 NOTES = (
@@ -75,7 +75,7 @@ class DemoSummary:
 
 def create_demo(
     db: Database, *, seed: int = 7, devices: int = 36, years: float = 3.0,
-    end: datetime | None = None, progress: Progress | None = None,
+    end: datetime | None = None, progress: Say | None = None,
 ) -> DemoSummary:  # fmt: skip
     """Fill ``db`` with ``devices`` instruments and ``years`` of rounds ending at ``end`` (now)."""
     rng = random.Random(seed)

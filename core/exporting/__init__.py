@@ -31,11 +31,11 @@ from core.exporting.job import (
     ExportJob,
     ExportRequest,
     ExportSummary,
-    Progress,
     selected_devices,
     snapshot,
 )
 from core.files import write_atomically
+from core.progress import Progress
 
 __all__ = ["ExportCancelled", "ExportFormat", "ExportRequest", "ExportSummary", "export"]
 

@@ -19,11 +19,11 @@ from typing import Any, NamedTuple
 from core.db import Database, in_chunks
 from core.errors import FieldLogError, NotFoundError
 from core.models import ReadingSource
+from core.progress import Progress
 from core.readings import LimitFlag
 from core.timeutil import ALL_TIME_MS, from_epoch_ms
 from core.validation import formula_safe
 
-Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 PAGE_ROWS = 5000  # readings per query: large enough to be fast, small enough to stay bounded

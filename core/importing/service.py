@@ -19,8 +19,7 @@ from core.importing.formats import iter_sample_batches
 from core.importing.records import ParsedFile
 from core.importing.report import ImportCancelled, ImportReport
 from core.importing.writer import IMPORT_PRAGMAS, BatchWriter
-
-Progress = Callable[[int, int], None]  # (bytes read, file size)
+from core.progress import Progress
 
 
 def import_parsed(
@@ -31,7 +30,7 @@ def import_parsed(
     create_devices: bool = False,
     device_map: dict[str, int] | None = None,
     batches: Iterable[SampleBatch] | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None,  # (bytes read, file size)
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import ``parsed`` as one batch (or, with ``dry_run``, report what that would do).
