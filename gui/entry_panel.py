@@ -14,12 +14,12 @@ the device's is refused with a message. The previous reading and the change sinc
 
 from collections import deque
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from itertools import pairwise
 
-from PySide6.QtCore import QDateTime, QEvent, QLocale, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtCore import QEvent, QLocale, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QDateTimeEdit,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -46,11 +46,11 @@ from core.validation import parse_number, typed_decimals, unit_clash
 from gui.colors import alarm
 from gui.messages import explain
 from gui.ops import Ops
+from gui.reading_time import ReadingTime
 from gui.undo import push_made
 
 OPERATOR_KEY = "entry/operator"
 FLAG_TEXT = {LimitFlag.ABOVE: "above the high limit", LimitFlag.BELOW: "below the low limit"}
-CLOCK_TICK_MS = 1000  # the time field follows the clock while it says "now"
 UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
 
 
@@ -110,7 +110,6 @@ class EntryPanel(QWidget):
         self._context: DeviceContext | None = None
         self._device_id: int | None = None
         self._in_flight: deque[Entry] = deque()  # entered, not yet saved: oldest first
-        self._follow_now = True
         self._build()
         self.set_device(None)
 
@@ -123,7 +122,7 @@ class EntryPanel(QWidget):
         self.value = self._line("value", "Value, then Enter")
         self.unit = self._line("unit", "unit")
         self.unit.setMaximumWidth(90)
-        self._build_time()
+        self.when = ReadingTime()
         self.operator = self._line("operator", "your name")
         self.operator.setText(str(QSettings().value(OPERATOR_KEY, "") or ""))
         self.operator.editingFinished.connect(self._remember_operator)
@@ -140,21 +139,6 @@ class EntryPanel(QWidget):
         self.previous.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._build_failed_list()
         self._arrange()
-
-    def _build_time(self) -> None:
-        self.time = QDateTimeEdit(calendarPopup=True)
-        self.time.setObjectName("time")
-        self.time.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.time.dateTimeChanged.connect(self._on_time_edited)
-        self.backdated = QLabel("backdated")
-        self.backdated.setObjectName("backdated")
-        self.backdated.setToolTip("Every reading gets this time until you press Now")
-        self.backdated.hide()
-        self.now_button = QPushButton("Now")
-        self.now_button.setToolTip("Go back to the current time for the next readings")
-        self.now_button.clicked.connect(self._use_now)
-        self._clock = QTimer(self, interval=CLOCK_TICK_MS)
-        self._clock.timeout.connect(self._tick)
 
     def _build_failed_list(self) -> None:
         self.failed = QListWidget()
@@ -177,14 +161,14 @@ class EntryPanel(QWidget):
         value_row = QHBoxLayout()
         value_row.addWidget(self.value, 3)
         value_row.addWidget(self.unit, 1)
-        time_row = QHBoxLayout()
-        time_row.addWidget(self.time, 1)
-        time_row.addWidget(self.backdated)
-        time_row.addWidget(self.now_button)
         form = QFormLayout()
-        for text, buddy, row in (("&Value", self.value, value_row), ("&Time", self.time, time_row),
-                                 ("&Operator", self.operator, self.operator),
-                                 ("N&ote", self.note, self.note)):  # fmt: skip
+        rows = (
+            ("&Value", self.value, value_row),
+            ("&Time", self.when.edit, self.when),
+            ("&Operator", self.operator, self.operator),
+            ("N&ote", self.note, self.note),
+        )
+        for text, buddy, row in rows:
             label = QLabel(text)
             label.setBuddy(buddy)
             form.addRow(label, row)
@@ -198,8 +182,8 @@ class EntryPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.failed)
         layout.addStretch(1)
-        for first, second in ((self.value, self.unit), (self.unit, self.time),
-                              (self.time, self.operator), (self.operator, self.note)):  # fmt: skip
+        chain = (self.value, self.unit, self.when.edit, self.operator, self.note)
+        for first, second in pairwise(chain):
             self.setTabOrder(first, second)
 
     # --- state ----------------------------------------------------------------------------
@@ -244,7 +228,7 @@ class EntryPanel(QWidget):
                 self.message.setText("This device is archived: unarchive it to log readings.")
 
     def _enable(self, enabled: bool) -> None:
-        for widget in (self.value, self.unit, self.time, self.now_button, self.note,
+        for widget in (self.value, self.unit, self.when.edit, self.when.now_button, self.note,
                        self.operator, self.save_button):  # fmt: skip
             widget.setEnabled(enabled)
 
@@ -265,56 +249,6 @@ class EntryPanel(QWidget):
     def saving(self) -> int:
         """How many entered readings are still on their way to the database."""
         return len(self._in_flight)
-
-    # --- time -----------------------------------------------------------------------------
-
-    def showEvent(self, event: QShowEvent) -> None:
-        self._tick()
-        self._clock.start()
-        super().showEvent(event)
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        self._clock.stop()
-        super().hideEvent(event)
-
-    def _tick(self) -> None:
-        if self._follow_now:
-            self._show_time(QDateTime.currentDateTime())
-
-    def _use_now(self) -> None:
-        self._follow_now = True
-        self._show_time(QDateTime.currentDateTime())
-        self._show_backdated(False)
-
-    def _show_time(self, moment: QDateTime) -> None:
-        self.time.blockSignals(True)
-        self.time.setDateTime(moment)
-        self.time.blockSignals(False)
-
-    def _on_time_edited(self) -> None:
-        self._follow_now = False
-        self._show_backdated(True)
-
-    def _show_backdated(self, backdated: bool) -> None:
-        """A chosen time stays for every next reading, so it must be seen to stay."""
-        self.backdated.setVisible(backdated)
-        if backdated:
-            tint = alarm()
-            style = f"background: {tint.background.name()}; color: {tint.text.name()}"
-            self.time.setStyleSheet(f"QDateTimeEdit {{ {style} }}")
-            self.backdated.setStyleSheet(f"color: {tint.text.name()}; font-weight: 600")
-        else:
-            self.time.setStyleSheet("")
-
-    @property
-    def is_backdated(self) -> bool:
-        return not self._follow_now
-
-    def _entered_time(self) -> datetime:
-        if self._follow_now:
-            return datetime.now(UTC)
-        chosen = self.time.dateTime().toSecsSinceEpoch()
-        return datetime.fromtimestamp(chosen, UTC)
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -348,7 +282,7 @@ class EntryPanel(QWidget):
             self._refuse(f"Not saved: {clash}.")
             return None
         operator = self._remember_operator()
-        reading = NewReading(device.id, value, self._entered_time(), unit, operator or None,
+        reading = NewReading(device.id, value, self.when.entered(), unit, operator or None,
                              self.note.text().strip() or None,
                              decimals=typed_decimals(text, point))  # fmt: skip
         return Entry(text.strip(), reading, device.name)

@@ -88,7 +88,7 @@ def test_an_edited_time_is_used(qtbot: QtBot, panel: EntryPanel, launched) -> No
     from PySide6.QtCore import QDateTime
 
     when = QDateTime.currentDateTime().addDays(-2)
-    panel.time.setDateTime(when)
+    panel.when.edit.setDateTime(when)
     with qtbot.waitSignal(panel.saved) as saved:
         enter(qtbot, panel, "2.5")
     assert abs(saved.args[0].recorded_at.timestamp() - when.toSecsSinceEpoch()) < 60
@@ -194,18 +194,18 @@ def test_a_reading_in_another_unit_is_refused_before_saving(qtbot, panel, launch
 def test_a_backdated_time_is_shown_as_such_and_now_ends_it(qtbot, panel, launched) -> None:
     from PySide6.QtCore import QDateTime
 
-    assert not panel.backdated.isVisible() and not panel.is_backdated
+    assert not panel.when.backdated.isVisible() and not panel.when.is_backdated
     when = QDateTime.currentDateTime().addSecs(-3 * 3600)
-    panel.time.setDateTime(when)  # as the user's edit does
-    assert panel.backdated.isVisible() and panel.is_backdated
-    assert "background" in panel.time.styleSheet()
+    panel.when.edit.setDateTime(when)  # as the user's edit does
+    assert panel.when.backdated.isVisible() and panel.when.is_backdated
+    assert "background" in panel.when.edit.styleSheet()
     for text in ("2.1", "2.2"):
         with qtbot.waitSignal(panel.saved) as saved:
             enter(qtbot, panel, text)
         assert abs(saved.args[0].recorded_at.timestamp() - when.toSecsSinceEpoch()) < 60
-        assert panel.backdated.isVisible()  # it stays for the next reading, and says so
-    panel.now_button.click()
-    assert not panel.backdated.isVisible() and panel.time.styleSheet() == ""
+        assert panel.when.backdated.isVisible()  # it stays for the next reading, and says so
+    panel.when.now_button.click()
+    assert not panel.when.backdated.isVisible() and panel.when.edit.styleSheet() == ""
     with qtbot.waitSignal(panel.saved) as saved:
         enter(qtbot, panel, "2.3")
     assert abs(saved.args[0].recorded_at.timestamp() - datetime.now(UTC).timestamp()) < 5
@@ -214,13 +214,14 @@ def test_a_backdated_time_is_shown_as_such_and_now_ends_it(qtbot, panel, launche
 def test_the_time_field_follows_the_clock_while_it_says_now(qtbot, panel) -> None:
     from PySide6.QtCore import QDateTime
 
-    panel.time.blockSignals(True)  # as if the window had sat there for an hour
-    panel.time.setDateTime(QDateTime.currentDateTime().addSecs(-3600))
-    panel.time.blockSignals(False)
+    panel.when.edit.blockSignals(True)  # as if the window had sat there for an hour
+    panel.when.edit.setDateTime(QDateTime.currentDateTime().addSecs(-3600))
+    panel.when.edit.blockSignals(False)
     qtbot.waitUntil(
-        lambda: abs(panel.time.dateTime().secsTo(QDateTime.currentDateTime())) < 90, timeout=3000
+        lambda: abs(panel.when.edit.dateTime().secsTo(QDateTime.currentDateTime())) < 90,
+        timeout=3000,
     )
-    assert not panel.is_backdated
+    assert not panel.when.is_backdated
 
 
 def test_a_value_keeps_the_resolution_it_was_typed_with(qtbot, panel, launched) -> None:
