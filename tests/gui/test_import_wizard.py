@@ -157,7 +157,7 @@ def test_a_file_dropped_on_the_window_starts_the_wizard(qtbot, tmp_path, csv_fil
 
 def test_the_wizard_names_every_role_the_reader_knows() -> None:
     from core.importing.options import ROLES
-    from gui.import_wizard import ROLE_LABELS
+    from gui.import_pages import ROLE_LABELS
 
     assert list(ROLE_LABELS) == list(ROLES)
 
