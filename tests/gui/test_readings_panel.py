@@ -148,9 +148,9 @@ def test_the_table_follows_the_charts_visible_range(
     chart.plot.setXRange(start.timestamp(), end.timestamp(), padding=0)
     shown(qtbot, panel, 2)
     assert [text(panel, r, Columns.VALUE) for r in range(2)] == ["1.1", "2.8"]
-    chart.preset_buttons["24 h"].click()  # the newest reading is just over a day old
+    chart.time_range.preset_buttons["24 h"].click()  # the newest reading is just over a day old
     shown(qtbot, panel, 0)
-    chart.preset_buttons["All"].click()
+    chart.time_range.preset_buttons["All"].click()
     shown(qtbot, panel, len(VALUES))
 
 
