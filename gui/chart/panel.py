@@ -28,6 +28,7 @@ from gui.chart.legend import LEGEND_ENTRIES, Legend
 from gui.chart.time_range import TimeRange, visible_ms, visible_s
 from gui.chart.traces import Trace, device_colors, draw_trace, layout_of, pixel_ratio
 from gui.ops import Ops
+from gui.stale import Requests
 
 log = logging.getLogger("fieldlog.gui.chart")
 
@@ -52,7 +53,7 @@ class ChartPanel(QWidget):
         self._ops = ops
         self._db: Database | None = None
         self._device_ids: list[int] = []
-        self._generation = 0
+        self._requests = Requests()  # each load of the series
         self._traces: list[Trace] = []
         self._target: list[ChartSeries] = []  # what is to be drawn; ``_traces`` so far
         self._axes_made = False  # for ``_target``
@@ -153,24 +154,22 @@ class ChartPanel(QWidget):
         """Load the readings again (after one was saved, corrected or undone); ``reveal``, a
         time in seconds (a reading just saved), is brought into view if it is not in it."""
         self.hover.forget_details()
-        self._generation += 1
+        request = self._requests.new()  # what older loads bring back is dropped
         if reveal is not None:
             self._reveal = reveal
-        db, ids, generation = self._db, list(self._device_ids), self._generation
+        db, ids = self._db, list(self._device_ids)
         if db is None or not ids:
             self.set_series_data([])
             return
-        self._ops.run(lambda: chart_series(db, ids),
-                      done=lambda series: self._on_loaded(generation, series),
-                      failed=self._on_load_failed, label="Loading the chart",
-                      latest_only=f"chart-{id(self)}")  # fmt: skip
+        self._ops.run(lambda: chart_series(db, ids), done=request.unless_stale(self._on_loaded),
+                      failed=request.unless_stale(self._on_load_failed),
+                      label="Loading the chart", latest_only=f"chart-{id(self)}")  # fmt: skip
 
-    def _on_loaded(self, generation: int, series: list[ChartSeries]) -> None:
-        if generation == self._generation:
-            self.set_series_data(series)
-            reveal, self._reveal = self._reveal, None
-            if reveal is not None:
-                self.time_range.bring_into_view(reveal)
+    def _on_loaded(self, series: list[ChartSeries]) -> None:
+        self.set_series_data(series)
+        reveal, self._reveal = self._reveal, None
+        if reveal is not None:
+            self.time_range.bring_into_view(reveal)
 
     def _on_load_failed(self, exc: BaseException) -> None:
         log.error("could not load the chart", exc_info=exc)

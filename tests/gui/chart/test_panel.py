@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
+import gui.chart.panel as panel_module
 from core.db import Database
 from core.devices import DeviceFields, create_device
 from core.readings import NewReading, add_reading, correct_reading, list_readings
@@ -112,3 +113,22 @@ def test_self_test_exits_0_and_writes_a_png(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "self-test: OK" in done.stdout
     assert shot.stat().st_size > 10_000 and not QImage(str(shot)).isNull()
+
+
+def test_a_failed_load_says_so_unless_a_newer_load_was_asked_for(
+    qtbot: QtBot, chart: ChartPanel, devices: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load that fails shows why; one that fails after the devices changed says nothing
+    over the newer chart."""
+
+    def broken(_db: Database, _ids: list[int]) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(panel_module, "chart_series", broken)
+    chart.show_devices(devices[:1])
+    qtbot.waitUntil(lambda: not chart._ops.busy)
+    assert chart.message.text() == "Could not load the readings: disk gone"
+    chart.show_devices(devices[:1])
+    chart.show_devices([])  # before the load's failure comes back
+    qtbot.waitUntil(lambda: not chart._ops.busy)
+    assert chart.message.text() == NO_DEVICE
