@@ -1,6 +1,5 @@
 """The readings table model on its own: what an older load brings back is dropped."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,31 +14,21 @@ from core.reading_pages import readings_page
 from core.readings import NewReading, add_reading
 from gui.ops import Ops
 from gui.readings_model import PAGE, ReadingsTableModel
+from tests.core.readings_support import add_minutely
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 @pytest.fixture
-def model(qtbot: QtBot, ops: Ops) -> Iterator[ReadingsTableModel]:
-    owner = QObject()
-    made = ReadingsTableModel(ops, owner)
-    yield made
-    ops.shutdown()  # before the model goes: no answer may arrive for a deleted model
-    owner.deleteLater()
+def model(qtbot: QtBot, ops: Ops, model_owner: QObject) -> ReadingsTableModel:
+    return ReadingsTableModel(ops, model_owner)
 
 
 @pytest.fixture
 def logger_and_gauge(db: Database) -> tuple[int, int]:
     """A logger with more than two pages of readings, a gauge with three."""
     logger = create_device(db, DeviceFields(name="Logger", default_unit="V"))
-    with db.driver_write() as conn:
-        start = int(NOW.timestamp() * 1000)
-        rows = [(logger.id, start - i * 60_000, float(i), "V", 0, start) for i in range(1200)]
-        conn.executemany(
-            "INSERT INTO readings (device_id, recorded_at, value, unit, source, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+    add_minutely(db, logger.id, 1200, NOW)
     gauge = create_device(db, DeviceFields(name="Gauge", default_unit="bar"))
     for hours in (3, 2, 1):
         add_reading(db, NewReading(gauge.id, float(hours), NOW - timedelta(hours=hours)))
