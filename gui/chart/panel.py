@@ -15,7 +15,7 @@ from pathlib import Path
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette, QWheelEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from core.chart_data import ChartSeries, chart_series
 from core.db import Database
@@ -28,6 +28,7 @@ from gui.chart.legend import LEGEND_ENTRIES, Legend
 from gui.chart.time_range import TimeRange, visible_ms, visible_s
 from gui.chart.traces import Trace, device_colors, draw_trace, layout_of, pixel_ratio
 from gui.ops import Ops
+from gui.overlay import message_over
 from gui.stale import Requests
 
 log = logging.getLogger("fieldlog.gui.chart")
@@ -73,13 +74,7 @@ class ChartPanel(QWidget):
         self.plot = self.plot_widget.getPlotItem()
         self._setup_plot()
         self.legend = Legend()
-        self.message = QLabel(NO_DEVICE)
-        self.message.setObjectName("chartMessage")
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        stack = QGridLayout()
-        stack.addWidget(self.plot_widget, 0, 0)
-        stack.addWidget(self.message, 0, 0)
+        self.message, stack = message_over(self.plot_widget, NO_DEVICE, "chartMessage")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._toolbar())
