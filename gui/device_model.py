@@ -11,7 +11,7 @@ Reversing the order (a second click on the sorted column) fetches no ids: ``devi
 descending the exact reverse of ascending, so the model reverses its list and fetches only the
 new first block.
 
-A reload bumps a generation number: answers to older requests are dropped, and older requests
+A reload is a new request (``gui.stale``): answers to older ones are dropped, and older ones
 still waiting in the queue skip their query.
 """
 
@@ -47,6 +47,7 @@ from core.models import DeviceStatus
 from core.validation import value_text
 from gui.colors import alarm_brushes
 from gui.ops import Ops
+from gui.stale import Requests
 
 BLOCK = 200
 MAX_CACHED_BLOCKS = 50  # 10,000 rows: scrolling through 100k devices does not keep them all
@@ -225,7 +226,7 @@ class DeviceTableModel(QAbstractTableModel):
         self._asked: set[int] = set()  # blocks requested or arrived
         self._arrived: deque[int] = deque()  # blocks in the order they came (oldest evicted)
         self._unsortable = 0
-        self._generation = 0
+        self._requests = Requests()  # a load, and the blocks it asks for
         self._loading = False
         self.query = DeviceQuery()
         self.today = date.today()
@@ -288,8 +289,7 @@ class DeviceTableModel(QAbstractTableModel):
 
     def _start(self, fetch: Callable[[Database], Listing]) -> None:
         """Run ``fetch`` as an op and show its listing, unless a newer one was asked for."""
-        self._generation += 1
-        generation, db = self._generation, self._db
+        request, db = self._requests.new(), self._db
         if db is None:
             self._loading = False
             self._replace([], [])
@@ -297,28 +297,25 @@ class DeviceTableModel(QAbstractTableModel):
         self._loading = True
 
         def work() -> Listing | None:
-            if generation != self._generation:  # a newer load is queued behind this one
-                return None
-            return fetch(db)
+            return None if request.stale else fetch(db)  # stale: a newer load is queued
 
         self._ops.run(
             work,
-            done=lambda listing: self._on_loaded(generation, listing),
-            failed=lambda exc: self._on_failed(generation, exc),
+            done=request.unless_stale(self._on_loaded),
+            failed=request.unless_stale(self._on_failed),
             label="Loading devices",
         )
 
-    def _on_loaded(self, generation: int, listing: Listing | None) -> None:
-        if generation == self._generation and listing is not None:
+    def _on_loaded(self, listing: Listing | None) -> None:
+        if listing is not None:
             self._loading = False
             self._unsortable = listing.unsortable
             self._replace(listing.ids, listing.first)
             self.loaded.emit()
 
-    def _on_failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self._loading = False
-            self.load_failed.emit(exc)
+    def _on_failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self.load_failed.emit(exc)
 
     def _replace(self, ids: list[int], first: list[DeviceRecord]) -> None:
         """Show ``ids``, the first block's rows at hand; what was shown before stays on hand
@@ -338,21 +335,21 @@ class DeviceTableModel(QAbstractTableModel):
         if block in self._asked or db is None:
             return
         self._asked.add(block)
-        generation = self._generation
+        request = self._requests.newest()
         wanted = self._ids[block * BLOCK : (block + 1) * BLOCK]
 
         def work() -> list[DeviceRecord] | None:
-            return devices_by_ids(db, wanted) if generation == self._generation else None
+            return None if request.stale else devices_by_ids(db, wanted)
 
         self._ops.run(
             work,
-            done=lambda found: self._on_block(generation, block, found),
-            failed=lambda exc: self._on_failed(generation, exc),
+            done=request.unless_stale(lambda found: self._on_block(block, found)),
+            failed=request.unless_stale(self._on_failed),
             label="Loading devices",
         )
 
-    def _on_block(self, generation: int, block: int, found: list[DeviceRecord] | None) -> None:
-        if generation != self._generation or found is None:
+    def _on_block(self, block: int, found: list[DeviceRecord] | None) -> None:
+        if found is None:
             return
         self._rows.update((device.id, device) for device in found)
         self._arrived.append(block)

@@ -24,6 +24,7 @@ from core.reading_pages import ReadingRow, readings_page
 from core.readings import LimitFlag
 from gui.colors import alarm_brushes
 from gui.ops import Ops
+from gui.stale import Requests
 
 PAGE = 500
 Index = QModelIndex | QPersistentModelIndex
@@ -102,13 +103,13 @@ class ReadingsTableModel(QAbstractTableModel):
         self._rows: list[ReadingRow] = []
         self._more = False
         self._fetching = False
-        self._generation = 0
+        self._requests = Requests()  # a load, and the pages it asks for
 
     def load(self, db: Database | None, device_ids: list[int], start_ms: int | None,
              end_ms: int | None) -> None:  # fmt: skip
         """Forget the rows and fetch the first page of these devices and range."""
         self._db, self._device_ids, self._span = db, list(device_ids), (start_ms, end_ms)
-        self._generation += 1
+        self._requests.new()
         self.beginResetModel()
         self._rows = []
         self._more = db is not None and bool(device_ids)
@@ -128,19 +129,17 @@ class ReadingsTableModel(QAbstractTableModel):
         if not self.canFetchMore(parent) or db is None:
             return
         self._fetching = True
-        ids, (start, end), generation = self._device_ids, self._span, self._generation
+        ids, (start, end), request = self._device_ids, self._span, self._requests.newest()
         after = self._rows[-1].key if self._rows else None
         self._ops.run(
             lambda: readings_page(db, ids, start, end, after=after, limit=PAGE),
-            done=lambda rows: self._on_page(generation, rows),
-            failed=lambda exc: self._on_failed(generation, exc),
+            done=request.unless_stale(self._on_page),
+            failed=request.unless_stale(self._on_failed),
             label="Loading readings",
             latest_only=f"readings-first-page-{id(self)}" if after is None else None,
         )
 
-    def _on_page(self, generation: int, rows: list[ReadingRow]) -> None:
-        if generation != self._generation:
-            return
+    def _on_page(self, rows: list[ReadingRow]) -> None:
         self._fetching = False
         self._more = len(rows) == PAGE
         if rows:
@@ -150,10 +149,9 @@ class ReadingsTableModel(QAbstractTableModel):
             self.endInsertRows()
         self.page_loaded.emit(len(rows))
 
-    def _on_failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self._fetching = self._more = False
-            self.load_failed.emit(exc)
+    def _on_failed(self, exc: BaseException) -> None:
+        self._fetching = self._more = False
+        self.load_failed.emit(exc)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)

@@ -12,7 +12,6 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from core.db import Database
 from core.timeutil import from_epoch_ms
 from gui.ops import Ops
+from gui.overlay import message_over
 from gui.readings_model import Columns, ReadingsTableModel
 
 log = logging.getLogger("fieldlog.gui.readings")
@@ -69,13 +69,7 @@ class ReadingsPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.correct_button)
-        self.message = QLabel(NO_DEVICE)
-        self.message.setObjectName("readingsMessage")
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        stack = QGridLayout()
-        stack.addWidget(self.table, 0, 0)
-        stack.addWidget(self.message, 0, 0)
+        self.message, stack = message_over(self.table, NO_DEVICE, "readingsMessage")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)

@@ -68,7 +68,7 @@ def main_window(out: Path, folder: Path) -> None:
     QTest.keyClicks(workspace.devices.filter, "TT-110")
     QTest.keyClick(workspace.devices.filter, Qt.Key.Key_Return)
     wait_until(lambda: workspace.entry.heading.text() == f"Reading for {DEVICE}")
-    workspace.chart.set_preset("1 y")
+    workspace.chart.time_range.set_preset("1 y")
     workspace.entry.operator.setText("M. Lindqvist")
     QTest.keyClick(workspace.devices.filter, Qt.Key.Key_Return)
     QTest.keyClicks(workspace.entry.value, "61.40")

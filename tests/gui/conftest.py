@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QApplication
 
 from gui import ops as ops_module
@@ -23,6 +23,16 @@ def ops() -> Iterator[Ops]:
     runner = Ops()
     yield runner
     runner.shutdown()
+
+
+@pytest.fixture
+def model_owner(ops: Ops) -> Iterator[QObject]:
+    """The parent of a model under test. The database thread stops before it goes: no answer
+    may arrive for a deleted model."""
+    owner = QObject()
+    yield owner
+    ops.shutdown()
+    owner.deleteLater()
 
 
 @pytest.fixture(autouse=True)

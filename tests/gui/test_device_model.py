@@ -1,6 +1,5 @@
 """The device table model on its own: ids in SQL order, rows in blocks, stale answers dropped."""
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -39,12 +38,8 @@ Role = Qt.ItemDataRole
 
 
 @pytest.fixture
-def model(qtbot: QtBot, ops: Ops) -> Iterator[DeviceTableModel]:
-    owner = QObject()
-    made = DeviceTableModel(ops, owner)
-    yield made
-    ops.shutdown()  # before the model goes: no answer may arrive for a deleted model
-    owner.deleteLater()
+def model(qtbot: QtBot, ops: Ops, model_owner: QObject) -> DeviceTableModel:
+    return DeviceTableModel(ops, model_owner)
 
 
 def insert_many(db: Database, count: int) -> None:

@@ -16,6 +16,7 @@ from gui.colors import LIGHT_ALARM
 from gui.ops import Ops
 from gui.readings_model import PAGE, Columns
 from gui.readings_panel import NO_DEVICE, NONE_IN_RANGE, ReadingsPanel
+from tests.core.readings_support import add_minutely
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 VALUES = [3.0, 5.2, 2.8, 1.1, 3.3]  # one a day, the last one a day ago
@@ -148,22 +149,15 @@ def test_the_table_follows_the_charts_visible_range(
     chart.plot.setXRange(start.timestamp(), end.timestamp(), padding=0)
     shown(qtbot, panel, 2)
     assert [text(panel, r, Columns.VALUE) for r in range(2)] == ["1.1", "2.8"]
-    chart.preset_buttons["24 h"].click()  # the newest reading is just over a day old
+    chart.time_range.preset_buttons["24 h"].click()  # the newest reading is just over a day old
     shown(qtbot, panel, 0)
-    chart.preset_buttons["All"].click()
+    chart.time_range.preset_buttons["All"].click()
     shown(qtbot, panel, len(VALUES))
 
 
 def test_readings_come_in_pages(qtbot: QtBot, panel: ReadingsPanel, db: Database) -> None:
     logger = create_device(db, DeviceFields(name="Logger", default_unit="V"))
-    with db.driver_write() as conn:
-        start = int(NOW.timestamp() * 1000)
-        rows = [(logger.id, start - i * 60_000, float(i), "V", 0, start) for i in range(1200)]
-        conn.executemany(
-            "INSERT INTO readings (device_id, recorded_at, value, unit, source, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+    add_minutely(db, logger.id, 1200, NOW)
     panel.show_devices([logger.id])
     shown(qtbot, panel, PAGE)
     assert panel.model.canFetchMore(QModelIndex())

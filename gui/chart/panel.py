@@ -1,0 +1,355 @@
+"""The chart panel: the selected devices' readings over time, with range presets and export.
+
+The panel loads the series (``core.chart_data``) through an op and draws them: one trace per
+device (``traces.py``), one value axis per unit (``axes.py``), the legend above the plot
+(``legend.py``). Many devices are drawn a few per event-loop turn, so that selecting all of them
+never freezes the window (T9). The time range (``time_range.py``), the label of the point under
+the mouse (``hover.py``) and the toolbar's exports (``export.py``) are pieces of their own.
+"""
+
+import logging
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QWheelEvent
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from core.chart_data import ChartSeries, chart_series
+from core.db import Database
+from core.exporting import ExportRequest
+from gui.chart.axes import ValueAxes, style_axis
+from gui.chart.export import ask_csv_path, ask_png_path, export_csv, save_png, warn_export_failed
+from gui.chart.hover import Hover
+from gui.chart.items import GridLines
+from gui.chart.legend import LEGEND_ENTRIES, Legend
+from gui.chart.time_range import TimeRange, visible_ms, visible_s
+from gui.chart.traces import Trace, device_colors, draw_trace, layout_of, pixel_ratio
+from gui.ops import Ops
+from gui.overlay import message_over
+from gui.stale import Requests
+
+log = logging.getLogger("fieldlog.gui.chart")
+
+RANGE_SIGNAL_DELAY_MS = 150
+DRAW_SLICE_S = 0.012  # drawing stops for a paint after this long, and goes on
+DRAW_PAUSE_MS = 10  # after that paint, so that it is not in the same event-loop turn
+DRAWN_AT_ONCE = 4  # this many devices are drawn in the turn that asks (a frame's worth)
+GRID_ALPHA = 0.12
+NO_DEVICE = "Select a device to see its readings"
+NO_READINGS = "No readings yet"
+NONE_IN_RANGE = "No readings in this range"
+
+
+class ChartPanel(QWidget):
+    """The selected devices' readings over time, with range presets and export."""
+
+    range_changed = Signal(object)  # (start_ms, end_ms) of the visible time range
+    exported = Signal(object)  # the ExportSummary of Export CSV…
+
+    def __init__(self, ops: Ops, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ops = ops
+        self._db: Database | None = None
+        self._device_ids: list[int] = []
+        self._requests = Requests()  # each load of the series
+        self._traces: list[Trace] = []
+        self._target: list[ChartSeries] = []  # what is to be drawn; ``_traces`` so far
+        self._axes_made = False  # for ``_target``
+        self._colors: dict[int, str] = {}
+        self._reveal: float | None = None  # a time to bring into view once loaded
+        self._emitted: tuple[int, int] | None = None
+        self._build()
+
+    # --- layout ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.plot_widget = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.plot_widget.setObjectName("chart")
+        self.plot_widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # F6 reaches it
+        self.plot_widget.installEventFilter(self)
+        self.plot_widget.viewport().installEventFilter(self)
+        self.plot = self.plot_widget.getPlotItem()
+        self._setup_plot()
+        self.legend = Legend()
+        self.message, stack = message_over(self.plot_widget, NO_DEVICE, "chartMessage")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._toolbar())
+        layout.addWidget(self.legend)
+        layout.addLayout(stack, 1)
+        self._timers()
+        self._show_message(NO_DEVICE)
+
+    def _setup_plot(self) -> None:
+        self.plot.setDownsampling(auto=True, mode="peak")
+        self.plot.setClipToView(True)
+        self.plot.hideButtons()
+        self.plot.setMenuEnabled(False)
+        self.time_range = TimeRange(self.plot_widget, shown=lambda: self._target or self.series,
+                                    drawn=lambda: bool(self._traces), parent=self)  # fmt: skip
+        self.axes = ValueAxes(self.plot, self, on_manual_range=self.time_range.mark_manual)
+        self.time_range.preset_shown.connect(self.axes.fit_values)
+        zone = datetime.now().astimezone().tzname()
+        self.plot.setLabel("bottom", f"Local time ({zone})")
+        self._apply_palette()
+        grid = self.palette().color(QPalette.ColorRole.Text)
+        grid.setAlphaF(GRID_ALPHA)
+        self.grid = GridLines(self.plot.getAxis("bottom"), self.plot.getAxis("left"), grid)
+        self.plot.getViewBox().addItem(self.grid, ignoreBounds=True)
+        self.hover = Hover(self.plot, self._ops, traces=lambda: self._traces,
+                           database=lambda: self._db, parent=self)  # fmt: skip
+        main = self.plot.getViewBox()
+        main.sigResized.connect(self._on_resized)
+        main.sigXRangeChanged.connect(self._on_x_range_changed)
+
+    def _toolbar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        for button in self.time_range.buttons():
+            bar.addWidget(button)
+        self.reset_action = QAction("&Reset Zoom", self)
+        self.reset_action.setShortcut(QKeySequence("Ctrl+0"))
+        self.reset_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.reset_action.triggered.connect(self.time_range.reset_zoom)
+        self.addAction(self.reset_action)
+        bar.addStretch(1)
+        for text, slot in (("Export PNG…", self._ask_png), ("Export CSV…", self._ask_csv)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+        return bar
+
+    def _timers(self) -> None:
+        self._range_timer = QTimer(self, singleShot=True, interval=RANGE_SIGNAL_DELAY_MS)
+        self._range_timer.timeout.connect(self._on_range_settled)
+        self._draw_timer = QTimer(self, singleShot=True, interval=DRAW_PAUSE_MS)
+        self._draw_timer.timeout.connect(self._draw_some)
+
+    def _apply_palette(self) -> None:
+        """Follow the system's light or dark palette."""
+        self.plot_widget.setBackground(self.palette().color(QPalette.ColorRole.Base))
+        for name in ("left", "bottom"):
+            style_axis(self.plot.getAxis(name), self)
+
+    # --- data ----------------------------------------------------------------------------
+
+    def set_database(self, db: Database | None) -> None:
+        self._db = db
+        self._emitted = None
+        self.show_devices([])
+
+    def show_devices(self, device_ids: list[int]) -> None:
+        """Load these devices' readings; the range preset stays as it is."""
+        self._device_ids = list(device_ids)
+        self.refresh()
+
+    def refresh(self, reveal: float | None = None) -> None:
+        """Load the readings again (after one was saved, corrected or undone); ``reveal``, a
+        time in seconds (a reading just saved), is brought into view if it is not in it."""
+        self.hover.forget_details()
+        request = self._requests.new()  # what older loads bring back is dropped
+        if reveal is not None:
+            self._reveal = reveal
+        db, ids = self._db, list(self._device_ids)
+        if db is None or not ids:
+            self.set_series_data([])
+            return
+        self._ops.run(lambda: chart_series(db, ids), done=request.unless_stale(self._on_loaded),
+                      failed=request.unless_stale(self._on_load_failed),
+                      label="Loading the chart", latest_only=f"chart-{id(self)}")  # fmt: skip
+
+    def _on_loaded(self, series: list[ChartSeries]) -> None:
+        self.set_series_data(series)
+        reveal, self._reveal = self._reveal, None
+        if reveal is not None:
+            self.time_range.bring_into_view(reveal)
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        log.error("could not load the chart", exc_info=exc)
+        self._show_message(f"Could not load the readings: {exc}")
+
+    def set_series_data(self, series: list[ChartSeries]) -> None:
+        """Draw ``series``: the database path and the benchmark (T4) both come here.
+
+        The same devices, units and limits update the curves in place; anything else rebuilds.
+        """
+        self.hover.hide()
+        if not self.drawing and layout_of(series) == layout_of(self.series):
+            for trace, one in zip(self._traces, series, strict=True):
+                trace.set_series(one)
+            self._after_drawing()
+        else:
+            self._rebuild(series)
+
+    @property
+    def drawing(self) -> bool:
+        """True while series are still being drawn, a few per event-loop turn."""
+        return len(self._traces) < len(self._target)
+
+    def _after_drawing(self) -> None:
+        if self._traces:
+            self.time_range.keep_preset()
+        self._update_message()
+
+    @property
+    def series(self) -> list[ChartSeries]:
+        return [trace.series for trace in self._traces]
+
+    @property
+    def traces(self) -> list[Trace]:
+        return list(self._traces)
+
+    def point_count(self) -> int:
+        return sum(len(one.values) for one in self.series)
+
+    def units(self) -> list[str]:
+        return self.axes.units()
+
+    def color_of(self, device_id: int) -> str:
+        return self._colors[device_id]
+
+    # --- drawing -------------------------------------------------------------------------
+
+    def _rebuild(self, series: list[ChartSeries]) -> None:
+        """Draw ``series`` from scratch, a few per event-loop turn (a new call starts over).
+        Clearing the old curves, making the axes and drawing are turns of their own when there
+        are many: each costs tens of milliseconds with dozens of devices."""
+        self._clear()
+        self._target = list(series)
+        self._colors = device_colors([one.device_id for one in series], self._colors)
+        # Whole at once: a legend that grows would resize the plot each turn.
+        self.legend.show_series(self._target, self._colors)
+        self._axes_made = False
+        if len(series) <= DRAWN_AT_ONCE:
+            self._draw_some()
+        else:
+            self._show_message(f"Drawing {len(series)} devices…")
+            self._draw_timer.start()
+
+    def _make_axes(self) -> None:
+        """Every value axis before any curve (an axis added later would resize the plot), and
+        the time range (curves are cut to it as they are added)."""
+        for one in self._target:
+            self.axes.axis_for(one.unit, self._colors[one.device_id])
+        if self._target:
+            self.time_range.keep_preset()
+        self._axes_made = True
+
+    def _draw_some(self) -> None:
+        """Add traces for about ``DRAW_SLICE_S``, then let the window paint and answer."""
+        if not self._axes_made:
+            self._make_axes()
+            if len(self._target) > DRAWN_AT_ONCE:
+                self._draw_timer.start()
+                return
+        deadline = time.perf_counter() + DRAW_SLICE_S
+        few = len(self._target) <= DRAWN_AT_ONCE
+        first = True
+        while self.drawing and (first or few or time.perf_counter() < deadline):
+            self._add_trace(self._target[len(self._traces)])
+            first = False
+        self.axes.sync_views()
+        self.axes.show_limits(self._traces, crowded=len(self._target) > LEGEND_ENTRIES)
+        if self.drawing:
+            self._show_message(f"Drawing {len(self._traces)} of {len(self._target)} devices…")
+            self._draw_timer.start()
+        else:
+            self._after_drawing()
+
+    def _add_trace(self, one: ChartSeries) -> None:
+        color = self._colors[one.device_id]
+        view = self.axes.axis_for(one.unit, color).view
+        self._traces.append(draw_trace(view, one, color, pixel_ratio(self)))
+
+    def _clear(self) -> None:
+        self._draw_timer.stop()
+        self._target = []
+        for trace in self._traces:
+            trace.remove()
+        self._traces = []
+        self.axes.clear()
+
+    def _on_resized(self) -> None:
+        self.axes.sync_views()
+        self.grid.viewRangeChanged()
+        for trace in self._traces:
+            trace.markers.viewRangeChanged()
+
+    def _show_message(self, text: str | None) -> None:
+        self.message.setText(text or "")
+        self.message.setVisible(text is not None)
+        self.plot_widget.setVisible(bool(self._traces))
+
+    def _update_message(self) -> None:
+        if not self._traces:
+            self._show_message(NO_DEVICE)
+        elif not self.point_count():
+            self._show_message(NO_READINGS)
+        else:
+            start, end = self.visible_range_s()
+            parts = [t.series.visible(start, end) for t in self._traces]
+            self._show_message(None if any(p.stop > p.start for p in parts) else NONE_IN_RANGE)
+
+    # --- range ---------------------------------------------------------------------------
+
+    def visible_range_s(self) -> tuple[float, float]:
+        return visible_s(self.plot.getViewBox())
+
+    def visible_range_ms(self) -> tuple[int, int]:
+        """The visible range as [start_ms, end_ms), the form ``range_changed`` gives."""
+        return visible_ms(self.plot.getViewBox())
+
+    def _on_x_range_changed(self, *_args: object) -> None:
+        self._range_timer.start()
+
+    def _on_range_settled(self) -> None:
+        if not self._traces:
+            return
+        self._update_message()
+        span = self.visible_range_ms()
+        if span != self._emitted:
+            self._emitted = span
+            self.range_changed.emit(span)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.plot_widget and event.type() == QEvent.Type.Leave:
+            self.hover.hide()
+        if watched is self.plot_widget.viewport() and isinstance(event, QWheelEvent):
+            self.time_range.zoom_by_wheel(event)
+            return True
+        return super().eventFilter(watched, event)
+
+    # --- export --------------------------------------------------------------------------
+
+    def export_png(self, path: Path) -> None:
+        """The chart as it is on screen, as a PNG image."""
+        self.hover.hide()
+        save_png(self.plot_widget, path)
+
+    def export_visible_csv(self, path: Path) -> None:
+        """The shown devices' readings in the visible time range, as File → Export writes them;
+        ``exported`` says when it is done."""
+        db = self._db
+        if db is None or not self._device_ids:
+            return
+        request = ExportRequest(list(self._device_ids), *self.visible_range_ms())
+        export_csv(self._ops, db, request, path, done=self.exported.emit,
+                   failed=self._on_export_failed)  # fmt: skip
+
+    def _ask_png(self) -> None:
+        path = ask_png_path(self)
+        if path is not None:
+            try:
+                self.export_png(path)
+            except OSError as exc:
+                self._on_export_failed(exc)
+
+    def _ask_csv(self) -> None:
+        path = ask_csv_path(self)
+        if path is not None:
+            self.export_visible_csv(path)
+
+    def _on_export_failed(self, exc: BaseException) -> None:
+        warn_export_failed(self, exc)

@@ -1,0 +1,72 @@
+"""One value axis per unit, each fitting what is visible."""
+
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from pytestqt.qtbot import QtBot
+
+from core.db import Database
+from core.devices import DeviceFields, create_device
+from core.readings import NewReading, add_reading
+from gui.chart.panel import ChartPanel
+from tests.gui.chart.chart_support import NOW, bands, loaded, wheel, y_range
+
+
+def test_several_devices_get_one_axis_per_unit(
+    qtbot: QtBot, chart: ChartPanel, devices: list[int]
+) -> None:
+    loaded(qtbot, chart, devices)
+    assert chart.units() == ["bar", "°C"]
+    gauge, probe, spare = chart.traces
+    assert gauge.view is spare.view is chart.plot.getViewBox() and probe.view is not gauge.view
+    extra = [
+        axis
+        for axis in _layout_items(chart)
+        if getattr(axis, "orientation", "") == "right" and axis.isVisible()
+    ]
+    assert [axis.labelText for axis in extra] == ["°C"]
+    qtbot.waitUntil(lambda: y_range(chart, 1)[0] <= 20.0 and y_range(chart, 1)[1] >= 23.0)
+    assert chart.legend.entries() == ["Gauge (bar)", "Probe (°C)", "Spare (bar)"]
+    assert chart.legend.isVisible() and not chart.legend.geometry().intersects(
+        chart.plot_widget.geometry()
+    )  # above the plot: it never covers the data or a tooltip
+    assert [lim.name for lim in bands(chart, gauge.view).limits] == ["Gauge"]  # Spare has none
+    loaded(qtbot, chart, devices[:1])
+    assert chart.units() == ["bar"]
+    assert not [item for item in _layout_items(chart) if item in extra]
+
+
+def _layout_items(chart: ChartPanel) -> list[Any]:
+    layout = chart.plot.layout
+    return [layout.itemAt(i) for i in range(layout.count())]
+
+
+def test_the_wheel_zooms_time_and_values_follow_what_is_visible(
+    qtbot: QtBot, chart: ChartPanel, db: Database
+) -> None:
+    """Two devices in two units: zoomed in or out, every curve's visible points are in view,
+    with the limit band, and the value axis is no wider than they need."""
+    ids = []
+    for name, unit, scale, limits in (("Wave", "bar", 1.0, (-0.5, 0.5)), ("Tide", "m", 40.0, None)):
+        fields = DeviceFields(name=name, default_unit=unit, low_limit=limits and limits[0],
+                              high_limit=limits and limits[1])  # fmt: skip
+        device = create_device(db, fields)
+        for n in range(200):
+            value = scale * float(np.sin(n / 9.0))
+            add_reading(db, NewReading(device.id, value, NOW - timedelta(minutes=5 * (200 - n))))
+        ids.append(device.id)
+    loaded(qtbot, chart, ids)
+    qtbot.waitUntil(lambda: chart.traces[0].view.width() > 100)
+    for notches, out in ((4, False), (8, True)):
+        for _ in range(notches):
+            wheel(chart, out=out)
+        qtbot.wait(30)
+        start, end = chart.visible_range_s()
+        for trace in chart.traces:
+            low, high = trace.view.viewRange()[1]
+            one = trace.series
+            shown = list(one.values[one.visible(start, end)])
+            shown += [v for v in (one.low, one.high) if v is not None]
+            assert low <= min(shown) and max(shown) <= high
+            assert high - low <= 1.5 * (max(shown) - min(shown))

@@ -1,0 +1,82 @@
+"""The readings table model on its own: what an older load brings back is dropped."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, QObject
+from pytestqt.qtbot import QtBot
+
+import gui.readings_model as readings_model
+from core.db import Database
+from core.devices import DeviceFields, create_device
+from core.reading_pages import readings_page
+from core.readings import NewReading, add_reading
+from gui.ops import Ops
+from gui.readings_model import PAGE, ReadingsTableModel
+from tests.core.readings_support import add_minutely
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture
+def model(qtbot: QtBot, ops: Ops, model_owner: QObject) -> ReadingsTableModel:
+    return ReadingsTableModel(ops, model_owner)
+
+
+@pytest.fixture
+def logger_and_gauge(db: Database) -> tuple[int, int]:
+    """A logger with more than two pages of readings, a gauge with three."""
+    logger = create_device(db, DeviceFields(name="Logger", default_unit="V"))
+    add_minutely(db, logger.id, 1200, NOW)
+    gauge = create_device(db, DeviceFields(name="Gauge", default_unit="bar"))
+    for hours in (3, 2, 1):
+        add_reading(db, NewReading(gauge.id, float(hours), NOW - timedelta(hours=hours)))
+    return logger.id, gauge.id
+
+
+def first_page_of(qtbot: QtBot, model: ReadingsTableModel, db: Database, device: int) -> None:
+    model.load(db, [device], None, None)
+    qtbot.waitUntil(lambda: model.rowCount() == PAGE and not model.loading)
+
+
+def test_a_page_asked_for_before_a_new_load_is_dropped(
+    qtbot: QtBot, ops: Ops, model: ReadingsTableModel, db: Database, logger_and_gauge: Any
+) -> None:
+    logger, gauge = logger_and_gauge
+    first_page_of(qtbot, model, db, logger)
+    pages: list[int] = []
+    model.page_loaded.connect(pages.append)
+    model.fetchMore(QModelIndex())  # the logger's second page
+    model.load(db, [gauge], None, None)  # before it is back
+    qtbot.waitUntil(lambda: not ops.busy and not model.loading)
+    assert pages == [3]
+    assert [model.reading(r).device_id for r in range(model.rowCount())] == [gauge] * 3
+
+
+def test_a_failure_of_a_page_asked_for_before_a_new_load_is_dropped(
+    qtbot: QtBot,
+    ops: Ops,
+    model: ReadingsTableModel,
+    db: Database,
+    logger_and_gauge: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    logger, gauge = logger_and_gauge
+    first_page_of(qtbot, model, db, logger)
+
+    def failing_for_the_logger(db: Database, ids: list[int], *args: Any, **kwargs: Any) -> Any:
+        if ids == [logger]:
+            raise OSError("disk gone")
+        return readings_page(db, ids, *args, **kwargs)
+
+    monkeypatch.setattr(readings_model, "readings_page", failing_for_the_logger)
+    failures: list[BaseException] = []
+    model.load_failed.connect(failures.append)
+    model.fetchMore(QModelIndex())  # the logger's second page, which fails
+    model.load(db, [gauge], None, None)  # before its failure is back
+    qtbot.waitUntil(lambda: not ops.busy and not model.loading)
+    assert failures == [] and model.rowCount() == 3
+    model.load(db, [logger], None, None)  # the newest load's failure is told
+    qtbot.waitUntil(lambda: not ops.busy)
+    assert [str(f) for f in failures] == ["disk gone"]
