@@ -28,12 +28,12 @@ from sqlalchemy import Connection
 from core import backup as backups
 from core import wal
 from core.db import Database, create_sqlite_engine
-from core.errors import (
+from core.errors import DatabaseError, FieldLogError
+from core.files import sha256
+from core.launch_errors import (
     CorruptDatabaseError,
-    DatabaseError,
     DatabaseInUseError,
     DatabaseLockedError,
-    FieldLogError,
     InsufficientSpaceError,
     NewerDatabaseError,
     NotADatabaseError,
@@ -42,7 +42,6 @@ from core.errors import (
     UnknownRevisionError,
     UpgradeFailedError,
 )
-from core.files import sha256
 from core.open_lock import OpenLock
 from core.paths import log_dir, resolve_db_path
 from core.schema import (
@@ -197,13 +196,13 @@ def inspect(db_path: Path) -> FileState:
     if not db_path.exists():
         return FileState(FileKind.MISSING)
     if db_path.is_dir():
-        raise NotADatabaseError(db_path, f"{db_path} is a folder, not a database file.")
+        raise NotADatabaseError.folder(db_path)
     if not db_path.is_file():
-        raise NotADatabaseError(db_path, _not_a_file(db_path))
+        raise NotADatabaseError.not_a_file(db_path)
     if db_path.stat().st_size == 0:
         return FileState(FileKind.EMPTY)
     if not has_sqlite_header(db_path):
-        raise NotADatabaseError(db_path, _not_sqlite(db_path))
+        raise NotADatabaseError.not_sqlite(db_path)
     _refuse_stray_wal(db_path)
     try:
         return _read_state(db_path)
@@ -230,11 +229,11 @@ def _read_state(db_path: Path) -> FileState:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if app_id != APPLICATION_ID:
             if tables:
-                raise NotFieldLogError(db_path, _foreign(db_path))
+                raise NotFieldLogError.foreign(db_path)
             return FileState(FileKind.EMPTY)
         if "alembic_version" not in tables:
             if tables:
-                raise CorruptDatabaseError(db_path, _corrupt(db_path, "no schema revision record"))
+                raise CorruptDatabaseError.damaged(db_path, "no schema revision record")
             return FileState(FileKind.EMPTY)
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     revision = row[0] if row else None
@@ -253,7 +252,7 @@ def _open_without_migrating(
         return _open(db_path, Outcome.OPENED, state.revision, write)
     if state.marker.schema_version > HEAD_SCHEMA_VERSION:
         if state.marker.compat > READER_COMPAT:
-            raise NewerDatabaseError(db_path, _newer(db_path, state))
+            raise NewerDatabaseError.unreadable(db_path, state.revision, HEAD_REVISION)
         return _open(db_path, Outcome.OPENED_NEWER, state.revision, write)
     return None
 
@@ -287,7 +286,7 @@ def migration_lock(db_path: Path, timeout: float, progress: Progress | None) -> 
         try:
             lock.acquire(timeout=timeout)
         except Timeout as exc:
-            raise DatabaseLockedError(db_path, _lock_timed_out(db_path, timeout)) from exc
+            raise DatabaseLockedError.migration_timed_out(db_path, timeout) from exc
     try:
         yield
     finally:
@@ -326,7 +325,7 @@ class _Upgrade:
         script = migrate.script_directory(self.script_location)
         head = script.get_current_head()
         if self.state.revision is not None and self.state.revision not in _revisions(script):
-            raise UnknownRevisionError(self.db_path, _unknown(self.db_path, self.state.revision))
+            raise UnknownRevisionError.unheard_of(self.db_path, self.state.revision)
         if self.state.kind is FileKind.FIELDLOG:
             self._prepare_existing()
         before = sha256(self.db_path) if self.db_path.exists() else None
@@ -388,13 +387,7 @@ class _Upgrade:
     def _failure(self, exc: Exception) -> FieldLogError:
         if isinstance(exc, FieldLogError) and not isinstance(exc, _VerificationError):
             return exc
-        where = f" A backup taken before the upgrade is at {self.backup}." if self.backup else ""
-        message = (
-            f"Upgrading {self.db_path} failed ({_describe(exc)}). The database was put back "
-            f"exactly as it was before the upgrade.{where} "
-            f"Details are in the upgrade log {self.attempt.path}."
-        )
-        return UpgradeFailedError(self.db_path, message, self.backup)
+        return UpgradeFailedError.upgrading(self.db_path, exc, self.backup, self.attempt.path)
 
     def _result(self, head: str | None) -> LaunchResult:
         outcome = Outcome.CREATED if self.state.kind is not FileKind.FIELDLOG else Outcome.UPGRADED
@@ -451,7 +444,7 @@ def _check_and_checkpoint(db_path: Path) -> None:
     try:
         problems = quick_check(conn)
         if problems:
-            raise CorruptDatabaseError(db_path, _corrupt(db_path, problems[0]))
+            raise CorruptDatabaseError.damaged(db_path, problems[0])
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.Error as exc:
         raise translate(db_path, exc) from exc
@@ -470,7 +463,7 @@ def _require_writable_folder(folder: Path) -> None:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        raise ReadOnlyLocationError(folder, _read_only(folder, exc)) from exc
+        raise ReadOnlyLocationError.cannot_write(folder, exc) from exc
 
 
 def _require_writable_file(db_path: Path) -> None:
@@ -479,7 +472,7 @@ def _require_writable_file(db_path: Path) -> None:
         with db_path.open("r+b"):
             pass
     except OSError as exc:
-        raise ReadOnlyLocationError(db_path, _read_only(db_path, exc)) from exc
+        raise ReadOnlyLocationError.cannot_write(db_path, exc) from exc
 
 
 def _require_space(db_path: Path) -> None:
@@ -488,12 +481,7 @@ def _require_space(db_path: Path) -> None:
     needed = 2 * size + SPACE_MARGIN_BYTES
     free = shutil.disk_usage(db_path.parent).free
     if free < needed:
-        raise InsufficientSpaceError(
-            db_path,
-            f"Not enough free disk space to upgrade {db_path} safely: it needs "
-            f"{_mib(needed)} (a backup and a working copy) and {_mib(free)} is free on that disk. "
-            "Free some space and start FieldLog again. The database was not changed.",
-        )
+        raise InsufficientSpaceError.to_migrate(db_path, "upgrade", needed, free)
 
 
 def translate(db_path: Path, exc: BaseException) -> FieldLogError:
@@ -503,15 +491,11 @@ def translate(db_path: Path, exc: BaseException) -> FieldLogError:
     original = getattr(exc, "orig", None) or exc
     text = str(original).lower()
     if "locked" in text or "busy" in text:
-        return DatabaseLockedError(db_path, _locked(db_path))
+        return DatabaseLockedError.by_another_program(db_path)
     if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return ReadOnlyLocationError(db_path, _read_only(db_path, original))
+        return ReadOnlyLocationError.cannot_write(db_path, original)
     if "full" in text or ("disk i/o" in text and _nearly_full(db_path)):
-        return InsufficientSpaceError(
-            db_path,
-            f"The disk holding {db_path} is full. Free some space on it and try again; what "
-            "failed was not saved, and nothing was half-written.",
-        )
+        return InsufficientSpaceError.disk_full(db_path)
     if "disk i/o" in text:
         return DatabaseError(
             db_path,
@@ -520,7 +504,7 @@ def translate(db_path: Path, exc: BaseException) -> FieldLogError:
             "again; nothing was half-written.",
         )
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return CorruptDatabaseError(db_path, _corrupt(db_path, str(original)))
+        return CorruptDatabaseError.damaged(db_path, str(original))
     return DatabaseError(db_path, f"Could not use the database {db_path}: {original}")
 
 
@@ -534,81 +518,6 @@ def _nearly_full(db_path: Path) -> bool:
 
 
 SHM_BYTES = 64 * 1024  # a -shm file is 32 KiB, a WAL frame one page
-
-
-def _describe(exc: BaseException) -> str:
-    original = getattr(exc, "orig", None) or exc
-    return f"{type(original).__name__}: {original}"
-
-
-def _mib(size: int) -> str:
-    return f"{size / 1024 / 1024:.0f} MiB"
-
-
-def _not_sqlite(path: Path) -> str:
-    return (
-        f"{path} is not a FieldLog database: it is not an SQLite file, or its first bytes are "
-        "damaged. It was left as it is. Restore it from a backup or open another file."
-    )
-
-
-def _foreign(path: Path) -> str:
-    return (
-        f"{path} is an SQLite database written by another program, not FieldLog. It was left as "
-        "it is. Open a FieldLog database instead."
-    )
-
-
-def _corrupt(path: Path, detail: str) -> str:
-    return (
-        f"The database {path} is damaged ({detail}). It was left as it is. Restore the newest "
-        "backup (fieldlog db backups / db restore) or send the file to support."
-    )
-
-
-def _newer(path: Path, state: FileState) -> str:
-    return (
-        f"The database {path} was written by a newer version of FieldLog (schema revision "
-        f"{state.revision}, this version knows up to {HEAD_REVISION}) in a way this version "
-        "cannot read safely. Nothing was written to it. Install the newer FieldLog, or open "
-        "another file."
-    )
-
-
-def _unknown(path: Path, revision: str) -> str:
-    return (
-        f"The database {path} is at schema revision {revision!r}, which this version of "
-        "FieldLog does not know and which carries no sign of being from a newer version. "
-        "Nothing was written to it. Open another file or contact support."
-    )
-
-
-def _not_a_file(path: Path) -> str:
-    return (
-        f"{path} is not a regular file (a device, a pipe or a socket), so it cannot be a "
-        "FieldLog database, and nothing was written to it. Choose a database file."
-    )
-
-
-def _locked(path: Path) -> str:
-    return (
-        f"The database {path} is locked by another program (another FieldLog, a sync or backup "
-        "tool). Close it and try again. Nothing was changed."
-    )
-
-
-def _lock_timed_out(path: Path, timeout: float) -> str:
-    return (
-        f"Another FieldLog has been upgrading {path} for more than {timeout:.0f} s. Wait for "
-        "it to finish, or close it, and try again. Nothing was changed."
-    )
-
-
-def _read_only(path: Path, exc: BaseException) -> str:
-    return (
-        f"FieldLog cannot write to {path} ({exc}). Move the database to a folder you can "
-        "write to, or ask IT for write access. Nothing was changed."
-    )
 
 
 def _quiet(_message: str) -> None:

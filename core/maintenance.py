@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core import backup as backups
 from core.db import create_sqlite_engine
-from core.errors import DatabaseError, UnknownRevisionError, UpgradeFailedError
+from core.errors import DatabaseError
 from core.launch import (
     FileKind,
     Progress,
@@ -21,6 +21,7 @@ from core.launch import (
     open_database,
     translate,
 )
+from core.launch_errors import UnknownRevisionError, UpgradeFailedError
 from core.open_lock import OpenLock
 from core.schema import HEAD_REVISION, SchemaMarker
 from core.sqlite_files import foreign_key_problems, quick_check, read_only, snapshot
@@ -178,8 +179,7 @@ def _downgrade_or_restore(path: Path, target: str, saved: Path) -> None:
     except Exception as exc:
         engine.dispose()
         backups.replace_with(path, saved)
-        message = f"Downgrading {path} failed ({exc}); it was restored from {saved}."
-        raise UpgradeFailedError(path, message, saved) from exc
+        raise UpgradeFailedError.downgrading(path, exc, saved) from exc
     engine.dispose()
 
 

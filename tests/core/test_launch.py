@@ -11,7 +11,9 @@ from filelock import FileLock
 
 from core import backup as backups
 from core import launch
-from core.errors import (
+from core.files import sha256
+from core.launch import Outcome, open_database
+from core.launch_errors import (
     BackupError,
     CorruptDatabaseError,
     DatabaseLockedError,
@@ -22,8 +24,6 @@ from core.errors import (
     UnknownRevisionError,
     UpgradeFailedError,
 )
-from core.files import sha256
-from core.launch import Outcome, open_database
 from core.paths import backups_dir
 from core.schema import APPLICATION_ID, HEAD_MARKER, HEAD_REVISION, SchemaMarker
 from tests.core.launch_support import (

@@ -116,7 +116,7 @@ def test_a_failed_upgrade_names_the_backup(qtbot, window, tmp_path, monkeypatch)
 
 def test_a_read_only_location_gets_its_dialog(qtbot, window, tmp_path, monkeypatch) -> None:
     from core import launch
-    from core.errors import ReadOnlyLocationError
+    from core.launch_errors import ReadOnlyLocationError
 
     path = behind_head(tmp_path / "old.db")
     before = sha256(path)
