@@ -13,15 +13,9 @@ from pathlib import Path
 from core import backup as backups
 from core.db import create_sqlite_engine
 from core.errors import DatabaseError
-from core.launch import (
-    FileKind,
-    Progress,
-    inspect,
-    migration_lock,
-    open_database,
-    translate,
-)
+from core.launch import FileKind, Progress, inspect, open_database, translate
 from core.launch_errors import UnknownRevisionError, UpgradeFailedError
+from core.migration_lock import migration_lock
 from core.open_lock import OpenLock
 from core.schema import HEAD_REVISION, SchemaMarker
 from core.sqlite_files import foreign_key_problems, quick_check, read_only, snapshot
@@ -125,7 +119,7 @@ def restore(path: Path, backup_file: Path, progress: Progress | None = None) -> 
     the file this replaces.
     """
     backups.check_backup_file(backup_file)
-    with holding_open_lock(path), migration_lock(path, LOCK_TIMEOUT_S, progress):
+    with holding_open_lock(path), migration_lock(path, progress, LOCK_TIMEOUT_S):
         keep = _keep_current(path)
         backups.replace_with(path, backup_file)
     return keep
@@ -163,7 +157,7 @@ def downgrade(path: Path, target: str, progress: Progress | None = None) -> Path
         raise UnknownRevisionError(path, f"There is no revision {target!r} to downgrade to.")
     result = open_database(path, progress=progress)  # first bring it to a known, verified state
     result.database.close()
-    with holding_open_lock(path), migration_lock(path, LOCK_TIMEOUT_S, progress):
+    with holding_open_lock(path), migration_lock(path, progress, LOCK_TIMEOUT_S):
         saved = backups.make_backup(path, "pre-downgrade")
         _downgrade_or_restore(path, target, saved)
     return saved
