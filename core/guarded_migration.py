@@ -1,5 +1,6 @@
-"""One guarded migration of a database file, in either direction (the upgrade at launch,
-``core.launch_upgrade``, runs Alembic through ``GuardedMigration``), under these rules:
+"""One guarded migration of a database file, in either direction: the upgrade at launch
+(``core.launch_upgrade``) and ``fieldlog db downgrade`` (``core.maintenance``) both run Alembic
+through ``GuardedMigration``, under the same rules:
 
 - the caller holds the file's migration lock (``core.migration_lock``): one process migrates
   a file at a time, and every other waits for it up to the same ``LOCK_TIMEOUT_S``;

@@ -1,6 +1,6 @@
 """The migration lock, ``<name>.lock`` beside a database: one process migrates (or restores) a
 file at a time. Another waits up to ``LOCK_TIMEOUT_S``, then finds the file done, or says who
-is taking so long."""
+is taking so long; the launch, ``db downgrade`` and ``db restore`` all wait the same."""
 
 import contextlib
 from collections.abc import Callable, Iterator
