@@ -101,7 +101,7 @@ def open_database(
     ``dry_run`` (with ``write=False``): no lock, but an engine that may write in transactions
     the caller always rolls back, as an import's dry run does. ``lock_timeout``: how long to
     wait for another process migrating the file; ``script_location``: migration scripts other
-    than the shipped ones (tests and benchmarks).
+    than the shipped ones (tests).
     """
     db_path = resolve_db_path(path)
     state = inspect(db_path)
