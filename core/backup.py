@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from core.errors import BackupError, CorruptDatabaseError, NotADatabaseError
+from core.launch_errors import BackupError, CorruptDatabaseError, NotADatabaseError
 from core.paths import backups_dir
 from core.sqlite_files import has_sqlite_header, quick_check, read_only, sidecars, snapshot
 
@@ -55,7 +55,7 @@ def make_backup(db_path: Path, reason: str) -> Path:
         with contextlib.suppress(UnboundLocalError, OSError):
             for leftover in (partial, *sidecars(partial)):
                 leftover.unlink(missing_ok=True)
-        raise BackupError(db_path, _backup_failure(db_path, folder, exc)) from exc
+        raise BackupError.not_written(db_path, folder, exc) from exc
     return final
 
 
@@ -73,7 +73,7 @@ def keep_damaged(db_path: Path) -> Path:
                 suffix = source.name.removeprefix(db_path.name)
                 shutil.copyfile(source, final.with_name(final.name + suffix))
     except OSError as exc:
-        raise BackupError(db_path, _backup_failure(db_path, folder, exc)) from exc
+        raise BackupError.not_written(db_path, folder, exc) from exc
     return final
 
 
@@ -93,18 +93,6 @@ def _verify_copy(copy: Path, expected: object) -> None:
         found = snapshot(conn)
     if problems or found != expected:
         raise sqlite3.DatabaseError(f"the copy did not verify ({problems or found})")
-
-
-def _backup_failure(db_path: Path, folder: Path, exc: Exception) -> str:
-    text = str(exc)
-    if "full" in text.lower() or getattr(exc, "errno", None) == 28:
-        hint = "The disk is full: free some space and try again."
-    else:
-        hint = "Check that the folder exists and can be written."
-    return (
-        f"Could not back up {db_path} into {folder}: {text}. {hint} "
-        "The database itself was not changed."
-    )
 
 
 def _backup_name(db_path: Path, revision: str | None, reason: str) -> str:

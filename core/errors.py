@@ -1,6 +1,8 @@
 """Failures a user can meet, each with a message that says what happened and what to do.
 
-The GUI and the CLI show ``str(error)``; nothing here carries a traceback to the user.
+The GUI and the CLI show ``str(error)``; nothing here carries a traceback to the user. The ways
+opening a database can fail, each with the words and choices the window shows for it, are in
+``core.launch_errors``.
 """
 
 import errno
@@ -17,62 +19,9 @@ class DatabaseError(FieldLogError):
         self.path = path
 
 
-class NotADatabaseError(DatabaseError):
-    """The file is not SQLite at all, or its header is damaged."""
-
-
-class NotFieldLogError(DatabaseError):
-    """A valid SQLite file that some other program wrote."""
-
-
-class CorruptDatabaseError(DatabaseError):
-    """SQLite's own checks failed."""
-
-
-class NewerDatabaseError(DatabaseError):
-    """Written by a newer FieldLog that changed the schema in a way this build cannot read."""
-
-
-class UnknownRevisionError(DatabaseError):
-    """A revision this build has never heard of, with no marker saying it is newer."""
-
-
-class DatabaseLockedError(DatabaseError):
-    """Another program holds the database (or its upgrade lock) for too long."""
-
-
-class DatabaseInUseError(DatabaseLockedError):
-    """Another FieldLog process has the file open for writing (see ``core.open_lock``)."""
-
-
 class DatabaseReplacedError(DatabaseError):
     """The file was replaced or removed while this process had it open: nothing more is
     written to it, so that nothing lands in a file the user no longer sees."""
-
-
-class StrayWalError(DatabaseError):
-    """A ``-wal`` file beside the database that does not belong to it (``core.wal``): it is
-    neither applied nor removed until the user sets it aside."""
-
-
-class ReadOnlyLocationError(DatabaseError):
-    """The file or its folder cannot be written."""
-
-
-class InsufficientSpaceError(DatabaseError):
-    """Not enough free disk for a backup and a migration."""
-
-
-class BackupError(DatabaseError):
-    """A backup could not be written or did not verify."""
-
-
-class UpgradeFailedError(DatabaseError):
-    """The upgrade failed; the database was put back as it was."""
-
-    def __init__(self, path: Path, message: str, backup: Path | None) -> None:
-        super().__init__(path, message)
-        self.backup = backup
 
 
 class ValidationError(FieldLogError):

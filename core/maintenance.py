@@ -12,20 +12,14 @@ from pathlib import Path
 
 from core import backup as backups
 from core.db import create_sqlite_engine
-from core.errors import DatabaseError, UnknownRevisionError, UpgradeFailedError
-from core.launch import (
-    FileKind,
-    Progress,
-    inspect,
-    migration_lock,
-    open_database,
-    translate,
-)
+from core.errors import DatabaseError
+from core.guarded_migration import GuardedMigration
+from core.launch import FileKind, Progress, inspect, open_database, translate
+from core.launch_errors import UnknownRevisionError, UpgradeFailedError
+from core.migration_lock import migration_lock
 from core.open_lock import OpenLock
 from core.schema import HEAD_REVISION, SchemaMarker
 from core.sqlite_files import foreign_key_problems, quick_check, read_only, snapshot
-
-LOCK_TIMEOUT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -124,7 +118,7 @@ def restore(path: Path, backup_file: Path, progress: Progress | None = None) -> 
     the file this replaces.
     """
     backups.check_backup_file(backup_file)
-    with holding_open_lock(path), migration_lock(path, LOCK_TIMEOUT_S, progress):
+    with holding_open_lock(path), migration_lock(path, progress):
         keep = _keep_current(path)
         backups.replace_with(path, backup_file)
     return keep
@@ -153,34 +147,32 @@ def _keep_current(path: Path) -> Path | None:
         return backups.keep_damaged(path)
 
 
-def downgrade(path: Path, target: str, progress: Progress | None = None) -> Path:
-    """Take the schema back to ``target`` after a backup; returns the backup's path."""
+def downgrade(
+    path: Path,
+    target: str,
+    progress: Progress | None = None,
+    script_location: Path | None = None,
+) -> Path:
+    """Take the schema back to ``target`` after a backup; returns the backup's path. It runs
+    as the launch's upgrade does (``core.guarded_migration``): checked, backed up, in one
+    transaction, checked again, and on failure the file put back as it was.
+    ``script_location``: migration scripts other than the shipped ones (tests)."""
     from core import migrate
 
-    known = {rev.revision for rev in migrate.script_directory().walk_revisions()}
-    if target != "base" and target not in known:
+    if target != "base" and target not in migrate.known_revisions(script_location):
         raise UnknownRevisionError(path, f"There is no revision {target!r} to downgrade to.")
-    result = open_database(path, progress=progress)  # first bring it to a known, verified state
+    # first bring it to a known, verified state
+    result = open_database(path, progress=progress, script_location=script_location)
     result.database.close()
-    with holding_open_lock(path), migration_lock(path, LOCK_TIMEOUT_S, progress):
-        saved = backups.make_backup(path, "pre-downgrade")
-        _downgrade_or_restore(path, target, saved)
+    with holding_open_lock(path), migration_lock(path, progress):
+        guard = GuardedMigration(path, "downgrade", progress)
+        saved = guard.back_up()
+        guard.run(
+            lambda conn: migrate.downgrade(conn, target, script_location),
+            None if target == "base" else target,
+            lambda exc: UpgradeFailedError.downgrading(path, exc, saved),
+        )
     return saved
-
-
-def _downgrade_or_restore(path: Path, target: str, saved: Path) -> None:
-    from core import migrate
-
-    engine = create_sqlite_engine(path)
-    try:
-        with engine.connect() as conn:
-            migrate.downgrade(conn, target)
-    except Exception as exc:
-        engine.dispose()
-        backups.replace_with(path, saved)
-        message = f"Downgrading {path} failed ({exc}); it was restored from {saved}."
-        raise UpgradeFailedError(path, message, saved) from exc
-    engine.dispose()
 
 
 def _require_fieldlog(path: Path) -> None:

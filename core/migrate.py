@@ -2,7 +2,8 @@
 transaction.
 
 Alembic is imported lazily, inside the functions that need it: a database already at head never
-pays for it (see ``core.launch``).
+pays for it (see ``core.launch``). The backup, lock and checks around a migration are
+``core.guarded_migration``.
 
 Every upgrade or downgrade runs inside ``migration_transaction``:
 - foreign keys are switched off on the connection *before* BEGIN (inside a transaction the
@@ -69,6 +70,11 @@ def script_directory(script_location: Path | None = None) -> "ScriptDirectory":
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config(script_location=script_location))
+
+
+def known_revisions(script_location: Path | None = None) -> set[str]:
+    """Every revision the migration scripts know."""
+    return {rev.revision for rev in script_directory(script_location).walk_revisions()}
 
 
 def _driver(conn: Connection) -> sqlite3.Connection:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from core.errors import DatabaseInUseError, ReadOnlyLocationError
+from core.launch_errors import DatabaseInUseError, ReadOnlyLocationError
 
 LOCK_SUFFIX = ".open.lock"
 POLL_S = 0.05
@@ -73,7 +73,7 @@ class OpenLock:
         deadline = time.monotonic() + grace_s
         while not self._try_acquire():
             if time.monotonic() >= deadline and not wait_while():
-                raise DatabaseInUseError(self.db_path, in_use_message(self.db_path))
+                raise DatabaseInUseError.open_in(self.db_path, _who(self.db_path))
             time.sleep(POLL_S)
         if self._lock.lock_counter == 1:
             _write_holder(self.db_path)
@@ -84,7 +84,7 @@ class OpenLock:
         except Timeout:
             return False
         except OSError as exc:
-            raise ReadOnlyLocationError(self.db_path, _no_lock_file(self.db_path, exc)) from exc
+            raise ReadOnlyLocationError.no_lock_file(self.db_path, exc) from exc
         return True
 
     @contextlib.contextmanager
@@ -137,13 +137,9 @@ def read_holder(db_path: Path) -> Holder | None:
         return None
 
 
-def in_use_message(db_path: Path) -> str:
+def _who(db_path: Path) -> str:
     holder = read_holder(db_path)
-    who = holder.describe() if holder is not None else "another FieldLog"
-    return (
-        f"The database {db_path} is open in {who}. Close it there first (quit that FieldLog), "
-        "then try again; reading it (status, check, lists, exports) works meanwhile."
-    )
+    return holder.describe() if holder is not None else "another FieldLog"
 
 
 def _write_holder(db_path: Path) -> None:
@@ -155,11 +151,3 @@ def _write_holder(db_path: Path) -> None:
         temporary.replace(note)
     except OSError:
         temporary.unlink(missing_ok=True)
-
-
-def _no_lock_file(db_path: Path, exc: OSError) -> str:
-    return (
-        f"FieldLog cannot write in the folder of {db_path} ({exc.strerror or exc}), so it "
-        "cannot open the database for writing. Copy it to a folder you can write to, then open "
-        "the copy."
-    )

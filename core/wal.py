@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from core.errors import StrayWalError
+from core.launch_errors import StrayWalError
 from core.schema import APPLICATION_ID
 from core.sqlite_files import quick_check
 
@@ -180,18 +180,7 @@ def refuse_if_stray(db_path: Path) -> None:
         return
     reason = problem(db_path, wal)
     if reason is not None:
-        raise StrayWalError(db_path, stray_message(db_path, reason))
-
-
-def stray_message(db_path: Path, reason: str) -> str:
-    name = wal_path(db_path).name
-    return (
-        f"The file {name} beside {db_path} does not belong to it: {reason}. FieldLog has not "
-        f"opened or changed either file. If {db_path.name} is the copy you want, set {name} "
-        f"aside (the window offers it; on the command line: fieldlog --db {db_path} db "
-        f"set-aside-wal) and open the database again; if you put {db_path.name} there by "
-        "hand, put back the file that was there before."
-    )
+        raise StrayWalError.beside(db_path, wal_path(db_path).name, reason)
 
 
 def set_aside(db_path: Path) -> Path:

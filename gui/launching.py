@@ -6,13 +6,17 @@ can paint before SQLAlchemy and Alembic are loaded.
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from core.db import Database
     from core.launch import LaunchResult
 
 Progress = Callable[[str], None]
+
+launch_options: dict[str, Any] = {}
+"""Keyword arguments every launch from the window passes on to ``core.launch.open_database``:
+none in the app; a test sets ``lock_timeout`` or ``script_location`` here."""
 
 
 def launch_work(path: Path | None, demo: bool) -> Callable[[Progress], "LaunchResult"]:
@@ -21,7 +25,7 @@ def launch_work(path: Path | None, demo: bool) -> Callable[[Progress], "LaunchRe
     def work(progress: Progress) -> "LaunchResult":
         from core.launch import open_database
 
-        result = open_database(path, progress=progress)
+        result = open_database(path, progress=progress, **launch_options)
         if demo:
             _fill_with_samples(result.database, progress)
         return result

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from core.devices import CalibrationCounts
     from core.importing.report import ImportReport
     from core.launch import LaunchResult
+    from core.launch_errors import Action
     from gui.workspace import Workspace
 
 log = logging.getLogger("fieldlog.gui")
@@ -307,21 +308,24 @@ class MainWindow(QMainWindow):
         self.launch_failed.emit(exc)
 
     def _on_failure_choice(self, box: QMessageBox, target: Path, demo: bool) -> None:
-        from gui.launch_dialogs import Choice, chosen
+        from gui.launch_dialogs import chosen
 
-        choice = chosen(box)
+        action = chosen(box)
         self.failure_box = None
         box.deleteLater()
-        if choice is Choice.RETRY:
-            self.open_path(target, demo=demo)
-        elif choice is Choice.RESTORE:
-            self.restore_newest(target)
-        elif choice is Choice.SET_ASIDE:
-            self.set_aside_wal(target, demo)
-        elif choice is Choice.OPEN_OTHER:
-            QTimer.singleShot(0, self.open_database_dialog)
-        elif choice is Choice.QUIT and self.database is None:
-            self.close()
+        self.failure_handlers(target, demo)[action]()
+
+    def failure_handlers(self, target: Path, demo: bool) -> "dict[Action, Callable[[], object]]":
+        """What each ``Action`` a failed launch of ``target`` offers does."""
+        from core.launch_errors import Action
+
+        return {
+            Action.RETRY: lambda: self.open_path(target, demo=demo),
+            Action.RESTORE: lambda: self.restore_newest(target),
+            Action.SET_ASIDE: lambda: self.set_aside_wal(target, demo),
+            Action.OPEN_OTHER: lambda: QTimer.singleShot(0, self.open_database_dialog),
+            Action.QUIT: lambda: self.database is None and self.close(),
+        }
 
     def restore_newest(self, target: Path) -> None:
         from gui.launching import restore_newest_work

@@ -44,12 +44,17 @@ def rows(path: Path, table: str) -> list[tuple[object, ...]]:
         return conn.execute(f'SELECT * FROM "{table}" ORDER BY id').fetchall()
 
 
-def scripts_with_extra_revision(folder: Path, upgrade_body: str) -> Path:
+def scripts_with_extra_revision(
+    folder: Path, upgrade_body: str, downgrade_body: str = "pass"
+) -> Path:
     """A copy of the shipped migrations with one more revision (``EXTRA_REVISION``), whose
-    upgrade runs ``upgrade_body``."""
+    upgrade runs ``upgrade_body`` and whose downgrade runs ``downgrade_body``."""
     scripts = folder / "migrations"
     shutil.copytree(REPO_ROOT / "migrations", scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    body = textwrap.indent(textwrap.dedent(upgrade_body).strip(), "    ")
+    body, down = (
+        textwrap.indent(textwrap.dedent(code).strip(), "    ")
+        for code in (upgrade_body, downgrade_body)
+    )
     (scripts / "versions" / f"{EXTRA_REVISION}_extra.py").write_text(
         f'''"""Extra revision for a launch test."""
 import sqlalchemy as sa
@@ -67,7 +72,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    pass
+{down}
 ''',
         encoding="utf-8",
     )

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from core import backup as backups
-from core.errors import BackupError, CorruptDatabaseError, NotADatabaseError
 from core.launch import LaunchResult
+from core.launch_errors import BackupError, CorruptDatabaseError, NotADatabaseError
 from core.paths import backups_dir
 from core.schema import HEAD_REVISION
 from tests.core.launch_support import rows

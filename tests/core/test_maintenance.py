@@ -2,10 +2,15 @@
 
 from pathlib import Path
 
+import pytest
+
 from core import maintenance
 from core.backup import list_backups, make_backup
+from core.files import sha256
 from core.launch import LaunchResult, open_database
-from tests.core.launch_support import rows
+from core.launch_errors import UpgradeFailedError
+from core.schema import HEAD_REVISION
+from tests.core.launch_support import EXTRA_REVISION, rows, scripts_with_extra_revision
 
 
 def smash(path: Path) -> bytes:
@@ -73,3 +78,26 @@ def test_check_while_open_stops_when_asked(launched) -> None:
         return len(asked) > 2  # part-way through
 
     assert check_while_open(launched.database.path, stop=stop) is None and len(asked) >= 3
+
+
+def test_a_failing_downgrade_leaves_the_file_exactly_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "site.db"
+    scripts = scripts_with_extra_revision(
+        tmp_path,
+        'op.execute("UPDATE devices SET name = name")',
+        """
+        op.execute("DELETE FROM readings")
+        raise RuntimeError("simulated failure half-way down")
+        """,
+    )
+    upgraded = open_database(path, script_location=scripts)
+    assert upgraded.revision == EXTRA_REVISION
+    upgraded.database.close()
+    before = sha256(path)
+    with pytest.raises(UpgradeFailedError) as caught:
+        maintenance.downgrade(path, HEAD_REVISION, script_location=scripts)
+    message = str(caught.value)
+    assert "simulated failure half-way down" in message
+    assert caught.value.backup is not None and str(caught.value.backup) in message
+    assert "-pre-downgrade" in caught.value.backup.name and caught.value.backup.is_file()
+    assert sha256(path) == before

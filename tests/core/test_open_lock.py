@@ -14,8 +14,9 @@ import pytest
 
 from core import backup as backups
 from core import maintenance
-from core.errors import DatabaseInUseError, DatabaseReplacedError
+from core.errors import DatabaseReplacedError
 from core.launch import open_database
+from core.launch_errors import DatabaseInUseError
 from core.open_lock import holder_path, read_holder
 from core.readings import NewReading, add_reading, count_readings
 from tests.core.launch_support import REPO_ROOT, gauge_database

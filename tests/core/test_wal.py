@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from core import maintenance, wal
-from core.errors import DatabaseError, StrayWalError
+from core.errors import DatabaseError
 from core.files import sha256
 from core.launch import open_database
+from core.launch_errors import StrayWalError
 from core.readings import NewReading, add_reading, count_readings
 from tests.core.launch_support import REPO_ROOT, crash_after_saving, gauge_database
 

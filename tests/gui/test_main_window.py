@@ -11,9 +11,11 @@ from pytestqt.qtbot import QtBot
 from core.devices import DeviceFields, create_device
 from core.files import sha256
 from core.launch import open_database
+from core.open_lock import LOCK_SUFFIX
 from core.schema import HEAD_MARKER, HEAD_REVISION, SchemaMarker
+from gui import launching
 from gui.main_window import MainWindow
-from tests.core.launch_support import behind_head, execute, stamp
+from tests.core.launch_support import behind_head, execute, scripts_with_extra_revision, stamp
 from tests.gui.windows import opened, shown_window
 
 
@@ -98,49 +100,42 @@ def test_a_corrupt_database_offers_the_newest_backup(qtbot, window, tmp_path) ->
 
 
 def test_a_failed_upgrade_names_the_backup(qtbot, window, tmp_path, monkeypatch) -> None:
-    from core import launch
-
+    """An extra revision adds a column the models do not know: verification undoes it."""
     path = behind_head(tmp_path / "old.db", "0003")
     before = sha256(path)
-
-    def broken(_conn: object, _head: object) -> None:
-        raise launch._VerificationError("simulated verification failure")
-
-    monkeypatch.setattr(launch, "_verify", broken)
+    scripts = scripts_with_extra_revision(
+        tmp_path, 'op.add_column("devices", sa.Column("stray", sa.Integer()))'
+    )
+    monkeypatch.setitem(launching.launch_options, "script_location", scripts)
     box = failure(qtbot, window, path)
     assert box.objectName() == "launchFailure-upgrade"
     assert "Backup taken before the upgrade" in box.informativeText()
-    assert "simulated verification failure" in box.detailedText()
+    assert "A backup was taken before the upgrade" in box.text()
+    assert "schema differs from the models" in box.detailedText() and "stray" in box.detailedText()
     assert sha256(path) == before
 
 
-def test_a_read_only_location_gets_its_dialog(qtbot, window, tmp_path, monkeypatch) -> None:
-    from core import launch
-    from core.errors import ReadOnlyLocationError
-
+def test_a_read_only_location_gets_its_dialog(qtbot, window, tmp_path) -> None:
+    """A folder where FieldLog cannot make the file's open lock (here a folder stands in its
+    way, which even root cannot write a file over)."""
     path = behind_head(tmp_path / "old.db")
     before = sha256(path)
-
-    def read_only(folder: Path) -> None:
-        raise ReadOnlyLocationError(folder, f"FieldLog cannot write to {folder}.")
-
-    monkeypatch.setattr(launch, "_require_writable_folder", read_only)
+    path.with_name(path.name + LOCK_SUFFIX).mkdir()
     box = failure(qtbot, window, path)
     assert box.objectName() == "launchFailure-readonly" and sha256(path) == before
+    assert "cannot write in the folder" in box.detailedText()
 
 
 def test_a_locked_database_offers_to_try_again(qtbot, window, tmp_path, monkeypatch) -> None:
     from filelock import FileLock
 
-    from core import launch
-
     path = behind_head(tmp_path / "old.db")
-    defaults = {**(launch.open_database.__kwdefaults__ or {}), "lock_timeout": 0.2}
-    monkeypatch.setattr(launch.open_database, "__kwdefaults__", defaults)
+    monkeypatch.setitem(launching.launch_options, "lock_timeout", 0.2)
     with FileLock(path.with_name(path.name + ".lock")):
         box = failure(qtbot, window, path)
     assert box.objectName() == "launchFailure-locked"
     assert choices(box)[0] == "RETRY"
+    assert box.icon() == QMessageBox.Icon.Warning  # it passes once the other program lets go
 
 
 def test_not_a_database_gets_the_damaged_dialog(qtbot, window, tmp_path) -> None:
