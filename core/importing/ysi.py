@@ -281,7 +281,9 @@ def open_ecowatch(source: Source) -> BatchedFile:
         raise source.fail("no line of names and units ('M/D/Y', 'hh:mm:ss', …) in this file")
     names, units = _split(lines[at]), _split(lines[at + 1])
     comma = "," in lines[at]
-    skip = at + 2 + (1 if lines[at + 2].lstrip('"').startswith("-") else 0)
+    skip = at + 2
+    while skip < len(lines) and lines[skip].strip().lstrip('"').startswith("-"):
+        skip += 1  # the line of dashes under the units (a copy of it is skipped too)
     data = [_split(ln) for ln in lines[skip : skip + LOOK_AHEAD] if ln.strip()]
     if not data:
         raise source.fail("the EcoWatch export has a header but no readings")
@@ -289,8 +291,7 @@ def open_ecowatch(source: Source) -> BatchedFile:
     channels = [_ecowatch_channel(names[c], units[c] if c < len(units) else "") for c in columns]
     zone = zone_or_fail(source)
     order, _ = _order_of(units[0])
-    year_at = order.index("Y")
-    year_digits = "4" if len(data[0][0].split("/")[year_at]) == 4 else "2"
+    year_digits = _year_digits(source, data, order, units[0], skip)
     layout = _layout(source, [f"{r[0]} {r[1]}" for r in data if len(r) > 1], (order, year_digits))
     spec = WideSpec((0, 1), columns, tuple(names[c] for c in columns), layout, zone,
                     source.now_ms, min_fields=len(names))  # fmt: skip
@@ -302,6 +303,19 @@ def open_ecowatch(source: Source) -> BatchedFile:
     preview = [names, units, *data[:PREVIEW]]
     return build(source, "ecowatch", description, channels, wide_batches(rows, spec), preview,
                  zone, position)  # fmt: skip
+
+
+def _year_digits(source: Source, data: list[list[str]], order: str, stated: str, skip: int) -> str:
+    """How many digits the years of the rows have, from the first row with a date."""
+    year_at = order.index("Y")
+    for fields in data:
+        parts = fields[0].split("/") if fields else []
+        if len(parts) == 3 and parts[year_at].strip().isdigit():
+            return "4" if len(parts[year_at].strip()) == 4 else "2"
+    raise source.fail(
+        f"no row from line {skip + 1} on starts with a date written as {stated.strip()!r}, "
+        "as the header says: check that the file is a complete EcoWatch export"
+    )
 
 
 def _ecowatch_channel(name: str, unit: str) -> Channel:
