@@ -27,8 +27,9 @@ from core import backup as backups
 from core.db import create_sqlite_engine
 from core.errors import FieldLogError
 from core.files import sha256
-from core.launch import Progress, require_writable_file, translate
+from core.launch import require_writable_file, translate
 from core.launch_errors import CorruptDatabaseError, InsufficientSpaceError
+from core.progress import Say
 from core.sqlite_files import quick_check, sidecars
 
 SPACE_MARGIN_BYTES = 16 * 1024 * 1024
@@ -54,13 +55,13 @@ class GuardedMigration:
         self,
         db_path: Path,
         verb: Verb,
-        step: Progress | None = None,
+        step: Say | None = None,
         *,
         check_committed: CommittedCheck | None = None,
     ) -> None:
         self.db_path = db_path
         self.verb = verb
-        self.step: Progress = step or (lambda _message: None)
+        self.step: Say = step or (lambda _message: None)
         self.check_committed = check_committed or verify_committed
         self.backup: Path | None = None
 

@@ -19,7 +19,6 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from core.launch_errors import (
 from core.migration_lock import LOCK_TIMEOUT_S, migrating, migration_lock
 from core.open_lock import OpenLock
 from core.paths import resolve_db_path
+from core.progress import Say
 from core.schema import (
     APPLICATION_ID,
     HEAD_REVISION,
@@ -50,8 +50,6 @@ from core.sqlite_files import has_sqlite_header, read_only
 
 OPEN_GRACE_S = 2.0  # a FieldLog holding the file open may be just closing it
 NO_MARKER = SchemaMarker(0, 0)
-
-Progress = Callable[[str], None]
 
 
 class FileKind(enum.Enum):
@@ -86,7 +84,7 @@ class LaunchResult:
 def open_database(
     path: str | os.PathLike[str] | None = None,
     *,
-    progress: Progress | None = None,
+    progress: Say | None = None,
     lock_timeout: float = LOCK_TIMEOUT_S,
     script_location: Path | None = None,
     write: bool = True,
@@ -149,7 +147,7 @@ def _needs_upgrade(state: FileState) -> bool:
 def _open_or_upgrade(
     db_path: Path,
     state: FileState,
-    progress: Progress | None,
+    progress: Say | None,
     lock_timeout: float,
     script_location: Path | None,
     write: bool,

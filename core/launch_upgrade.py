@@ -16,8 +16,9 @@ from core import backup as backups
 from core import migrate
 from core.errors import FieldLogError
 from core.guarded_migration import GuardedMigration, VerificationError, revision_problems
-from core.launch import FileKind, FileState, LaunchResult, Outcome, Progress, open_file
+from core.launch import FileKind, FileState, LaunchResult, Outcome, open_file
 from core.launch_errors import UnknownRevisionError, UpgradeFailedError
+from core.progress import Say
 from core.upgrade_log import AttemptLog, attempt_log
 
 
@@ -25,7 +26,7 @@ class Upgrade:
     """One upgrade attempt on a file the caller holds the migration lock of."""
 
     def __init__(
-        self, db_path: Path, state: FileState, script_location: Path | None, progress: Progress
+        self, db_path: Path, state: FileState, script_location: Path | None, progress: Say
     ) -> None:
         self.db_path = db_path
         self.state = state

@@ -14,10 +14,11 @@ from core import backup as backups
 from core.db import create_sqlite_engine
 from core.errors import DatabaseError
 from core.guarded_migration import GuardedMigration
-from core.launch import FileKind, Progress, inspect, open_database, translate
+from core.launch import FileKind, inspect, open_database, translate
 from core.launch_errors import UnknownRevisionError, UpgradeFailedError
 from core.migration_lock import migration_lock
 from core.open_lock import OpenLock
+from core.progress import Say
 from core.schema import HEAD_REVISION, SchemaMarker
 from core.sqlite_files import foreign_key_problems, quick_check, read_only, snapshot
 
@@ -110,7 +111,7 @@ def backup_now(path: Path) -> Path:
     return backups.make_backup(path, "manual")
 
 
-def restore(path: Path, backup_file: Path, progress: Progress | None = None) -> Path | None:
+def restore(path: Path, backup_file: Path, progress: Say | None = None) -> Path | None:
     """Replace ``path`` with a copy of ``backup_file``; the current file is backed up first.
 
     Returns that safety backup (None when there was no database to keep). Refused while
@@ -150,7 +151,7 @@ def _keep_current(path: Path) -> Path | None:
 def downgrade(
     path: Path,
     target: str,
-    progress: Progress | None = None,
+    progress: Say | None = None,
     script_location: Path | None = None,
 ) -> Path:
     """Take the schema back to ``target`` after a backup; returns the backup's path. It runs
