@@ -57,6 +57,9 @@ class _Block:
     units: dict[str, str]  # channel name (as in the header) -> unit
 
 
+_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
 def open_solinst_csv(source: Source) -> BatchedFile:
     lines = source.text.splitlines()
     at = next((i for i, ln in enumerate(lines[:_HEADER_WITHIN]) if _is_header(ln)), None)
@@ -71,6 +74,14 @@ def open_solinst_csv(source: Source) -> BatchedFile:
     data = [r for r in head[at + 1 :] if any(c.strip() for c in r)]
     if not data:
         raise source.fail("the Solinst export has a header but no data rows")
+    if "Date" not in header or "Time" not in header:
+        shown = ", ".join(repr(c) for c in header[:4])
+        raise source.fail(
+            f"line {at + 1} should be the 'Date,Time,…' header, but split at each "
+            f"{_NAMES.get(delimiter, repr(delimiter))} its fields are {shown}…, with no Date and "
+            "Time column: the line is damaged; export the file again from the Levelogger "
+            "software as CSV"
+        )
     date, time = header.index("Date"), header.index("Time")
     fraction = next((i for i, c in enumerate(header) if c in _FRACTIONS), None)
     skip = {date, time, fraction, *(i for i, c in enumerate(header) if not c)}

@@ -1,0 +1,30 @@
+"""Solinst Levelogger CSV exports with a damaged header line: a reason that names the line.
+
+The file is the real hsr_levelogger_edge.csv (tests/fixtures/loggers/solinst/SOURCES.md) with
+one character added by us: a semicolon before its "Date,Time,…" header, so that split at its
+commas the header's first field is ";Date" and there is no Date column any more.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from core.importing.common import READER_STOPPED
+from core.importing.formats import ImportOptions, open_import
+from core.importing.records import ImportFileError
+
+REAL = Path(__file__).parents[2] / "fixtures" / "loggers" / "solinst" / "hsr_levelogger_edge.csv"
+
+
+def test_a_header_whose_date_column_is_damaged_is_named(tmp_path: Path) -> None:
+    lines = REAL.read_text(encoding="latin-1").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("Date,Time,"))
+    lines[at] = ";" + lines[at]
+    path = tmp_path / "damaged.csv"
+    path.write_text("".join(lines), encoding="latin-1")
+    with pytest.raises(ImportFileError) as refused:
+        open_import(path, ImportOptions(timezone="UTC"))
+    message = str(refused.value)
+    assert f"line {at + 1} should be the 'Date,Time,…' header" in message
+    assert "split at each comma" in message and "no Date and Time column" in message
+    assert READER_STOPPED not in message
