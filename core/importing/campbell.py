@@ -5,7 +5,6 @@ only the first two. TIMESTAMP is the logger's clock, and the file does not say i
 user must choose one. "NAN" is the logger's "no value", refused per cell.
 """
 
-from core.importing.batches import BatchedFile
 from core.importing.common import (
     PREVIEW,
     column_texts,
@@ -15,14 +14,14 @@ from core.importing.common import (
     zone_or_fail,
 )
 from core.importing.options import Source
-from core.importing.records import Channel
+from core.importing.parsed import Channel, ParsedFile
 from core.importing.units import usual_unit
 from core.importing.wide import LOOK_AHEAD, WideSpec, peek_rows
 
 _NAN = frozenset({"NAN", "nan", "NaN", "-INF", "INF", "+INF"})
 
 
-def open_toa5(source: Source) -> BatchedFile:
+def open_toa5(source: Source) -> ParsedFile:
     """TOA5: environment line, field names, units, processing; then one row per record.
     TOACI1, the older LoggerNet text format, has only the first two: "TOACI1",station,table
     and the field names (TMSTAMP, RECNBR, …), so no units."""

@@ -6,9 +6,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import tzinfo
 from pathlib import Path
 
-from core.importing.batches import BatchedFile, SampleBatch, records_of
 from core.importing.options import NEEDS_ZONE, Source
-from core.importing.records import Channel, ImportFileError
+from core.importing.parsed import Channel, ImportFileError, ParsedFile, SampleBatch
 from core.importing.timelayout import TimeLayout, detect_layout
 from core.importing.wide import WideSpec, csv_rows, wide_batches
 from core.importing.zones import zone_label
@@ -27,19 +26,18 @@ def build(
     preview: list[list[str]],
     zone: tzinfo,
     position: Callable[[], int],
-) -> BatchedFile:
+) -> ParsedFile:
     batches = guarded(source.path, fmt, batches)
-    return BatchedFile(
+    return ParsedFile(
         source.path,
         fmt,
         description,
         channels,
-        records_of(batches),
+        batches,
         preview,
         zone_label(zone),
         source.size,
         position,
-        batches,
     )
 
 
@@ -53,7 +51,7 @@ def wide_csv_file(
     *,
     delimiter: str,
     skip_lines: int,
-) -> BatchedFile:
+) -> ParsedFile:
     """A logger export whose rows are delimited fields after ``skip_lines`` lines of header:
     a time (one column or two) and a column per channel, read by ``spec``."""
     assert spec.zone is not None  # every reader has the file's zone by now (zone_or_fail)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from core.importing.records import Rejected
+from core.importing.parsed import Rejected
 
 Ids = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]

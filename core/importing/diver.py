@@ -23,10 +23,9 @@ Diver-Office writes ";" and a decimal comma in locales that use one.
 import re
 from collections.abc import Callable, Iterator
 
-from core.importing.batches import BatchedFile
 from core.importing.common import PREVIEW, build, column_texts, time_layout, wide_csv_file
 from core.importing.options import NEEDS_ZONE, Source
-from core.importing.records import Channel
+from core.importing.parsed import Channel, ParsedFile
 from core.importing.units import usual_unit
 from core.importing.wide import (
     LOOK_AHEAD,
@@ -48,7 +47,7 @@ def looks_like_diver(text: str) -> bool:
     return text.lstrip().startswith(_FIRST_LINE)
 
 
-def open_diver(source: Source) -> BatchedFile:
+def open_diver(source: Source) -> ParsedFile:
     lines = source.text.splitlines()
     if any(ln.strip() == "[Data]" for ln in lines[:_HEADER_WITHIN]):
         return _open_mon(source, lines)
@@ -131,7 +130,7 @@ _CHANNEL = re.compile(r"^\[Channel (?P<n>\d+) from data header\]\s*$")
 _UNIT_AFTER_NUMBER = re.compile(r"^[-+]?[\d.,]+\s+(?P<unit>\S+)\s*$")
 
 
-def _open_mon(source: Source, lines: list[str]) -> BatchedFile:
+def _open_mon(source: Source, lines: list[str]) -> ParsedFile:
     """A .MON file: each channel's name and unit from "[Channel N from data header]"
     (its reference level is given in the channel's unit), then after "[Data]" and the count
     of rows, "2017/12/13 11:00:00.0     1360.225      13.123"."""

@@ -4,16 +4,13 @@ Public API::
 
     open_import(path, options=ImportOptions()) -> ParsedFile
     detect_format(path) -> str
-    iter_sample_batches(parsed) -> Iterator[SampleBatch]
     FORMATS: dict[str, str]   # format id -> description
 
 ``open_import`` reads the header (and, for generic files, the device columns) at once and
 raises ``ImportFileError`` for anything that makes the whole file unusable, with what to do.
-The rest of the file is read lazily, once, either as ``parsed.records`` (``Sample`` and
-``Rejected`` objects in line order) or, much faster for big files, as column batches from
-``iter_sample_batches(parsed)`` (``SampleBatch``: numpy arrays line, channel, time_ms, value;
-lists unit/operator/note or None; the rows rejected in that stretch). ``records`` is built on
-the batches, so both follow the same rules. Use one or the other, not both.
+The rest of the file is read lazily, once, as ``parsed.batches`` (``SampleBatch``: numpy
+arrays line, channel, time_ms, value; lists unit/operator/note or None; the rows rejected in
+that stretch).
 
 Rules shared by every format:
 
@@ -28,7 +25,7 @@ Rules shared by every format:
 
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from core.importing import (
@@ -46,18 +43,15 @@ from core.importing import (
     vemco,
     ysi,
 )
-from core.importing.batches import BatchedFile, SampleBatch, batches_of
 from core.importing.options import ImportOptions, Source
-from core.importing.records import ImportFileError, ParsedFile
+from core.importing.parsed import ImportFileError, ParsedFile
 from core.importing.textfile import head_text, pick_encoding, read_head
 from core.timeutil import now_ms
 
 __all__ = [
     "FORMATS",
     "ImportOptions",
-    "SampleBatch",
     "detect_format",
-    "iter_sample_batches",
     "open_import",
 ]
 
@@ -87,7 +81,7 @@ def _open_xlsx(path: Path, options: ImportOptions, at: int) -> ParsedFile:
     return open_xlsx(path, options, at)
 
 
-_TEXT_READERS: dict[str, Callable[[Source], BatchedFile]] = {
+_TEXT_READERS: dict[str, Callable[[Source], ParsedFile]] = {
     "toa5": campbell.open_toa5,
     "hobo": hobo.open_hobo,
     "gp5w": geoprecision.open_gp5w,
@@ -206,10 +200,3 @@ _DETECTED_BY_HEADER: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("solinst", solinst.looks_like_solinst),
     ("hobo", hobo.looks_like_hobo),
 )
-
-
-def iter_sample_batches(parsed: ParsedFile) -> Iterator[SampleBatch]:
-    """The file's readings as column batches (the fast path for big imports)."""
-    if isinstance(parsed, BatchedFile):
-        return parsed.batches
-    return batches_of(parsed.records)

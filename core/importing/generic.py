@@ -19,9 +19,9 @@ import csv
 import re
 from collections.abc import Iterator
 
-from core.importing.batches import BatchedFile, records_of
 from core.importing.generic_blocks import Plan, sample_batches, scan_channels, stream_rows
 from core.importing.options import NEEDS_ZONE, ROLES, SYNONYMS, Source
+from core.importing.parsed import ParsedFile
 from core.importing.timelayout import detect_layout, samples_have_zone
 from core.importing.wide import LOOK_AHEAD, csv_rows, decimal_in_use, ungrouped
 from core.importing.zones import zone_label
@@ -156,7 +156,7 @@ def plan_for(source: Source, header: list[str], data: list[list[str]], delimiter
     return Plan(columns, len(header), delimiter, decimal, layout, zone, source.now_ms, grouping)
 
 
-def open_generic(source: Source) -> BatchedFile:
+def open_generic(source: Source) -> ParsedFile:
     lines = source.text.splitlines()
     delimiter = source.options.delimiter or sniff_delimiter(lines)
     rows = list(csv.reader(lines[: LOOK_AHEAD + 1], delimiter=delimiter))
@@ -176,17 +176,16 @@ def open_generic(source: Source) -> BatchedFile:
         f"dates {plan.layout.description}"
     )
     zone = zone_label(plan.zone) if plan.zone else "the offsets in the file"
-    return BatchedFile(
+    return ParsedFile(
         source.path,
         "csv",
         description,
         channels,
-        records_of(batches),
+        batches,
         rows[:PREVIEW],
         zone,
         source.size,
         position,
-        batches,
     )
 
 

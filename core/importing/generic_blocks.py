@@ -15,9 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
-from core.importing.batches import SampleBatch
 from core.importing.options import Source
-from core.importing.records import Channel, ImportFileError, Rejected
+from core.importing.parsed import Channel, ImportFileError, Rejected, SampleBatch
 from core.importing.textfile import MAX_FIELD, CountingReader
 from core.importing.timelayout import TimeLayout
 from core.importing.timeparse import parse_times

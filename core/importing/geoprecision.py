@@ -3,7 +3,6 @@ FG2's lines in angle brackets). Times are the logger's clock, in no stated zone.
 
 import re
 
-from core.importing.batches import BatchedFile
 from core.importing.common import (
     PREVIEW,
     column_texts,
@@ -12,7 +11,7 @@ from core.importing.common import (
     zone_or_fail,
 )
 from core.importing.options import Source
-from core.importing.records import Channel
+from core.importing.parsed import Channel, ParsedFile
 from core.importing.units import usual_unit
 from core.importing.wide import LOOK_AHEAD, WideSpec, peek_rows
 
@@ -23,7 +22,7 @@ _GP5W_COLUMN = re.compile(r"^(?P<quantity>#?[^:]+)(?::(?P<unit>.*))?$")
 _FG2_LOGGER = re.compile(r"^<LOGGER:\s*\$(?P<serial>[^>\s]+)")
 
 
-def open_gp5w(source: Source) -> BatchedFile:
+def open_gp5w(source: Source) -> ParsedFile:
     """GP5W-Shell CSV: "Logger: #serial 'name' …", "Delta Time", header "No,Time,#1:oC…".
     FG2-Shell (the FG2 logger) writes the same rows after lines in angle brackets ("<FG2 …>",
     "<LOGGER: $A542D1>", "<TIME: …>", some of them among the rows too) and a header

@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from core.importing.batches import BatchedFile
 from core.importing.common import (
     PREVIEW,
     column_texts,
@@ -29,7 +28,7 @@ from core.importing.common import (
     zone_or_fail,
 )
 from core.importing.options import Source
-from core.importing.records import Channel
+from core.importing.parsed import Channel, ParsedFile
 from core.importing.units import usual_unit
 from core.importing.wide import (
     LOOK_AHEAD,
@@ -105,7 +104,7 @@ def looks_like_hobo(text: str) -> bool:
     )
 
 
-def open_hobo(source: Source) -> BatchedFile:
+def open_hobo(source: Source) -> ParsedFile:
     delimiter = _delimiter(source.text)
     head = peek_rows(source.text, delimiter, _HEADER_WITHIN + LOOK_AHEAD)
     at = _header_index(head)

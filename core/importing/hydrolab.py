@@ -19,10 +19,9 @@ after it; each page repeats the header (after a form feed). "N/A" and "##.##" ar
 import re
 from collections.abc import Callable, Iterable, Iterator
 
-from core.importing.batches import BatchedFile
 from core.importing.common import PREVIEW, build, zone_or_fail
 from core.importing.options import Source
-from core.importing.records import Channel
+from core.importing.parsed import Channel, ParsedFile
 from core.importing.timelayout import layout_for
 from core.importing.units import usual_unit
 from core.importing.wide import Row, WideSpec, text_lines, wide_batches
@@ -39,7 +38,7 @@ def looks_like_hydrolab(text: str) -> bool:
     return head.startswith("Log File Name :") and "Date (MMDDYY)" in head
 
 
-def open_hydrolab(source: Source) -> BatchedFile:
+def open_hydrolab(source: Source) -> ParsedFile:
     lines = source.text.splitlines()
     names_at = next((i for i, ln in enumerate(lines) if _NAMES.match(ln)), None)
     if names_at is None or names_at + 1 >= len(lines) or not _UNITS.match(lines[names_at + 1]):

@@ -11,10 +11,9 @@ TimeSet, Time and Text are clock and event records, not readings. The file names
 One sensor to a file: a row of another sensor is refused, never put on this one's channels.
 """
 
-from core.importing.batches import BatchedFile
 from core.importing.common import PREVIEW, time_layout, wide_csv_file
 from core.importing.options import Source
-from core.importing.records import Channel
+from core.importing.parsed import Channel, ParsedFile
 from core.importing.wide import LOOK_AHEAD, WideSpec, peek_rows
 from core.importing.zones import parse_zone
 
@@ -28,7 +27,7 @@ def looks_like_aquameasure(text: str) -> bool:
     return [c.strip() for c in first.split(",")[:4]] == list(_FIRST)
 
 
-def open_aquameasure(source: Source) -> BatchedFile:
+def open_aquameasure(source: Source) -> ParsedFile:
     head = peek_rows(source.text, ",", 1 + LOOK_AHEAD)
     header = [c.strip() for c in head[0]]
     data = [r for r in head[1:] if len(r) > 4]

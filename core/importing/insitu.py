@@ -17,10 +17,9 @@ the user chooses it, and the refusal quotes what the file says.
 import re
 from datetime import tzinfo
 
-from core.importing.batches import BatchedFile
 from core.importing.common import PREVIEW, column_texts, time_layout, wide_csv_file
 from core.importing.options import NEEDS_ZONE, Source
-from core.importing.records import Channel
+from core.importing.parsed import Channel, ParsedFile
 from core.importing.units import usual_unit
 from core.importing.wide import WideSpec, table_from
 from core.importing.zones import parse_zone
@@ -37,7 +36,7 @@ def looks_like_winsitu(text: str) -> bool:
     return "WinSitu" in head or ("Log Data:" in text[:200_000] and "Record Count" in text[:200_000])
 
 
-def open_winsitu(source: Source) -> BatchedFile:
+def open_winsitu(source: Source) -> ParsedFile:
     lines = source.text.splitlines()
     at = next((i for i, ln in enumerate(lines[:_HEADER_WITHIN]) if _is_header(ln)), None)
     if at is None:
@@ -112,7 +111,7 @@ def looks_like_hydrovu(text: str) -> bool:
     return text.lstrip().startswith(('"Location Properties"', "Location Properties"))
 
 
-def open_hydrovu(source: Source) -> BatchedFile:
+def open_hydrovu(source: Source) -> ParsedFile:
     """HydroVu CSV: "Location Properties" lines, "Time shown in UTC", then a header of
     "Date Time" and "<parameter> (<unit>)" columns, every cell quoted."""
     lines = source.text.splitlines()

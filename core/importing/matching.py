@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.errors import NotFoundError
 from core.ids import uuid7
-from core.importing.records import Channel, ParsedFile
+from core.importing.parsed import Channel, ParsedFile
 
 _DEVICES_SQL = (
     "SELECT id, name, serial_number, default_unit, low_limit, high_limit, archived_at "

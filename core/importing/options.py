@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
-from core.importing.records import ImportFileError
+from core.importing.parsed import ImportFileError
 from core.importing.zones import parse_zone
 
 

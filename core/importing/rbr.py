@@ -24,10 +24,9 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
-from core.importing.batches import BatchedFile
 from core.importing.common import PREVIEW, build, time_layout, zone_or_fail
 from core.importing.options import Source
-from core.importing.records import Channel
+from core.importing.parsed import Channel, ParsedFile
 from core.importing.timelayout import layout_for
 from core.importing.units import usual_unit
 from core.importing.wide import Row, WideSpec, text_lines, wide_batches
@@ -46,7 +45,7 @@ def looks_like_rbr(text: str) -> bool:
     return bool(_FIRST.match(text.lstrip()))
 
 
-def open_rbr(source: Source) -> BatchedFile:
+def open_rbr(source: Source) -> ParsedFile:
     lines = source.text.splitlines()[:_HEADER_WITHIN]
     first = _FIRST.match(lines[0].strip()) if lines else None
     start = _first_match(_START, lines)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import FieldLogError
-from core.importing.records import Channel, Rejected
+from core.importing.parsed import Channel, Rejected
 from core.timeutil import from_epoch_ms
 
 KEPT_REJECTIONS = 1000  # the report lists this many rejected rows; it counts them all

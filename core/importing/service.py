@@ -14,9 +14,7 @@ from collections.abc import Callable, Iterable
 
 from core.db import Database
 from core.files import sha256
-from core.importing.batches import SampleBatch
-from core.importing.formats import iter_sample_batches
-from core.importing.records import ParsedFile
+from core.importing.parsed import ParsedFile, SampleBatch
 from core.importing.report import ImportCancelled, ImportReport
 from core.importing.writer import IMPORT_PRAGMAS, BatchWriter
 from core.progress import Progress
@@ -35,7 +33,7 @@ def import_parsed(
 ) -> ImportReport:
     """Import ``parsed`` as one batch (or, with ``dry_run``, report what that would do).
 
-    ``batches`` replaces ``iter_sample_batches(parsed)`` (tests cut them small).
+    ``batches`` replaces ``parsed.batches`` (tests cut them small).
     Raises ``ImportCancelled`` when ``cancelled()`` turns true; nothing is written then.
     """
     report = ImportReport(parsed.path, parsed.format, parsed.description, parsed.timezone,
@@ -43,7 +41,7 @@ def import_parsed(
     digest = sha256(parsed.path)
     with db.driver_write(IMPORT_PRAGMAS) as conn:  # T1
         writer = BatchWriter(conn, parsed, report, digest, device_map or {}, create_devices)
-        for chunk in batches if batches is not None else iter_sample_batches(parsed):
+        for chunk in batches if batches is not None else parsed.batches:
             if cancelled is not None and cancelled():
                 raise ImportCancelled(parsed.path)
             writer.write(chunk)

@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from core.importing.batches import BatchedFile
 from core.importing.common import (
     PREVIEW,
     build,
@@ -33,7 +32,7 @@ from core.importing.common import (
     zone_or_fail,
 )
 from core.importing.options import Source
-from core.importing.records import Channel, ImportFileError
+from core.importing.parsed import Channel, ImportFileError, ParsedFile
 from core.importing.textfile import HEAD_BYTES
 from core.importing.units import usual_unit
 from core.importing.wide import LOOK_AHEAD, Row, WideSpec, table_from, wide_batches
@@ -60,7 +59,7 @@ class _Block:
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
-def open_solinst_csv(source: Source) -> BatchedFile:
+def open_solinst_csv(source: Source) -> ParsedFile:
     lines = source.text.splitlines()
     at = next((i for i, ln in enumerate(lines[:_HEADER_WITHIN]) if _is_header(ln)), None)
     if at is None:
@@ -220,7 +219,7 @@ class _Xle:
             self.channels.setdefault(int(channel.group("number")), {})[name] = text
 
 
-def open_solinst_xle(source: Source) -> BatchedFile:
+def open_solinst_xle(source: Source) -> ParsedFile:
     """``.xle``: ``<Instrument_info>`` (serial), ``<ChN_data_header>`` (name, unit), then
     ``<Data>`` of ``<Log>`` elements (Date, Time, ms, ch1…). The date may be written
     ``2020_01_04`` (the Solinst app); values may carry a "+"."""

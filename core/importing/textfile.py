@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-from core.importing.records import ImportFileError
+from core.importing.parsed import ImportFileError
 
 HEAD_BYTES = 1 << 20
 MAX_FIELD = 10_000  # a longer field is not a reading: the row is rejected

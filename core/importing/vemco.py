@@ -4,10 +4,9 @@ import re
 from collections.abc import Iterator
 from datetime import tzinfo
 
-from core.importing.batches import BatchedFile, SampleBatch, make_batch
 from core.importing.common import PREVIEW, build, is_number, time_layout, zone_or_fail
 from core.importing.options import Source
-from core.importing.records import Channel, Rejected
+from core.importing.parsed import Channel, ParsedFile, Rejected, SampleBatch, make_batch
 from core.importing.textfile import MAX_FIELD
 from core.importing.timelayout import TimeLayout
 from core.importing.timeparse import parse_times
@@ -19,7 +18,7 @@ _VEMCO_ZONE = re.compile(r"\((?P<zone>UTC|GMT)(?P<offset>[+-]\d{1,2}(?::?\d{2})?
 _VEMCO_COLUMNS = ("Receiver", "Description", "Data", "Units")
 
 
-def open_vemco(source: Source) -> BatchedFile:
+def open_vemco(source: Source) -> ParsedFile:
     """VUE receiver events, long format: one row per variable, numeric rows become channels.
 
     The channels are every (receiver, description) with numeric data anywhere in the file, so

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
-from core.importing.batches import SampleBatch, make_batch
-from core.importing.records import ImportFileError, Rejected
+from core.importing.parsed import ImportFileError, Rejected, SampleBatch, make_batch
 from core.importing.textfile import MAX_FIELD, decode_failure, open_text
 from core.importing.timelayout import TimeLayout
 from core.importing.timeparse import parse_times

@@ -16,10 +16,9 @@ import numpy as np
 import numpy.typing as npt
 
 from core.ids import uuid7
-from core.importing.batches import SampleBatch
 from core.importing.dedupe import KnownReadings, device_runs, run_bounds
 from core.importing.matching import DeviceMatcher, Target, no_device_text
-from core.importing.records import ParsedFile, Rejected
+from core.importing.parsed import ParsedFile, Rejected, SampleBatch
 from core.importing.report import KEPT_REJECTIONS, DeviceMatch, ImportReport
 from core.models import ReadingSource
 from core.timeutil import TOO_EARLY, TOO_LATE, now_ms, out_of_window

@@ -18,11 +18,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from core.importing.batches import BatchedFile, SampleBatch, records_of
 from core.importing.generic import PREVIEW, plan_for
 from core.importing.generic_blocks import Plan, channel_key, read_block
 from core.importing.options import ImportOptions, Source
-from core.importing.records import Channel, ImportFileError
+from core.importing.parsed import Channel, ImportFileError, ParsedFile, SampleBatch
 from core.importing.wide import LOOK_AHEAD
 from core.importing.zones import zone_label
 
@@ -30,7 +29,7 @@ ROWS_PER_BATCH = 20_000
 Cells = tuple[Any, ...]
 
 
-def open_xlsx(path: Path, options: ImportOptions, now_ms: int) -> BatchedFile:
+def open_xlsx(path: Path, options: ImportOptions, now_ms: int) -> ParsedFile:
     source = Source(path, options, "utf-8", "", path.stat().st_size, now_ms)
     rows, total = _rows(source)
     header_at, header = _header(source, rows)
@@ -44,17 +43,16 @@ def open_xlsx(path: Path, options: ImportOptions, now_ms: int) -> BatchedFile:
     zone = zone_label(plan.zone) if plan.zone else "the offsets in the file"
     preview = [header, *(_texts(r, offset_at=offset_at) for r in look[: PREVIEW - 1])]
     position = lambda: min(source.size, source.size * done[0] // max(total, 1))  # noqa: E731
-    return BatchedFile(
+    return ParsedFile(
         path,
         "xlsx",
         description,
         channels,
-        records_of(batches),
+        batches,
         preview,
         zone,
         source.size,
         position,
-        batches,
     )
 
 

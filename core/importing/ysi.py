@@ -17,10 +17,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from core.importing.batches import BatchedFile
 from core.importing.common import PREVIEW, build, zone_or_fail
 from core.importing.options import Source
-from core.importing.records import Channel
+from core.importing.parsed import Channel, ParsedFile
 from core.importing.timelayout import TimeLayout, detect_layout, layout_for
 from core.importing.units import usual_unit
 from core.importing.wide import LOOK_AHEAD, Row, WideSpec, csv_rows, text_lines, wide_batches
@@ -60,7 +59,7 @@ class _Block:
     first: int = 0  # where its channels start among all the file's channels
 
 
-def open_exo(source: Source) -> BatchedFile:
+def open_exo(source: Source) -> ParsedFile:
     """KorEXO and the EXO handheld. The whole file is scanned once for its headers: each
     different header adds its own channels, a repeated one (one block per spot sample) reads
     into the same; a row is read with the header above it, never with another's."""
@@ -274,7 +273,7 @@ def _split(line: str) -> list[str]:
     return line.split()
 
 
-def open_ecowatch(source: Source) -> BatchedFile:
+def open_ecowatch(source: Source) -> ParsedFile:
     lines = source.text.splitlines()
     at = _ecowatch_header(lines[:_HEADER_WITHIN])
     if at is None:

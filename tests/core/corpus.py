@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from core.importing.formats import ImportOptions, open_import
-from core.importing.records import Channel, ParsedFile, Rejected, Sample
+from core.importing.parsed import Channel, ParsedFile, Rejected
+from tests.core.importing.rows import Sample, rows_of
 
 LOGGERS = Path(__file__).resolve().parents[1] / "fixtures" / "loggers"
 
@@ -69,7 +70,7 @@ def options(case: Case) -> ImportOptions:
 
 def read(case: Case) -> tuple[ParsedFile, list[Sample], list[Rejected]]:
     parsed = open_import(case.path, options(case))
-    records = list(parsed.records)
+    records = rows_of(parsed)
     samples = [r for r in records if isinstance(r, Sample)]
     return parsed, samples, [r for r in records if isinstance(r, Rejected)]
 

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from core.importing.formats import ImportOptions, detect_format, iter_sample_batches, open_import
-from core.importing.records import Channel, ImportFileError, ParsedFile, Rejected, Sample
+from core.importing.formats import ImportOptions, detect_format, open_import
+from core.importing.parsed import Channel, ImportFileError, ParsedFile, Rejected
+from tests.core.importing.rows import Sample, parsed_from_rows, rows_of
 
 LOGGERS = Path(__file__).parent.parent / "fixtures" / "loggers"
 
@@ -20,7 +21,7 @@ def ms(*parts: int) -> int:
 
 
 def read(parsed: ParsedFile) -> tuple[list[Sample], list[Rejected]]:
-    records = list(parsed.records)
+    records = rows_of(parsed)
     return (
         [r for r in records if isinstance(r, Sample)],
         [r for r in records if isinstance(r, Rejected)],
@@ -247,10 +248,11 @@ def test_hobo_german_classic_header_and_a_date_order_no_row_decides(tmp_path: Pa
     ]
 
 
-def test_plain_parsed_files_still_give_batches(tmp_path: Path) -> None:
+def test_rows_written_by_hand_become_one_batch_with_their_rejections(tmp_path: Path) -> None:
+    """The tests' own row form (tests/core/importing/rows.py) turns into what parsers give."""
     records: list[Sample | Rejected] = [Sample(2, 0, 1000, 1.5, note="n"), Rejected(3, "bad")]
-    parsed = ParsedFile(tmp_path / "x.csv", "test", "t", [Channel("k", "K", "")], iter(records))
-    batches = list(iter_sample_batches(parsed))
+    parsed = parsed_from_rows(tmp_path / "x.csv", "test", "t", [Channel("k", "K", "")], records)
+    batches = list(parsed.batches)
     assert len(batches) == 1 and batches[0].value.tolist() == [1.5]
     assert batches[0].note == ["n"] and batches[0].rejected == [Rejected(3, "bad")]
 
@@ -289,7 +291,7 @@ def test_fieldlog_export_round_trips_with_no_options(tmp_path: Path) -> None:
 
 
 def test_batches_match_records(tmp_path: Path) -> None:
-    batches = list(iter_sample_batches(open_import(write(tmp_path, EXPORT))))
+    batches = list(open_import(write(tmp_path, EXPORT)).batches)
     assert sum(len(b) for b in batches) == 3
     assert batches[0].time_ms.tolist()[0] == ms(2026, 3, 29, 0, 30)
     assert batches[0].operator == ["ann", None, "bob"]

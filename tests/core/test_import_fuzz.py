@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from core.db import Database
 from core.importing.common import READER_STOPPED
-from core.importing.formats import ImportOptions, iter_sample_batches, open_import
-from core.importing.records import ImportFileError
+from core.importing.formats import ImportOptions, open_import
+from core.importing.parsed import ImportFileError
 from core.importing.service import import_parsed
 from core.launch import open_database
+from tests.core.importing.rows import rows_of
 
 LOGGERS = Path(__file__).parent.parent / "fixtures" / "loggers"
 NOT_SAMPLES = {"SOURCES.md", "expected.json", "README.md"}
@@ -34,10 +35,10 @@ def survive(path: Path, options: ImportOptions, batches: bool = False) -> None:
     try:
         parsed = open_import(path, options)
         if batches:
-            for _ in iter_sample_batches(parsed):
+            for _ in parsed.batches:
                 pass
         else:
-            for _ in parsed.records:
+            for _ in rows_of(parsed):
                 pass
     except ImportFileError as error:
         assert path.name in str(error)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.importing.formats import open_import
-from core.importing.records import ImportFileError
+from core.importing.parsed import ImportFileError
 from core.importing.service import import_parsed
 from core.launch import open_database
 from core.readings import count_readings

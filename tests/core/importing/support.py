@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from core.db import Database
-from core.importing.records import Channel, ParsedFile, Rejected, Sample
+from core.importing.parsed import Channel, ParsedFile, Rejected
 from core.timeutil import to_epoch_ms
+from tests.core.importing.rows import Sample, parsed_from_rows
 
 T0 = to_epoch_ms(datetime(2025, 6, 1, tzinfo=UTC))
 MINUTE = 60_000
@@ -29,7 +30,7 @@ def parsed_file(
 ) -> ParsedFile:
     path = folder / name
     path.write_text(content, encoding="utf-8")
-    return ParsedFile(path, "test", "a test file", list(channels), iter(records), timezone="UTC")
+    return parsed_from_rows(path, "test", "a test file", list(channels), records, timezone="UTC")
 
 
 def samples(channel: int, count: int, start_line: int = 2, value: float = 20.0) -> list[Sample]:

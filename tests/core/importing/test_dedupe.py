@@ -7,10 +7,9 @@ import pytest
 
 from core.db import Database
 from core.devices import DeviceFields, create_device
-from core.importing.batches import batches_of
-from core.importing.records import Sample
 from core.importing.service import import_parsed
 from core.readings import NewReading, add_reading, correct_reading
+from tests.core.importing.rows import Sample, batches_of, rows_of
 from tests.core.importing.support import (
     MINUTE,
     T0,
@@ -81,7 +80,7 @@ def test_duplicates_across_chunks_are_found_in_the_open_transaction(
 ) -> None:
     records = samples(0, 10) + samples(0, 10, start_line=100)
     parsed = parsed_file(tmp_path, [TEMP], records)
-    report = import_parsed(db, parsed, create_devices=True, batches=batches_of(parsed.records, 7))
+    report = import_parsed(db, parsed, create_devices=True, batches=batches_of(rows_of(parsed), 7))
     assert (report.accepted, report.duplicates) == (10, 10) and reading_count(db) == 10
 
 
@@ -100,7 +99,7 @@ def test_duplicates_are_still_found_once_memory_is_full(
         ]
     )
     parsed = parsed_file(tmp_path, [TEMP], shuffled)
-    report = import_parsed(db, parsed, create_devices=True, batches=batches_of(parsed.records, 6))
+    report = import_parsed(db, parsed, create_devices=True, batches=batches_of(rows_of(parsed), 6))
     assert (report.accepted, report.duplicates, report.rejected_count) == (20, 20, 1)
     assert reading_count(db) == 20 and "20.3 is already stored" in report.rejected[0].reason
 
@@ -111,5 +110,5 @@ def test_a_file_out_of_time_order_checks_against_its_own_earlier_rows(
     forward = samples(0, 30)
     mixed = forward[::2] + forward[1::2] + forward[::3]  # every third row twice
     parsed = parsed_file(tmp_path, [TEMP], mixed)
-    report = import_parsed(db, parsed, create_devices=True, batches=batches_of(parsed.records, 7))
+    report = import_parsed(db, parsed, create_devices=True, batches=batches_of(rows_of(parsed), 7))
     assert (report.accepted, report.duplicates) == (30, 10) and reading_count(db) == 30

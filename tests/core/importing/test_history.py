@@ -10,7 +10,7 @@ from core.db import Database
 from core.devices import DeviceFields, create_device, get_device
 from core.errors import NotFoundError
 from core.importing.history import BatchUndoError, get_batch, list_batches, undo_batch
-from core.importing.records import Rejected
+from core.importing.parsed import Rejected
 from core.importing.service import import_parsed
 from core.readings import NewReading, add_reading, correct_reading
 from tests.core.importing.support import (

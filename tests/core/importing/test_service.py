@@ -6,11 +6,11 @@ import pytest
 
 from core.db import Database
 from core.devices import count_devices
-from core.importing.batches import batches_of
 from core.importing.history import list_batches
-from core.importing.records import ParsedFile, Rejected
+from core.importing.parsed import Rejected
 from core.importing.report import ImportCancelled
 from core.importing.service import import_parsed
+from tests.core.importing.rows import batches_of, parsed_from_rows, rows_of
 from tests.core.importing.support import (
     RH,
     TEMP,
@@ -43,7 +43,7 @@ def test_cancel_leaves_nothing_behind(db: Database, tmp_path: Path) -> None:
         return len(asked) > 2  # after two chunks are written
 
     with pytest.raises(ImportCancelled, match="nothing was imported"):
-        import_parsed(db, parsed, create_devices=True, batches=batches_of(parsed.records, 10),
+        import_parsed(db, parsed, create_devices=True, batches=batches_of(rows_of(parsed), 10),
                       cancelled=cancelled)  # fmt: skip
     assert reading_count(db) == 0 and list_batches(db) == []
     assert rows(db, "SELECT count(*) FROM devices") == [(0,)]
@@ -54,10 +54,10 @@ def test_an_error_half_way_rolls_everything_back(db: Database, tmp_path: Path) -
         yield from samples(0, 5)
         raise OSError("the USB stick was pulled out")
 
-    parsed = ParsedFile(tmp_path / "x.csv", "test", "t", [TEMP], records())
+    parsed = parsed_from_rows(tmp_path / "x.csv", "test", "t", [TEMP], records())
     parsed.path.write_text("x", encoding="utf-8")
     with pytest.raises(OSError, match="USB"):
-        import_parsed(db, parsed, create_devices=True, batches=batches_of(parsed.records, 2))
+        import_parsed(db, parsed, create_devices=True, batches=batches_of(rows_of(parsed), 2))
     assert reading_count(db) == 0 and list_batches(db) == []
 
 
@@ -65,7 +65,7 @@ def test_progress_is_reported_per_chunk(db: Database, tmp_path: Path) -> None:
     parsed = parsed_file(tmp_path, [TEMP], samples(0, 25))
     parsed.total_bytes = 100
     seen: list[tuple[int, int]] = []
-    import_parsed(db, parsed, create_devices=True, batches=batches_of(parsed.records, 10),
+    import_parsed(db, parsed, create_devices=True, batches=batches_of(rows_of(parsed), 10),
                   progress=lambda done, total: seen.append((done, total)))  # fmt: skip
     assert len(seen) == 3 and all(total == 100 for _, total in seen)
 

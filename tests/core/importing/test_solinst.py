@@ -11,7 +11,7 @@ import pytest
 
 from core.importing.common import READER_STOPPED
 from core.importing.formats import ImportOptions, open_import
-from core.importing.records import ImportFileError
+from core.importing.parsed import ImportFileError
 
 REAL = Path(__file__).parents[2] / "fixtures" / "loggers" / "solinst" / "hsr_levelogger_edge.csv"
 

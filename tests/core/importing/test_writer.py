@@ -9,10 +9,11 @@ import pytest
 
 from core.db import Database
 from core.devices import DeviceFields, create_device
-from core.importing.records import Channel, ParsedFile, Rejected, Sample
+from core.importing.parsed import Channel, Rejected
 from core.importing.report import KEPT_REJECTIONS
 from core.importing.service import import_parsed
 from core.timeutil import to_epoch_ms
+from tests.core.importing.rows import Sample, parsed_from_rows
 from tests.core.importing.support import (
     MINUTE,
     T0,
@@ -135,7 +136,7 @@ def test_the_connection_is_itself_again_after_an_import(db: Database, tmp_path: 
     with db.driver_read() as conn:
         cache_before = conn.execute("PRAGMA cache_size").fetchone()
     import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 2)), create_devices=True)
-    failing = ParsedFile(tmp_path / "x.csv", "test", "t", [TEMP], records())
+    failing = parsed_from_rows(tmp_path / "x.csv", "test", "t", [TEMP], records())
     failing.path.write_text("x", encoding="utf-8")
     with pytest.raises(OSError):
         import_parsed(db, failing, create_devices=True)

@@ -13,7 +13,8 @@ import pytest
 
 from core.importing.common import READER_STOPPED
 from core.importing.formats import ImportOptions, open_import
-from core.importing.records import ImportFileError, Sample
+from core.importing.parsed import ImportFileError
+from tests.core.importing.rows import Sample, rows_of
 
 REAL = Path(__file__).parents[2] / "fixtures" / "loggers" / "ysi" / "0917GEB.txt"
 
@@ -26,7 +27,7 @@ def _open(tmp_path: Path, lines: list[str]) -> list[Sample]:
     path = tmp_path / "0917GEB-edited.txt"
     path.write_text("".join(lines), encoding="latin-1")
     parsed = open_import(path, ImportOptions(timezone="UTC"))
-    return [r for r in parsed.records if isinstance(r, Sample)]
+    return [r for r in rows_of(parsed) if isinstance(r, Sample)]
 
 
 def test_a_second_line_of_dashes_under_the_header_is_skipped(tmp_path: Path) -> None:

@@ -1,18 +1,23 @@
 """What a parsed import file is: its channels and a stream of samples, before any database.
 
 A parser (``core.importing.formats``) turns one file into a ``ParsedFile``: the channels it
-found in the header (a logger's column, or one device named in a generic CSV's rows) and an
-iterator over ``Sample`` (one value of one channel at one moment) and ``Rejected`` (a row, or a
-cell, that cannot be imported, with its line number and the reason). The import service
-(``core.importing.service``) maps channels to devices, drops duplicates and writes a batch.
+found in the header (a logger's column, or one device named in a generic CSV's rows) and a
+lazy stream of ``SampleBatch``: samples as columns (numpy arrays of line, channel, time and
+value, one value of one channel at one moment each) plus the rows of that stretch that cannot
+be imported (``Rejected``: the line and the reason). A million-row import never builds a
+million Python objects. The import service (``core.importing.service``) maps channels to
+devices, drops duplicates and writes a batch.
 
 Times are UTC epoch milliseconds (``core.timeutil``): a parser has already applied the offset
 the file states, or the time zone the user chose for a file that states none.
 """
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
 
 from core.errors import FieldLogError
 
@@ -57,31 +62,61 @@ class Channel:
 
 
 @dataclass(frozen=True, slots=True)
-class Sample:
-    line: int  # 1-based line (or spreadsheet row) in the file
-    channel: int  # index into ParsedFile.channels
-    time_ms: int
-    value: float
-    unit: str | None = None  # only when a row states its own unit (generic files)
-    operator: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class Rejected:
     line: int
     reason: str  # says what is wrong and, where it can, what to do
 
 
+Texts = list[str | None] | None
+
+
+@dataclass(frozen=True)
+class SampleBatch:
+    """Samples as columns; ``unit``/``operator``/``note`` are None when no row has one."""
+
+    line: npt.NDArray[np.int64]
+    channel: npt.NDArray[np.int64]
+    time_ms: npt.NDArray[np.int64]
+    value: npt.NDArray[np.float64]
+    unit: Texts
+    operator: Texts
+    note: Texts
+    rejected: list[Rejected]
+
+    def __len__(self) -> int:
+        return len(self.line)
+
+
+def make_batch(
+    line: Iterable[int],
+    channel: Iterable[int],
+    time_ms: Iterable[int],
+    value: Iterable[float],
+    rejected: list[Rejected],
+    unit: Texts = None,
+) -> SampleBatch:
+    """A batch from plain Python columns (the logger parsers build these row by row)."""
+    return SampleBatch(
+        np.fromiter(line, np.int64),
+        np.fromiter(channel, np.int64),
+        np.fromiter(time_ms, np.int64),
+        np.fromiter(value, np.float64),
+        unit if unit is not None and any(u is not None for u in unit) else None,
+        None,
+        None,
+        rejected,
+    )
+
+
 @dataclass
 class ParsedFile:
-    """A file opened and its header understood; ``records`` reads the rest lazily, once."""
+    """A file opened and its header understood; ``batches`` reads the rest lazily, once."""
 
     path: Path
     format: str  # e.g. "toa5", "hobo", "csv"
     description: str  # e.g. "Campbell Scientific TOA5, station CR1000 - IP, logger E2948"
     channels: list[Channel]
-    records: Iterator[Sample | Rejected]
+    batches: Iterator[SampleBatch]
     preview: list[list[str]] = field(default_factory=list)  # the first rows as split
     timezone: str | None = None  # what the times were read in: "UTC-07:00", "Europe/Oslo"
     total_bytes: int = 0  # the file's size, for progress

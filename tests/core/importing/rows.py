@@ -1,59 +1,26 @@
-"""Samples as columns: the fast path from a parser to the import service.
+"""Rows as the tests write and read them: one ``Sample`` or ``Rejected`` per record, in line
+order, turned into the column batches the import reads (``batches_of``) and back (``rows_of``).
 
-A ``SampleBatch`` holds up to a few thousand (logger files) or a pyarrow block (generic CSV) of
-samples as numpy arrays, plus the rows rejected while reading them, so a million-row import never
-builds a million Python objects. ``ParsedFile.records`` is built on top of the batches
-(``records_of``), so both ways of reading a file share one code path and one set of rules.
-Its fields match the import service's ``Chunk``, in the same order.
+FieldLog itself knows only the batches (``core.importing.parsed``); a row-by-row form is what
+expectations worked out by hand from a file look like.
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
-
-from core.importing.records import ParsedFile, Rejected, Sample
-
-Texts = list[str | None] | None
+from core.importing.parsed import Channel, ParsedFile, Rejected, SampleBatch, Texts, make_batch
 
 
-@dataclass(frozen=True)
-class SampleBatch:
-    """Samples as columns; ``unit``/``operator``/``note`` are None when no row has one."""
-
-    line: npt.NDArray[np.int64]
-    channel: npt.NDArray[np.int64]
-    time_ms: npt.NDArray[np.int64]
-    value: npt.NDArray[np.float64]
-    unit: Texts
-    operator: Texts
-    note: Texts
-    rejected: list[Rejected]
-
-    def __len__(self) -> int:
-        return len(self.line)
-
-
-def make_batch(
-    line: Iterable[int],
-    channel: Iterable[int],
-    time_ms: Iterable[int],
-    value: Iterable[float],
-    rejected: list[Rejected],
-    unit: Texts = None,
-) -> SampleBatch:
-    """A batch from plain Python columns (the logger parsers build these row by row)."""
-    return SampleBatch(
-        np.fromiter(line, np.int64),
-        np.fromiter(channel, np.int64),
-        np.fromiter(time_ms, np.int64),
-        np.fromiter(value, np.float64),
-        unit if unit is not None and any(u is not None for u in unit) else None,
-        None,
-        None,
-        rejected,
-    )
+@dataclass(frozen=True, slots=True)
+class Sample:
+    line: int  # 1-based line (or spreadsheet row) in the file
+    channel: int  # index into ParsedFile.channels
+    time_ms: int
+    value: float
+    unit: str | None = None  # only when a row states its own unit (generic files)
+    operator: str | None = None
+    note: str | None = None
 
 
 def samples_in(batch: SampleBatch) -> Iterator[Sample | Rejected]:
@@ -87,9 +54,9 @@ def _at(column: Texts, row: int) -> str | None:
     return None if column is None else column[row]
 
 
-def records_of(batches: Iterable[SampleBatch]) -> Iterator[Sample | Rejected]:
-    for batch in batches:
-        yield from samples_in(batch)
+def rows_of(parsed: ParsedFile) -> list[Sample | Rejected]:
+    """Every record of the file, in line order (reads the file's one stream)."""
+    return [row for batch in parsed.batches for row in samples_in(batch)]
 
 
 def batches_of(records: Iterable[Sample | Rejected], size: int = 50_000) -> Iterator[SampleBatch]:
@@ -132,8 +99,13 @@ def _from_samples(samples: list[Sample], rejected: list[Rejected]) -> SampleBatc
     )
 
 
-@dataclass
-class BatchedFile(ParsedFile):
-    """A ParsedFile whose ``records`` are read from ``batches`` (one stream, read once)."""
-
-    batches: Iterator[SampleBatch] = field(default_factory=lambda: iter(()))
+def parsed_from_rows(
+    path: Path,
+    fmt: str,
+    description: str,
+    channels: list[Channel],
+    rows: Iterable[Sample | Rejected],
+    **more: object,
+) -> ParsedFile:
+    """A ParsedFile whose stream is ``rows``, as a parser would have batched them."""
+    return ParsedFile(path, fmt, description, channels, batches_of(rows), **more)  # type: ignore[arg-type]
