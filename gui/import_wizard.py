@@ -9,6 +9,12 @@
 
 Everything that reads the file or the database runs on the database thread (``gui.ops``); the
 dry run and the import report progress as a percentage and can be cancelled, leaving nothing.
+
+The file is opened three times, on purpose. The preview reads only its header and first rows.
+The dry run and the import each read it whole, afresh: the import writes what the file holds
+when *Import* is pressed, with that file's hash, so a file copied over or still being written
+since the dry run is never imported from a stale reading of it; and a million-row file is not
+held in memory while the user reads the report.
 """
 
 import threading
