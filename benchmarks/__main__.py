@@ -20,6 +20,7 @@ TARGETS = {
     "T7": "benchmarks.t7_save",
     "T8": "benchmarks.t8_upgrade",
     "T9": "benchmarks.t9_responsiveness",
+    "T10": "benchmarks.t10_exports",
 }
 
 

@@ -10,9 +10,9 @@ written as plain text: in CSV with a leading apostrophe, which Excel and LibreOf
 text (FieldLog's importer strips one leading apostrophe before those characters, so the round
 trip holds); in XLSX as a string cell, so the text is exact.
 
-Values: CSV writes ``repr(value)``, which reads back as the same float; openpyxl writes XLSX
+Values: CSV writes ``repr(value)``, which reads back as the same float; XlsxWriter writes XLSX
 numbers with 16 significant digits (Excel shows 15), so the last bit can differ there.
-openpyxl and fpdf2 are imported when used: the export dialog imports this package at start-up.
+XlsxWriter and fpdf2 are imported when used: the export dialog imports this package at start-up.
 
 The pieces: ``job`` (the snapshot, the devices, the pages), and one writer per format in
 ``csv``, ``xlsx`` and ``pdf``.
@@ -91,7 +91,7 @@ def _check_target(path: Path) -> None:
 
 
 def _writer(fmt: ExportFormat) -> Callable[[ExportJob, Path], None]:
-    """The writer of ``fmt``, imported when asked for: openpyxl, fpdf2 and the fonts load only
+    """The writer of ``fmt``, imported when asked for: XlsxWriter, fpdf2 and the fonts load only
     for the export that needs them."""
     if fmt is ExportFormat.CSV:
         from core.exporting.csv import write_csv

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -21,7 +21,7 @@ from core.errors import FieldLogError, NotFoundError
 from core.models import ReadingSource
 from core.progress import Progress
 from core.readings import LimitFlag
-from core.timeutil import ALL_TIME_MS, from_epoch_ms
+from core.timeutil import ALL_TIME_MS
 from core.validation import formula_safe
 
 Cancelled = Callable[[], bool]
@@ -75,9 +75,13 @@ class ExportDevice:
     calibration_due: date | None
 
     def flag(self, value: float) -> str:
-        """The CSV's limit column: empty within the limits, else "below" or "above"."""
-        found = LimitFlag.of(value, self.low, self.high)
-        return "" if found is LimitFlag.WITHIN else found.value
+        """The limit column: empty within the limits, else "below" or "above" (as
+        ``LimitFlag.of``, inline: it is asked once per exported reading)."""
+        if self.low is not None and value < self.low:
+            return LimitFlag.BELOW.value
+        if self.high is not None and value > self.high:
+            return LimitFlag.ABOVE.value
+        return ""
 
 
 class Row(NamedTuple):
@@ -221,7 +225,7 @@ class ExportJob:
             self.check_cancelled()
             low = max(start, key[0])  # a plain bound, so that SQLite seeks in the index
             params = (device_id, low, end, superseded, *key, PAGE_ROWS)
-            page = [Row(*r) for r in self.conn.execute(_PAGE_SQL, params).fetchall()]
+            page = list(map(Row._make, self.conn.execute(_PAGE_SQL, params).fetchall()))
             if not page:
                 return
             yield page
@@ -243,8 +247,15 @@ class ExportJob:
             raise ExportCancelled("The export was cancelled; no file was written.")
 
     def local(self, ms: int) -> datetime:
-        """The moment in the export's zone (the machine's own when none was given)."""
-        return from_epoch_ms(ms).astimezone(self.zone)
+        """The moment in the export's zone (the machine's own when none was given).
+
+        ``fromtimestamp`` of ``ms / 1000`` is exact to the millisecond for every time FieldLog
+        stores (below 2**53 µs the float's error is far under the microsecond it rounds to),
+        and a third of the cost of ``from_epoch_ms(ms).astimezone(zone)``, per exported row.
+        """
+        if self.zone is None:
+            return datetime.fromtimestamp(ms / 1000, UTC).astimezone()
+        return datetime.fromtimestamp(ms / 1000, self.zone)
 
 
 def utc_offset(moment: datetime) -> str:

@@ -1,13 +1,19 @@
 """The Excel export: a "Readings" sheet with real dates and numbers, and a "Devices" sheet.
 
-openpyxl writes numbers with 16 significant digits (Excel shows 15), so the last bit can differ
-from what is stored; text starting "=" is written as a string cell, so it is exact and never a
-formula. openpyxl is imported when used: the export dialog imports this package at start-up.
+Written by XlsxWriter in constant-memory mode: each row goes to the file as it is written, so
+a million readings take the memory of one row, and several times less time than openpyxl's
+write-only mode (docs/PERFORMANCE.md, T10). Text is always written as text: XlsxWriter's
+guesses (a leading "=" as a formula, "http://…" as a link, "1.5" as a number) are all off, so a
+note reads back exactly as typed and never runs. Numbers keep 16 significant digits (Excel shows
+15), so the last bit can differ from what is stored. Characters XML cannot hold become U+FFFD.
+XlsxWriter is imported when used: the export dialog imports this package at start-up.
 """
 
+import tempfile
 from contextlib import suppress
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from core.exporting.job import (
     ILLEGAL_XML,
@@ -24,139 +30,172 @@ XLSX_WIDTHS = (28, 14, 20, 10, 12, 8, 8, 16, 40, 8)
 DEVICE_COLUMNS = ("Name", "Serial", "Type", "Location", "Unit", "Low limit", "High limit",
                   "Calibration due")  # fmt: skip
 DEVICE_WIDTHS = (28, 14, 24, 20, 8, 10, 10, 16)
-
-
-class _XlsxStyles:
-    """The few styles of the workbook, made once (openpyxl dedupes them, but not for free)."""
-
-    def __init__(self, milliseconds: bool) -> None:
-        from openpyxl.styles import Font, PatternFill
-
-        self.bold = Font(bold=True)
-        self.alarm = PatternFill("solid", fgColor="FFF4CCCC")
-        self.time_format = "yyyy-mm-dd hh:mm:ss" + (".000" if milliseconds else "")
+ALARM_FILL = "#F4CCCC"  # the light red of an out-of-limit row
+BOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "nan_inf_to_errors": False,
+}
 
 
 def write_xlsx(job: ExportJob, tmp: Path) -> None:
     """A "Readings" sheet (real dates and numbers) and a "Devices" sheet.
 
     Excel has no time zones, so "Time (local)" holds the local wall-clock time and "UTC offset"
-    the offset in force then: together they name the instant, even around a DST change.
+    the offset in force then: together they name the instant, even around a DST change. The
+    rows stream through a temporary folder of the export's own, removed whatever happens.
     """
-    from openpyxl import Workbook
+    from xlsxwriter import Workbook  # type: ignore[import-untyped]
+    from xlsxwriter.exceptions import FileCreateError  # type: ignore[import-untyped]
 
-    book = Workbook(write_only=True)
-    try:
-        styles = _XlsxStyles(job.has_milliseconds)
-        readings = _sheet(book, "Readings", XLSX_COLUMNS, XLSX_WIDTHS, styles)
-        devices = _sheet(book, "Devices", DEVICE_COLUMNS, DEVICE_WIDTHS, styles)
-        for device in job.devices:
-            devices.append(_xlsx_device_row(devices, device))
-        for device, page in job.all_pages():
-            for row in page:
-                readings.append(_xlsx_row(job, readings, device, row, styles))
-        _save_workbook(book, tmp)
-    except BaseException:
-        _discard_workbook(book)
-        raise
+    with tempfile.TemporaryDirectory(prefix="fieldlog-xlsx-") as scratch, tmp.open("wb") as raw:
+        target = _Target(raw)
+        book = Workbook(target, BOOK_OPTIONS | {"tmpdir": scratch})
+        try:
+            _write_sheets(job, book)
+            book.close()  # writes the archive; a full disk raises here
+        except FileCreateError as exc:  # the OSError under it says what (a full disk)
+            target.abandon()
+            cause = exc.args[0] if exc.args else None
+            raise (cause if isinstance(cause, OSError) else exc) from None
+        except BaseException:
+            target.abandon()
+            raise
+        finally:
+            _let_go(book)
 
 
-def _save_workbook(book: Any, tmp: Path) -> None:
-    """``book.save(tmp)``, but a save that fails (a full disk) leaves no open ZIP archive
-    behind: openpyxl's would try to finish the file when collected and print a traceback."""
-    from zipfile import ZIP_DEFLATED, ZipFile
+def _write_sheets(job: ExportJob, book: Any) -> None:
+    styles = _Styles(book, job.has_milliseconds)
+    readings = _sheet(book, "Readings", XLSX_COLUMNS, XLSX_WIDTHS, styles)
+    devices = _sheet(book, "Devices", DEVICE_COLUMNS, DEVICE_WIDTHS, styles)
+    for number, device in enumerate(job.devices, start=1):
+        _device_row(devices, number, device, styles)
+    number = 1
+    for device, page in job.all_pages():
+        for row in page:
+            _reading_row(job, readings, number, device, row, styles)
+            number += 1
 
-    from openpyxl.writer.excel import ExcelWriter
 
-    archive = ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True)
-    try:
-        ExcelWriter(book, archive).save()  # writes every part, then closes the archive
-    except BaseException:
-        handle, archive.fp = archive.fp, None  # so that the archive has nothing to finish
-        with suppress(OSError):
-            if handle is not None:
-                handle.close()
-        raise
+class _Target:
+    """The file the workbook's ZIP archive is written into. A failed save leaves XlsxWriter's
+    archive unclosed, and when it is collected it tries to finish the file and prints a
+    traceback; once ``abandon``-ed, this target takes whatever comes, silently (keeping count
+    of the position, so the archive's arithmetic holds), and the export's own cleanup removes
+    the file (``write_atomically``)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw: BinaryIO | None = raw
+        self._position = 0
+
+    def write(self, data: bytes) -> int:
+        if self._raw is not None:
+            return self._raw.write(data)
+        self._position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._position if self._raw is None else self._raw.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if self._raw is not None:
+            return self._raw.seek(offset, whence)
+        self._position = offset if whence == 0 else self._position + offset
+        return self._position
+
+    def seekable(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        if self._raw is not None:
+            self._raw.flush()
+
+    def abandon(self) -> None:
+        if self._raw is not None:
+            with suppress(OSError, ValueError):
+                self._position = self._raw.tell()
+            self._raw = None
+
+
+class _Styles:
+    """The few formats of the workbook, made once."""
+
+    def __init__(self, book: Any, milliseconds: bool) -> None:
+        time_format = "yyyy-mm-dd hh:mm:ss" + (".000" if milliseconds else "")
+        self.bold = book.add_format({"bold": True})
+        self.time = book.add_format({"num_format": time_format})
+        self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.alarm = book.add_format({"bg_color": ALARM_FILL, "pattern": 1})
+        self.alarm_time = book.add_format(
+            {"num_format": time_format, "bg_color": ALARM_FILL, "pattern": 1}
+        )
 
 
 def _sheet(book: Any, title: str, columns: tuple[str, ...], widths: tuple[int, ...],
-           styles: _XlsxStyles) -> Any:  # fmt: skip
-    """A write-only sheet with a bold, frozen header row."""
-    from openpyxl.utils import get_column_letter
-
-    sheet = book.create_sheet(title)
-    for number, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = width
-    sheet.freeze_panes = "A2"
-    header = [_xlsx_cell(sheet, name) for name in columns]
-    for cell in header:
-        cell.font = styles.bold
-    sheet.append(header)
+           styles: _Styles) -> Any:  # fmt: skip
+    """A sheet with a bold, frozen header row."""
+    sheet = book.add_worksheet(title)
+    for number, width in enumerate(widths):
+        sheet.set_column(number, number, width)
+    sheet.freeze_panes(1, 0)
+    for number, name in enumerate(columns):
+        sheet.write_string(0, number, name, styles.bold)
     return sheet
 
 
-def _xlsx_cell(sheet: Any, value: Any, fill: Any = None, number_format: str | None = None) -> Any:
-    """A styled cell, or one whose text must stay text (see ``_xlsx_value``)."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl took a leading "=" for a formula; it is text
-    if fill is not None:
-        cell.fill = fill
-    if number_format is not None:
-        cell.number_format = number_format
-    return cell
-
-
-def _xlsx_value(sheet: Any, value: object) -> object:
-    """``value`` as openpyxl should write it: plain values stay plain (a styled cell costs
-    several times more, and there are millions), text starting "=" becomes a text cell.
-
-    Characters XML cannot hold are replaced by U+FFFD rather than failing the export.
-    """
-    value = _xml_safe(value)
-    return _xlsx_cell(sheet, value) if isinstance(value, str) and value.startswith("=") else value
-
-
-def _xml_safe(value: object) -> object:
-    return ILLEGAL_XML.sub("\ufffd", value) if isinstance(value, str) else value
-
-
-def _xlsx_row(
-    job: ExportJob, sheet: Any, device: ExportDevice, row: Row, styles: _XlsxStyles
-) -> list[Any]:
+def _reading_row(
+    job: ExportJob, sheet: Any, at: int, device: ExportDevice, row: Row, styles: _Styles
+) -> None:
     local = job.local(row.recorded_at)
     limit = device.flag(row.value)
-    source = SOURCE_NAMES.get(row.source, str(row.source))
-    values = [device.name, device.serial or "", None, utc_offset(local), row.value, row.unit, limit,
-              row.operator or "", row.note or "", source]  # fmt: skip
-    cells: list[Any]
-    if limit:  # out of limits: every cell carries the fill, text cells are text
-        cells = [_xlsx_cell(sheet, _xml_safe(v), styles.alarm) for v in values]
-    else:
-        cells = [_xlsx_value(sheet, v) for v in values]
     fill = styles.alarm if limit else None
-    cells[2] = _xlsx_cell(sheet, local.replace(tzinfo=None), fill, styles.time_format)
-    return cells
+    texts = (
+        (0, device.name),
+        (1, device.serial or ""),
+        (3, utc_offset(local)),
+        (5, row.unit),
+        (6, limit),
+        (7, row.operator or ""),
+        (8, row.note or ""),
+        (9, SOURCE_NAMES.get(row.source, str(row.source))),
+    )
+    for column, text in texts:
+        _text(sheet, at, column, text, fill)
+    sheet.write_datetime(
+        at, 2, local.replace(tzinfo=None), styles.alarm_time if limit else styles.time
+    )
+    sheet.write_number(at, 4, row.value, fill)
 
 
-def _xlsx_device_row(sheet: Any, device: ExportDevice) -> list[Any]:
-    values = (device.name, device.serial or "", device.device_type or "", device.location or "",
-              device.unit, device.low, device.high, device.calibration_due)  # fmt: skip
-    cells: list[Any] = [_xlsx_value(sheet, value) for value in values[:-1]]
-    return [*cells, _xlsx_cell(sheet, device.calibration_due, number_format="yyyy-mm-dd")]
+def _device_row(sheet: Any, at: int, device: ExportDevice, styles: _Styles) -> None:
+    texts = (device.name, device.serial or "", device.device_type or "", device.location or "",
+             device.unit)  # fmt: skip
+    for column, text in enumerate(texts):
+        _text(sheet, at, column, text, None)
+    for column, limit in ((5, device.low), (6, device.high)):
+        if limit is not None:
+            sheet.write_number(at, column, limit)
+    if device.calibration_due is not None:
+        due = datetime.combine(device.calibration_due, datetime.min.time())
+        sheet.write_datetime(at, 7, due, styles.date)
 
 
-def _discard_workbook(book: Any) -> None:
-    """Remove the temporary files a write-only workbook streams its sheets into.
+def _text(sheet: Any, row: int, column: int, text: str, fill: Any) -> None:
+    """Text as text, exactly (with what XML cannot hold replaced); an empty cell stays empty
+    unless it carries the row's fill."""
+    if text:
+        sheet.write_string(row, column, ILLEGAL_XML.sub("\ufffd", text), fill)
+    elif fill is not None:
+        sheet.write_blank(row, column, None, fill)
 
-    openpyxl deletes them only at interpreter exit; a long-running app that cancels large
-    exports would otherwise fill the temp folder until it quits.
-    """
-    for sheet in book.worksheets:
-        with suppress(Exception):  # best effort: the export has already failed
-            sheet.close()  # ends its row stream, so that nothing writes to the file later
-        out = getattr(getattr(sheet, "_writer", None), "out", None)
-        if isinstance(out, str):
-            Path(out).unlink(missing_ok=True)
+
+def _let_go(book: Any) -> None:
+    """Close the temporary row files of a workbook that was not finished (a cancel, a failure),
+    so that the scratch folder can be removed on Windows too; a finished one has none open."""
+    for sheet in getattr(book, "worksheets_objs", []):
+        handle = getattr(sheet, "row_data_fh", None)
+        if handle is not None and not handle.closed:
+            handle.close()

@@ -105,3 +105,23 @@ def test_control_characters_do_not_make_the_csv_binary(db: Database, tmp_path: P
     data = (tmp_path / "x.csv").read_bytes()
     assert b"\x00" not in data and b"\x07" not in data
     assert "nul\ufffdbyte, bell\ufffd, tab\tkept" in data.decode("utf-8")
+
+
+def test_export_times_are_the_stored_instants_to_the_millisecond() -> None:
+    """The export's fast local time is the exact one, across DST changes and 1970–2100."""
+    from core.exporting.job import ExportJob, ExportRequest
+    from core.timeutil import from_epoch_ms
+
+    edges = [0, 1, 999, 4_102_444_799_999]  # 1970, and the last millisecond of 2099
+    dst = [1_711_846_799_999, 1_711_846_800_000, 1_729_990_799_999, 1_729_990_800_000]  # 2024
+    moments = edges + dst + [n * 7_919_993_917 for n in range(500)]
+    for zone in (BERLIN, UTC, None):
+        job = ExportJob.__new__(ExportJob)
+        job.zone, job.request = zone, ExportRequest()
+        for ms in moments:
+            expected = from_epoch_ms(ms).astimezone(zone)
+            found = job.local(ms)
+            assert found == expected and found.utcoffset() == expected.utcoffset(), ms
+            assert found.isoformat(timespec="milliseconds") == expected.isoformat(
+                timespec="milliseconds"
+            )

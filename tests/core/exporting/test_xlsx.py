@@ -1,14 +1,17 @@
 """The Excel export: real dates and numbers, text never a formula, no temporary files left."""
 
-from datetime import datetime
+import tempfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from core.db import Database
+from core.devices import DeviceFields, create_device
 from core.exporting import ExportCancelled, ExportFormat, export
-from tests.core.exporting.support import BERLIN
+from core.readings import NewReading, add_reading
+from tests.core.exporting.support import BERLIN, T0
 
 
 def test_xlsx_has_real_dates_numbers_and_text_that_is_never_a_formula(
@@ -45,15 +48,31 @@ def test_xlsx_devices_sheet(two_devices: Database, tmp_path: Path) -> None:
                        datetime(2026, 6, 30))  # fmt: skip
 
 
-def test_a_cancelled_xlsx_leaves_no_temporary_sheet_files(
-    two_devices: Database, tmp_path: Path
+def test_a_cancelled_xlsx_leaves_no_temporary_files(
+    two_devices: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from openpyxl.worksheet._writer import ALL_TEMP_FILES
-
-    before = len(ALL_TEMP_FILES)
+    """The rows stream through temporary files; a cancel part-way leaves none of them, and
+    no half-written workbook."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     answers = iter([False, True])
     with pytest.raises(ExportCancelled):
         export(two_devices, tmp_path / "x.xlsx", ExportFormat.XLSX,
                cancelled=lambda: next(answers, True))  # fmt: skip
-    made = ALL_TEMP_FILES[before:]
-    assert made and not any(Path(name).exists() for name in made)
+    assert list(scratch.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "logs", "scratch"]
+
+
+def test_text_is_never_a_link_a_number_or_a_formula(db: Database, tmp_path: Path) -> None:
+    """XlsxWriter would turn each of these into something else; they must read back as typed."""
+    device = create_device(db, DeviceFields("Pump", default_unit="bar"))
+    notes = ["http://example.com/a b", "1.5", "=1+1", "mailto:x@y.z", "two  spaces", "nul\x00"]
+    for n, note in enumerate(notes):
+        add_reading(db, NewReading(device.id, float(n), T0 + timedelta(hours=n), note=note))
+    path = tmp_path / "notes.xlsx"
+    export(db, path, ExportFormat.XLSX, local_zone=UTC)
+    sheet = load_workbook(path)["Readings"]
+    cells = [sheet.cell(row=r, column=9) for r in range(2, 2 + len(notes))]
+    assert [c.value for c in cells] == [*notes[:5], "nul\ufffd"]
+    assert all(c.data_type == "s" and c.hyperlink is None for c in cells)
