@@ -9,9 +9,8 @@ from pathlib import Path
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.parsed import Channel, ImportFileError, ParsedFile, SampleBatch
 from core.importing.timelayout import TimeLayout, detect_layout
-from core.importing.wide import WideSpec, csv_rows, wide_batches
+from core.importing.wide import WideSpec, csv_rows, is_number, wide_batches
 from core.importing.zones import zone_label
-from core.validation import parse_number
 
 PREVIEW = 20
 log = logging.getLogger(__name__)
@@ -126,11 +125,3 @@ def numeric_columns(rows: list[list[str]], columns: range, missing: frozenset[st
         if cells and all(c in missing or is_number(c) for c in cells):
             found.append(column)
     return found
-
-
-def is_number(text: str, decimal: str = ".") -> bool:
-    try:
-        parse_number(text, decimal)
-    except ValueError:
-        return False
-    return True

@@ -34,6 +34,8 @@ from core.importing.wide import (
     LOOK_AHEAD,
     WideSpec,
     decimal_in_use,
+    misaligned,
+    misaligned_reason,
     peek_rows,
 )
 from core.importing.zones import parse_zone
@@ -46,6 +48,11 @@ _ABBREVIATIONS = {
     "AST": "-04:00", "EDT": "-04:00", "EST": "-05:00", "CDT": "-05:00", "CST": "-06:00",
     "MDT": "-06:00", "MST": "-07:00", "PDT": "-07:00", "PST": "-08:00", "AKDT": "-08:00",
     "AKST": "-09:00", "HDT": "-09:00", "HST": "-10:00",
+    # Europe and Australasia, where HOBOconnect phones write their own abbreviations (BST and
+    # IST name more than one zone each, so they are left out: such a file asks for the zone).
+    "WET": "+00:00", "WEST": "+01:00", "CET": "+01:00", "CEST": "+02:00", "EET": "+02:00",
+    "EEST": "+03:00", "MSK": "+03:00", "AWST": "+08:00", "ACST": "+09:30", "ACDT": "+10:30",
+    "AEST": "+10:00", "AEDT": "+11:00", "NZST": "+12:00", "NZDT": "+13:00",
 }  # fmt: skip
 _ABBREVIATION = re.compile(r"\((?P<abbreviation>[A-Z]{3,4})\)")
 # The first line of an export, before the header: a plot title (in the languages HOBOware
@@ -119,6 +126,8 @@ def open_hobo(source: Source) -> ParsedFile:
     parsed = _read_header(header, data)
     if not parsed.measurements:
         raise source.fail(_no_measurement(header, parsed))
+    events = _event_columns(header)
+    _refuse_misaligned(source, header, events, head, at)
     zone, where = _zone(source, parsed, data)
     columns = tuple(m[0] for m in parsed.measurements)
     decimal = _decimal(delimiter, data, list(columns))
@@ -138,6 +147,8 @@ def open_hobo(source: Source) -> ParsedFile:
         source.now_ms,
         decimal,
         min_fields=max(columns) + 1,
+        header_fields=len(header),
+        event_columns=events,
         grouping=decimal_in_use([_cell(r, c) for r in data for c in columns], decimal),
     )
     serials = sorted({c.serial for c in channels if c.serial})
@@ -145,6 +156,27 @@ def open_hobo(source: Source) -> ParsedFile:
     description += f"; times {where}; dates read as {layout.description}"
     return wide_csv_file(source, "hobo", description, channels, spec, head[:PREVIEW],
                          delimiter=delimiter, skip_lines=at + 1)  # fmt: skip
+
+
+def _event_columns(header: list[str]) -> tuple[int, ...]:
+    return tuple(i for i, name in enumerate(header) if name.strip().startswith(_EVENTS))
+
+
+def _refuse_misaligned(
+    source: Source, header: list[str], events: tuple[int, ...], head: list[list[str]], at: int
+) -> None:
+    """A file whose rows mostly have more values than its header has names is not read at all:
+    HOBOconnect on a phone set to a decimal-comma language writes "17,97" into a comma-separated
+    file, and every value would land one column off, silently wrong."""
+    rows = [(at + 2 + n, r) for n, r in enumerate(head[at + 1 :]) if any(c.strip() for c in r)]
+    off = [(line, r) for line, r in rows if misaligned(r, len(header), events)]
+    if rows and len(off) * 2 > len(rows):
+        line, fields = off[0]
+        raise source.fail(
+            f"line {line}: {misaligned_reason(len(fields), len(header))}. The file looks written "
+            "with decimal commas and comma separators: export it again from HOBOconnect with "
+            "the phone set to a language that writes decimal points, or with ';' as separator"
+        )
 
 
 _HEADER_WITHIN = 6  # lines: a title, a serial number and blank lines may come first

@@ -4,13 +4,13 @@ import re
 from collections.abc import Iterator
 from datetime import tzinfo
 
-from core.importing.common import PREVIEW, build, is_number, time_layout, zone_or_fail
+from core.importing.common import PREVIEW, build, time_layout, zone_or_fail
 from core.importing.options import Source
 from core.importing.parsed import Channel, ParsedFile, Rejected, SampleBatch, make_batch
 from core.importing.textfile import MAX_FIELD
 from core.importing.timelayout import TimeLayout
 from core.importing.timeparse import parse_times
-from core.importing.wide import ROWS_PER_BATCH, Row, csv_rows, peek_rows
+from core.importing.wide import ROWS_PER_BATCH, Row, csv_rows, is_number, peek_rows
 from core.importing.zones import parse_zone
 from core.validation import parse_number
 

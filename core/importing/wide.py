@@ -105,6 +105,8 @@ class WideSpec:
     now_ms: int
     decimal: str = "."
     min_fields: int = 0
+    header_fields: int = 0  # how many names the header has (0: not checked), see misaligned
+    event_columns: tuple[int, ...] = ()  # columns of logger events, never numbers
     grouping: bool = False  # the file's decimal separator is seen in use: "11,822" is 11822
     time_text: Callable[[list[str]], str] | None = None  # else the time columns, joined
     row_check: Callable[[list[str]], str | None] | None = None  # a reason rejects the row
@@ -136,6 +138,8 @@ def _row_problem(fields: list[str], spec: WideSpec) -> str | None:
         return None
     if len(fields) < spec.min_fields:
         return f"the row has {len(fields)} fields and needs {spec.min_fields}: it was cut short"
+    if misaligned(fields, spec.header_fields, spec.event_columns):
+        return misaligned_reason(len(fields), spec.header_fields)
     if any(len(f) > MAX_FIELD for f in fields):
         return f"a field is longer than {MAX_FIELD:,} characters"
     if not any(fields[c].strip() for c in spec.value_columns if c < len(fields)):
@@ -206,3 +210,32 @@ def ungrouped(cell: str, decimal: str) -> str | None:
 def decimal_in_use(cells: list[str], decimal: str) -> bool:
     """Whether some value is written with ``decimal`` as its decimal separator ("31.79")."""
     return any(decimal in c and ungrouped(c, decimal) is None for c in cells)
+
+
+def misaligned(fields: list[str], header_fields: int, event_columns: tuple[int, ...]) -> bool:
+    """Whether a row's values have slid out of their columns: a number where the header has a
+    logger event ("Host Connected", which holds "Logged" or nothing), or right past the
+    header's last column. A decimal comma in a comma-separated file does this ("13,93" becomes
+    two fields), and reading such a row by position would store wrong numbers silently. Text
+    past the header is HOBOware's details pane ("Series: Temp, °C"), which rides beside rows."""
+    if any(c < len(fields) and is_number(fields[c].strip()) for c in event_columns):
+        return True
+    return 0 < header_fields < len(fields) and is_number(fields[header_fields].strip())
+
+
+def is_number(text: str, decimal: str = ".") -> bool:
+    """Whether ``text`` reads as a number, by the rules of every import (``parse_number``)."""
+    if not text:
+        return False
+    try:
+        parse_number(text, decimal)
+    except ValueError:
+        return False
+    return True
+
+
+def misaligned_reason(count: int, header_fields: int) -> str:
+    return (
+        f"the row has {count} fields where the header names {header_fields}: its values do not "
+        "line up with the columns (decimal commas in a comma-separated file?), so none was read"
+    )
