@@ -35,22 +35,18 @@ from PySide6.QtWidgets import (
 )
 
 from core.db import Database
-from core.devices import (
-    DUE_SOON_DAYS,
-    Calibration,
-    CalibrationCounts,
-    DeviceFields,
-    DeviceRecord,
-    archive_devices,
-    create_device,
-    delete_device,
-    get_device,
-    update_device,
-)
+from core.devices import DUE_SOON_DAYS, Calibration, CalibrationCounts, DeviceFields, DeviceRecord
 from core.errors import FieldLogError
 from gui.device_dialog import DeviceDialog
 from gui.device_model import HEADERS, Columns, DeviceTableModel
 from gui.frozen_column import FrozenColumn
+from gui.operations.devices import (
+    add_device,
+    archive_devices,
+    delete_device,
+    edit_device,
+    fetch_device,
+)
 from gui.ops import Ops
 from gui.undo import push_done, push_made
 
@@ -413,8 +409,7 @@ class DevicePanel(QWidget):
         """Edit the first selected device, as it is in the database now."""
         ids, db = self.selected_device_ids(), self._db
         if ids and db is not None and self._dialog is None:
-            self._ops.run(lambda: get_device(db, ids[0]), done=self._open_editor,
-                          label="Opening the device")  # fmt: skip
+            fetch_device(self._ops, db, ids[0]).done(self._open_editor).run()
 
     def _open_editor(self, device: DeviceRecord) -> None:
         if self._dialog is None:
@@ -436,43 +431,40 @@ class DevicePanel(QWidget):
         dialog.deleteLater()
 
     def _create(self, dialog: DeviceDialog, fields: DeviceFields) -> None:
-        db = self._db
+        db, ops = self._db, self._ops
         assert db is not None
-
-        def make() -> DeviceRecord:
-            return create_device(db, fields)
+        adding = add_device(ops, db, fields)
 
         def done(made: DeviceRecord) -> None:
-            push_made(self.undo_stack, self._ops, f"Add device “{made.name}”", made=made,
-                      make=make, unmake=lambda device: delete_device(db, device.id),
+            push_made(self.undo_stack, f"Add device “{made.name}”", made=made, make=adding,
+                      unmake=lambda device: delete_device(ops, db, device.id),
                       changed=self._changed)  # fmt: skip
             dialog.saved()
             self.select_device(made.id)
             self._changed()
 
-        self._ops.run(make, done=done, failed=dialog.save_failed, label="Saving the device")
+        adding.done(done).failed(dialog.save_failed).run()
 
     def _update(self, dialog: DeviceDialog, before: DeviceRecord, fields: DeviceFields) -> None:
-        db, old = self._db, fields_of(before)
+        db, ops, old = self._db, self._ops, fields_of(before)
         assert db is not None
         if fields == old:
             dialog.saved()
             return
+        editing = edit_device(ops, db, before.id, fields)
 
         def done(_after: DeviceRecord) -> None:
-            push_done(self.undo_stack, self._ops, f"Edit device “{before.name}”",
-                      undo=lambda: update_device(db, before.id, old),
-                      redo=lambda: update_device(db, before.id, fields),
+            push_done(self.undo_stack, f"Edit device “{before.name}”",
+                      undo=edit_device(ops, db, before.id, old), redo=editing,
                       changed=self._changed)  # fmt: skip
             dialog.saved()
             self._changed()
 
-        self._ops.run(lambda: update_device(db, before.id, fields), done=done,
-                      failed=dialog.save_failed, label="Saving the device")  # fmt: skip
+        editing.done(done).failed(dialog.save_failed).run()
 
     def archive_selected(self) -> None:
         """Archive the selected devices, or bring them back if they all are archived."""
-        ids, db = self.selected_device_ids(), self._db
+        ids, db, ops = self.selected_device_ids(), self._db, self._ops
         if not ids or db is None:
             return
         archive = not self._all_archived(ids)
@@ -482,14 +474,13 @@ class DevicePanel(QWidget):
 
         def done(changed: list[int]) -> None:
             if changed:
-                push_done(self.undo_stack, self._ops, f"{verb} {what}",
-                          undo=lambda: archive_devices(db, changed, not archive),
-                          redo=lambda: archive_devices(db, changed, archive),
+                push_done(self.undo_stack, f"{verb} {what}",
+                          undo=archive_devices(ops, db, changed, not archive),
+                          redo=archive_devices(ops, db, changed, archive),
                           changed=self._changed)  # fmt: skip
             self._changed()
 
-        self._ops.run(lambda: archive_devices(db, ids, archive), done=done,
-                      label=f"{verb} devices")  # fmt: skip
+        archive_devices(ops, db, ids, archive).done(done).run()
 
     def _changed(self) -> None:
         """After an edit or its undo: reload, and tell the other panels the devices changed."""

@@ -208,22 +208,18 @@ class MainWindow(QMainWindow):
     def open_path(self, path: Path | None, *, demo: bool = False, note: str = "") -> None:
         """Open ``path`` (None: the per-user default) through the launch contract; ``note``
         replaces the usual "Opened …" in the status bar once it is open."""
-        from gui.launching import launch_work
+        from gui.operations.launch import open_file
 
         self.statusBar().showMessage("Opening the database…")
         self.placeholder_label.setText(f"Opening {path or 'your database'}…")
-        work = launch_work(path, demo)
-        self.ops.run(
-            work,
-            done=lambda result: self._on_opened(result, note),
-            failed=lambda exc: self._on_launch_failed(path, exc, demo),
-            label="Opening the database…",
-            progress_parent=self,
-        )
+        opening = open_file(self.ops, path, demo=demo, parent=self)
+        opening.done(lambda result: self._on_opened(result, note))
+        opening.failed(lambda exc: self._on_launch_failed(path, exc, demo)).run()
         QTimer.singleShot(0, self.ensure_workspace)
 
     def _on_opened(self, result: "LaunchResult", note: str = "") -> None:
         from core.launch import Outcome
+        from gui.operations.launch import close_database
 
         previous = self.database
         self.database = result.database
@@ -246,22 +242,18 @@ class MainWindow(QMainWindow):
 
         remember(self.path)
         if previous is not None and previous is not self.database:
-            self.ops.run(previous.close)
+            close_database(self.ops, previous).run()
         self.database_changed.emit(self.database)
 
     def _check_integrity(self, path: Path) -> None:
         """SQLite's quick check of a file opened at head, off the UI thread and beside the user's
         work: the launch itself only read the header, so that opening cost almost nothing."""
-        from core.maintenance import check_while_open
+        from gui.operations.launch import check_integrity
 
         self.damage = None
-        stop = self._stop_checks.is_set
-        self.checks.run(
-            lambda: check_while_open(path, stop),
-            done=lambda problems: self._on_checked(path, problems),
-            failed=lambda exc: self._on_checked(path, [str(exc)]),
-            label="integrity check",
-        )
+        checking = check_integrity(self.checks, path, self._stop_checks.is_set)
+        checking.done(lambda problems: self._on_checked(path, problems))
+        checking.failed(lambda exc: self._on_checked(path, [str(exc)])).run()
 
     def _on_checked(self, path: Path, problems: list[str] | None) -> None:
         if problems is None or path != self.path:
@@ -288,15 +280,14 @@ class MainWindow(QMainWindow):
 
     def _on_launch_failed(self, path: Path | None, exc: BaseException, demo: bool) -> None:
         from core.paths import resolve_db_path
+        from gui.operations.backups import has_backup
 
         target = resolve_db_path(path)
         log.error("could not open %s", target, exc_info=exc)
         self.statusBar().showMessage("The database could not be opened.")
         if self.database is None:
             self.placeholder_label.setText("No database is open. Use File → Open or File → New.")
-        self.ops.run(
-            lambda: _has_backup(target), done=lambda has: self._ask(target, exc, has, demo)
-        )
+        has_backup(self.ops, target).done(lambda has: self._ask(target, exc, has, demo)).run()
 
     def _ask(self, target: Path, exc: BaseException, has_backup: bool, demo: bool) -> None:
         from gui import launch_dialogs  # only when a launch fails: not on the way to first paint
@@ -328,27 +319,19 @@ class MainWindow(QMainWindow):
         }
 
     def restore_newest(self, target: Path) -> None:
-        from gui.launching import restore_newest_work
+        from gui.operations.backups import restore_newest_backup
 
-        self.ops.run(
-            restore_newest_work(target),
-            done=lambda kept: self._after_restore(target, kept),
-            failed=lambda exc: self._on_launch_failed(target, exc, False),
-            label="Restoring the newest backup…",
-            progress_parent=self,
-        )
+        restoring = restore_newest_backup(self.ops, target, self)
+        restoring.done(lambda kept: self._after_restore(target, kept))
+        restoring.failed(lambda exc: self._on_launch_failed(target, exc, False)).run()
 
     def set_aside_wal(self, target: Path, demo: bool) -> None:
         """Rename the stray -wal beside ``target`` (kept), then open the file without it."""
-        from gui.launching import set_aside_wal_work
+        from gui.operations.launch import set_aside_wal
 
-        self.ops.run(
-            set_aside_wal_work(target),
-            done=lambda moved: self._after_set_aside(target, moved, demo),
-            failed=lambda exc: self._on_launch_failed(target, exc, demo),
-            label="Setting the stray file aside…",
-            progress_parent=self,
-        )
+        setting_aside = set_aside_wal(self.ops, target, self)
+        setting_aside.done(lambda moved: self._after_set_aside(target, moved, demo))
+        setting_aside.failed(lambda exc: self._on_launch_failed(target, exc, demo)).run()
 
     def _after_set_aside(self, target: Path, moved: Path, demo: bool) -> None:
         log.info("set aside %s", moved)
@@ -456,20 +439,16 @@ class MainWindow(QMainWindow):
 
     def _restore_backup(self, backup: Path) -> None:
         """Close the database (Windows cannot replace an open file), restore, reopen."""
-        from gui.launching import restore_work
+        from gui.operations.backups import restore_backup
 
         assert self.path is not None and self.database is not None
         path, database = self.path, self.database
         self.database = None
         self._set_ready(False)
         self.ensure_workspace().set_database(None)
-        self.ops.run(
-            restore_work(database, path, backup),
-            done=lambda kept: self._after_restore(path, kept),
-            failed=lambda exc: self._on_launch_failed(path, exc, False),
-            label="Restoring the backup…",
-            progress_parent=self,
-        )
+        restoring = restore_backup(self.ops, database, path, backup, self)
+        restoring.done(lambda kept: self._after_restore(path, kept))
+        restoring.failed(lambda exc: self._on_launch_failed(path, exc, False)).run()
 
     def _after_restore(self, path: Path, kept: Path | None) -> None:
         saved = f" The replaced database was saved as {kept}." if kept is not None else ""
@@ -491,6 +470,8 @@ class MainWindow(QMainWindow):
     def _on_replaced(self, exc: BaseException) -> None:
         """The file was replaced or moved under the window: stop writing to it at once (every
         op refuses already), say so, and offer to open what is there now."""
+        from gui.operations.launch import close_database
+
         if self.database is None or self.failure_box is not None:
             return
         log.error("the open database was replaced: %s", exc)
@@ -498,7 +479,7 @@ class MainWindow(QMainWindow):
         self.database = None
         self._set_ready(False)
         self.ensure_workspace().set_database(None)
-        self.ops.run(database.close)
+        close_database(self.ops, database).run()
         self.placeholder_label.setText("The database file was replaced; nothing more is written.")
         box = QMessageBox(QMessageBox.Icon.Warning, "FieldLog: the database file was replaced",
                           str(exc), QMessageBox.StandardButton.Close, self)  # fmt: skip
@@ -624,7 +605,9 @@ class MainWindow(QMainWindow):
         self._stop_checks.set()  # an integrity check in progress stops at its next step
         self.checks.shutdown()
         if self.database is not None:
-            self.ops.run(self.database.close)
+            from gui.operations.launch import close_database
+
+            close_database(self.ops, self.database).run()
             self.database = None
         self.ops.shutdown()
         super().closeEvent(event)
@@ -651,12 +634,6 @@ def _centered(label: QLabel) -> QWidget:
     column.addLayout(row)
     column.addStretch()
     return box
-
-
-def _has_backup(path: Path) -> bool:
-    from core.backup import list_backups
-
-    return bool(list_backups(path))
 
 
 def _outcome_text(result: "LaunchResult") -> str:

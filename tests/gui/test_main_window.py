@@ -13,8 +13,8 @@ from core.files import sha256
 from core.launch import open_database
 from core.open_lock import LOCK_SUFFIX
 from core.schema import HEAD_MARKER, HEAD_REVISION, SchemaMarker
-from gui import launching
 from gui.main_window import MainWindow
+from gui.operations import launch
 from tests.core.launch_support import behind_head, execute, scripts_with_extra_revision, stamp
 from tests.gui.windows import opened, shown_window
 
@@ -106,7 +106,7 @@ def test_a_failed_upgrade_names_the_backup(qtbot, window, tmp_path, monkeypatch)
     scripts = scripts_with_extra_revision(
         tmp_path, 'op.add_column("devices", sa.Column("stray", sa.Integer()))'
     )
-    monkeypatch.setitem(launching.launch_options, "script_location", scripts)
+    monkeypatch.setitem(launch.launch_options, "script_location", scripts)
     box = failure(qtbot, window, path)
     assert box.objectName() == "launchFailure-upgrade"
     assert "Backup taken before the upgrade" in box.informativeText()
@@ -130,7 +130,7 @@ def test_a_locked_database_offers_to_try_again(qtbot, window, tmp_path, monkeypa
     from filelock import FileLock
 
     path = behind_head(tmp_path / "old.db")
-    monkeypatch.setitem(launching.launch_options, "lock_timeout", 0.2)
+    monkeypatch.setitem(launch.launch_options, "lock_timeout", 0.2)
     with FileLock(path.with_name(path.name + ".lock")):
         box = failure(qtbot, window, path)
     assert box.objectName() == "launchFailure-locked"
