@@ -75,8 +75,8 @@ def test_open_recent_lists_the_files_newest_first(qtbot, window, tmp_path) -> No
     opened(qtbot, window, first)
     opened(qtbot, window, second)
     assert recent_files() == [second.resolve(), first.resolve()]
-    window.recent_menu.aboutToShow.emit()
-    entries = [a for a in window.recent_menu.actions() if a.isEnabled()]
+    window.menus.recent_menu.aboutToShow.emit()
+    entries = [a for a in window.menus.recent_menu.actions() if a.isEnabled()]
     assert [a.text() for a in entries] == [str(second.resolve()), str(first.resolve())]
     entries[1].trigger()
     qtbot.waitUntil(lambda: window.path is not None and window.path.name == "a.db")
