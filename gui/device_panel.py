@@ -1,44 +1,37 @@
-"""The device inventory: a filter that narrows as you type, the table, and its actions.
+"""The device inventory: the filter bar (``gui/device_filter.py``), the table
+(``gui/device_table.py``), and the actions on the devices.
 
-Every edit runs as an op and, once it has succeeded, goes on the undo stack. The selection is
-kept by device id across reloads (filter, sort, edits), so it survives anything that leaves the
-device listed.
+Every edit is an operation (``gui/operations/devices.py``) and, once it has succeeded, goes on
+the undo stack. The selection is kept by device id across reloads (filter, sort, edits), so it
+survives anything that leaves the device listed.
 """
 
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QByteArray,
     QEvent,
     QItemSelection,
     QItemSelectionModel,
     QObject,
-    QPoint,
-    QSettings,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from core.db import Database
-from core.devices import DUE_SOON_DAYS, Calibration, CalibrationCounts, DeviceFields, DeviceRecord
+from core.devices import DeviceFields, DeviceRecord
 from core.errors import FieldLogError
 from gui.device_dialog import DeviceDialog
-from gui.device_model import HEADERS, Columns, DeviceTableModel
+from gui.device_filter import ENTER_KEYS, DeviceFilterBar
+from gui.device_model import Columns, DeviceTableModel
+from gui.device_table import DeviceTable
 from gui.frozen_column import FrozenColumn
 from gui.operations.devices import (
     add_device,
@@ -49,21 +42,6 @@ from gui.operations.devices import (
 )
 from gui.ops import Ops
 from gui.undo import push_done, push_made
-
-FILTER_DELAY_MS = 150
-HEADER_KEY = "devices/header"
-DEFAULT_ORDER = (Columns.NAME, Columns.CALIBRATION_DUE, Columns.LOCATION, Columns.SERIAL,
-                 Columns.STATUS, Columns.TYPE, Columns.UNIT, Columns.LIMITS)  # fmt: skip
-COLUMN_WIDTHS = {
-    Columns.NAME: 190,
-    Columns.SERIAL: 110,
-    Columns.TYPE: 130,
-    Columns.LOCATION: 150,
-    Columns.STATUS: 110,
-    Columns.CALIBRATION_DUE: 110,
-    Columns.UNIT: 60,
-}
-ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 def fields_of(device: DeviceRecord) -> DeviceFields:
@@ -100,125 +78,35 @@ class DevicePanel(QWidget):
     # --- building --------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self._build_filter()
-        self._build_table()
-        self.status_label = QLabel()
-        self.status_label.setObjectName("deviceStatus")
         self.add_button = QPushButton("Add…")
         self.add_button.setObjectName("addDevice")
         self.add_button.setToolTip("Add a device (Ctrl+N or Ins)")
         self.add_button.clicked.connect(self.add_device)
-        top = QHBoxLayout()
-        top.addWidget(self.filter, 1)
-        top.addWidget(self.add_button)
-        options = QHBoxLayout()
-        options.addWidget(self.overdue_button)
-        options.addWidget(self.due_soon_button)
-        options.addStretch(1)
-        options.addWidget(self.show_archived)
+        self.filter_bar = DeviceFilterBar(self.model, self.add_button)
+        self.filter_bar.entered.connect(self._enter_in_filter)
+        self.filter_bar.down_pressed.connect(self._into_table)
+        self._build_table()
+        self.status_label = QLabel()
+        self.status_label.setObjectName("deviceStatus")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addLayout(options)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status_label)
-        QWidget.setTabOrder(self.filter, self.show_archived)
-        QWidget.setTabOrder(self.show_archived, self.table)
+        QWidget.setTabOrder(self.filter, self.filter_bar.show_archived)
+        QWidget.setTabOrder(self.filter_bar.show_archived, self.table)
 
-    def _build_filter(self) -> None:
-        self.filter = QLineEdit(placeholderText="Filter by name, serial, location or type (Ctrl+F)")
-        self.filter.setObjectName("deviceFilter")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.installEventFilter(self)
-        self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
-        self._filter_timer.timeout.connect(lambda: self.model.set_filter(self.filter.text()))
-        self.filter.textChanged.connect(lambda _text: self._filter_timer.start())
-        self.show_archived = QCheckBox("Show archived")
-        self.show_archived.setObjectName("showArchived")
-        self.show_archived.toggled.connect(self.model.set_show_archived)
-        self.overdue_button = self._calibration_button("overdueFilter", Calibration.OVERDUE)
-        self.due_soon_button = self._calibration_button("dueSoonFilter", Calibration.DUE_SOON)
-        self.set_calibration_counts(CalibrationCounts(0, 0))
-
-    def _calibration_button(self, name: str, which: Calibration) -> QPushButton:
-        button = QPushButton()
-        button.setObjectName(name)
-        button.setCheckable(True)
-        button.setFlat(True)
-        button.toggled.connect(lambda on: self._on_calibration_filter(which, on))
-        return button
-
-    def _on_calibration_filter(self, which: Calibration, on: bool) -> None:
-        """One calibration filter at a time; unchecking it lists every device again."""
-        other = self.due_soon_button if which is Calibration.OVERDUE else self.overdue_button
-        if on and other.isChecked():
-            other.blockSignals(True)
-            other.setChecked(False)
-            other.blockSignals(False)
-        self.model.set_calibration(which if on else None)
-
-    def set_calibration_counts(self, counts: CalibrationCounts) -> None:
-        """The numbers on the calibration filters (the window works them out with its counts)."""
-        self.overdue_button.setText(f"Overdue ({counts.overdue})")
-        self.overdue_button.setToolTip("Only the devices whose calibration is overdue")
-        self.due_soon_button.setText(f"Due ≤ {DUE_SOON_DAYS} d ({counts.due_soon})")
-        self.due_soon_button.setToolTip(
-            f"Only the devices due for calibration within {DUE_SOON_DAYS} days"
-        )
+    @property
+    def filter(self) -> QLineEdit:
+        """The filter field (Ctrl+F comes here; tests and benchmarks type in it)."""
+        return self.filter_bar.filter
 
     def _build_table(self) -> None:
-        table = self.table = QTableView()
-        table.setObjectName("deviceTable")
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        rows = table.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row sizing at 100k
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setSortIndicator(Columns.NAME, Qt.SortOrder.AscendingOrder)
-        table.setSortingEnabled(True)  # a header click calls model.sort: sorted in SQL
-        for column, width in COLUMN_WIDTHS.items():
-            table.setColumnWidth(column, width)
-        table.selectionModel().selectionChanged.connect(self._on_selection)
-        table.doubleClicked.connect(lambda index: self._activate(index.row()))
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        table.installEventFilter(self)
-        for visual, column in enumerate(DEFAULT_ORDER):  # calibration due in sight at once
-            header.moveSection(header.visualIndex(column), visual)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._choose_columns)
-
-    def _choose_columns(self, at: QPoint) -> None:
-        self.column_menu().popup(self.table.horizontalHeader().mapToGlobal(at))
-
-    def column_menu(self) -> QMenu:
-        """The header's context menu: a tick for every column but the name."""
-        menu = QMenu(self)
-        menu.setObjectName("columnChooser")
-        for column in (c for c in Columns if c is not Columns.NAME):
-            action = menu.addAction(HEADERS[column])
-            action.setCheckable(True)
-            action.setChecked(not self.table.isColumnHidden(column))
-            action.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
-        menu.aboutToHide.connect(menu.deleteLater)
-        return menu
-
-    def save_state(self, settings: QSettings) -> None:
-        settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
-
-    def restore_state(self, settings: QSettings) -> None:
-        """The columns as the user left them: shown, hidden, widths, sort."""
-        state = settings.value(HEADER_KEY)
-        if isinstance(state, QByteArray):
-            self.table.horizontalHeader().restoreState(state)
-            self.table.setColumnHidden(Columns.NAME, False)
+        self.table = DeviceTable(self.model)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(lambda index: self._activate(index.row()))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.installEventFilter(self)
 
     def _build_actions(self) -> None:
         def action(text: str, slot: Callable[[], None], *keys: str) -> QAction:
@@ -244,9 +132,8 @@ class DevicePanel(QWidget):
             self._dialog.reject()
         self._db = db
         self._keep_selected = []  # ids of another file would name other devices
-        for widget in (self.filter, self.show_archived, self.table, self.overdue_button,
-                       self.due_soon_button):  # fmt: skip
-            widget.setEnabled(db is not None)
+        self.filter_bar.set_ready(db is not None)
+        self.table.setEnabled(db is not None)
         self._show_status("" if db is not None else "No database open.")
         self.model.set_database(db)
         self._emit_selection([])
@@ -342,38 +229,25 @@ class DevicePanel(QWidget):
     # --- keys ------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if watched is self.filter and self._filter_key(event):
-                return True
-            if watched is self.table and self._table_key(event):
-                return True
+        pressed = event.type() == QEvent.Type.KeyPress
+        if pressed and watched is self.table and isinstance(event, QKeyEvent):
+            return self._table_key(event) or super().eventFilter(watched, event)
         return super().eventFilter(watched, event)
 
-    def _filter_key(self, event: QKeyEvent) -> bool:
-        """Enter selects the first match, and Enter again goes on to log a reading for it;
-        Down moves to the table; Escape clears the filter."""
-        if event.key() in ENTER_KEYS:
-            self._enter_in_filter()
-            return True
-        if event.key() == Qt.Key.Key_Down:
-            self.table.setFocus(Qt.FocusReason.TabFocusReason)
-            if not self.selected_device_ids() and self.model.rowCount():
-                self.table.selectRow(0)
-            return True
-        if event.key() == Qt.Key.Key_Escape and self.filter.text():
-            self.filter.clear()
-            return True
-        return False
+    def _into_table(self) -> None:
+        """Down in the filter: on to the list, on its first match if none is selected."""
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
+        if not self.selected_device_ids() and self.model.rowCount():
+            self.table.selectRow(0)
 
     def _enter_in_filter(self) -> None:
+        """Enter selects the first match, and Enter again goes on to log a reading for it."""
         text = self.filter.text()
         if text == self._picked_for and self.selected_device_ids() and not self.model.loading:
             self.device_activated.emit(self.selected_device_ids()[0])
             return
         self._picked_for = text
-        if self._filter_timer.isActive():  # typed faster than the debounce: filter now
-            self._filter_timer.stop()
-            self.model.set_filter(text)
+        self.filter_bar.filter_now()
         if self.model.loading:
             self._pick_first = True  # once the matches have arrived (``_on_loaded``)
         else:

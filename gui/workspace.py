@@ -39,7 +39,7 @@ class Workspace(QWidget):
         self.entry = EntryPanel(ops, undo_stack)
         self.chart = ChartPanel(ops)
         self.readings = ReadingsPanel(ops)
-        self.devices.restore_state(QSettings())
+        self.devices.table.restore_state(QSettings())
         self._arrange()
         self._connect()
 
@@ -112,7 +112,7 @@ class Workspace(QWidget):
         selected = self.devices.selected_device_ids()
         if selected and self._db is not None:
             settings.setValue(_file_key(self._db), selected[0])
-        self.devices.save_state(settings)
+        self.devices.table.save_state(settings)
 
     def _on_selection_changed(self, ids: list[int]) -> None:
         self.entry.set_device(ids[0] if ids else None)
@@ -145,7 +145,7 @@ class Workspace(QWidget):
         counting.latest_only(f"counts-{id(self)}").run()
 
     def _on_counts(self, counts: InventoryCounts) -> None:
-        self.devices.set_calibration_counts(counts.calibration)
+        self.devices.filter_bar.set_calibration_counts(counts.calibration)
         self.counts_changed.emit(counts.devices, counts.readings, counts.calibration)
         self.empty_changed.emit(counts.every_device == 0)
 

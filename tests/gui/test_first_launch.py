@@ -116,18 +116,18 @@ def test_calibration_filters_with_their_counts(qtbot, window, tmp_path) -> None:
     opened(qtbot, window, path)
     qtbot.waitUntil(lambda: "1 overdue · 1 due within 30 days" in window.counts_label.text())
     devices = window.workspace.devices
-    assert devices.overdue_button.text() == "Overdue (1)"
-    assert devices.due_soon_button.text() == "Due ≤ 30 d (1)"
+    assert devices.filter_bar.overdue_button.text() == "Overdue (1)"
+    assert devices.filter_bar.due_soon_button.text() == "Due ≤ 30 d (1)"
 
     def names() -> list[str]:
         model = devices.model
         return [d.name for d in (model.device_at(r) for r in range(model.rowCount())) if d]
 
     qtbot.waitUntil(lambda: len(names()) == 4)
-    devices.overdue_button.click()
+    devices.filter_bar.overdue_button.click()
     qtbot.waitUntil(lambda: names() == ["Late"])
-    devices.due_soon_button.click()
+    devices.filter_bar.due_soon_button.click()
     qtbot.waitUntil(lambda: names() == ["Soon"])
-    assert not devices.overdue_button.isChecked()
-    devices.due_soon_button.click()
+    assert not devices.filter_bar.overdue_button.isChecked()
+    devices.filter_bar.due_soon_button.click()
     qtbot.waitUntil(lambda: len(names()) == 4)
