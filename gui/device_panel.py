@@ -78,10 +78,7 @@ class DevicePanel(QWidget):
     # --- building --------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.add_button = QPushButton("Add…")
-        self.add_button.setObjectName("addDevice")
-        self.add_button.setToolTip("Add a device (Ctrl+N or Ins)")
-        self.add_button.clicked.connect(self.add_device)
+        self.add_button = _add_button(self.add_device)
         self.filter_bar = DeviceFilterBar(self.model, self.add_button)
         self.filter_bar.entered.connect(self._enter_in_filter)
         self.filter_bar.down_pressed.connect(self._into_table)
@@ -361,3 +358,12 @@ class DevicePanel(QWidget):
         self.refresh()
         self._emit_selection(self.selected_device_ids(), force=True)
         self.devices_changed.emit()
+
+
+def _add_button(add: Callable[[], None]) -> QPushButton:
+    """Add…, beside the filter: in sight, and for a keyboard without Ins."""
+    button = QPushButton("Add…")
+    button.setObjectName("addDevice")
+    button.setToolTip("Add a device (Ctrl+N or Ins)")
+    button.clicked.connect(add)
+    return button

@@ -47,15 +47,6 @@ FLAG_TEXT = {LimitFlag.ABOVE: "above the high limit", LimitFlag.BELOW: "below th
 UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One Enter: the text as typed and the reading taken from the fields at that instant."""
-
-    text: str
-    reading: NewReading
-    device_name: str
-
-
 def local_text(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
@@ -78,6 +69,15 @@ def failure_text(exc: BaseException) -> str:
     if isinstance(exc, ValidationError):
         return "; ".join(f"{field} {text}" for field, text in exc.problems.items())
     return explain(exc, "the database could not save it")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One Enter: the text as typed and the reading taken from the fields at that instant."""
+
+    text: str
+    reading: NewReading
+    device_name: str
 
 
 class EntryPanel(QWidget):

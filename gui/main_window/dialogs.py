@@ -8,7 +8,7 @@ paint.
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 if TYPE_CHECKING:
     from core.importing.report import ImportReport
@@ -58,9 +58,8 @@ class WindowDialogs:
 
         wizard = ImportWizard(window.ops, window.database, path, window)
         wizard.imported.connect(self._after_import)
-        wizard.finished.connect(wizard.deleteLater)
         self.import_wizard = wizard
-        wizard.open()
+        _open(wizard)
 
     def _after_import(self, report: "ImportReport") -> None:
         made = f", {len(report.devices_created)} devices created" if report.devices_created else ""
@@ -85,8 +84,7 @@ class WindowDialogs:
                 f"Exported {done.readings:,} readings of {done.devices} devices to {done.path}"
             )
         )
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        _open(dialog)
 
     def show_batches(self) -> None:
         window = self._window
@@ -96,20 +94,20 @@ class WindowDialogs:
 
         dialog = BatchesDialog(window.ops, window.database, window)
         dialog.undone.connect(lambda _result: window.ensure_workspace().refresh_all())
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        _open(dialog)
 
     # --- the database ----------------------------------------------------------------------
 
     def show_backups(self) -> None:
-        window = self._window
-        if window.path is None:
-            return
+        """The backups of the open file; restoring one is the database's life
+        (``database.py``)."""
         from gui.backups_dialog import BackupsDialog
 
-        dialog = BackupsDialog(window.ops, window.path, window)
-        dialog.restore_requested.connect(window.lifecycle.restore_backup)
-        dialog.open()
+        window = self._window
+        if window.path is not None:
+            dialog = BackupsDialog(window.ops, window.path, window)
+            dialog.restore_requested.connect(window.lifecycle.restore_backup)
+            dialog.open()
 
     def show_about(self) -> None:
         from core import __version__
@@ -142,6 +140,11 @@ class WindowDialogs:
 
         window = self._window
         dialog = ShortcutsDialog(window.menus.keyed_actions(), window)
-        dialog.finished.connect(dialog.deleteLater)
         self.shortcuts_dialog = dialog
-        dialog.open()
+        _open(dialog)
+
+
+def _open(dialog: QDialog) -> None:
+    """Open ``dialog`` (window-modal); it is deleted once closed."""
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
