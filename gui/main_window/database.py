@@ -227,12 +227,12 @@ class DatabaseLifecycle:
     def close(self) -> None:
         """The window closes: an integrity check in progress stops at its next step, and the
         database is closed once the work queued before is done."""
-        from gui.operations.launch import close_database
-
         window = self._window
         self._stop_checks.set()
         self._checks.shutdown()
-        if window.database is not None:
+        if window.database is not None:  # none: nothing to import on the way out (T5)
+            from gui.operations.launch import close_database
+
             close_database(self._ops, window.database).run()
             window.database = None
 
