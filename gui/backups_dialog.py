@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.backup import BackupInfo, list_backups
+from core.backup import BackupInfo
+from gui.operations.backups import list_backups
 from gui.ops import Ops
 
 REASONS = {
@@ -55,7 +56,7 @@ class BackupsDialog(QDialog):
         layout.addWidget(QLabel(f"Backups of {db_path}, newest first, in {db_path.parent}"))
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        ops.run(lambda: list_backups(db_path), done=self._show)
+        list_backups(ops, db_path).done(self._show).run()
 
     def _show(self, backups: list[BackupInfo]) -> None:
         self._backups = backups

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.db import Database
-from core.importing.history import BatchRecord, BatchUndone, list_batches, undo_batch
+from core.importing.history import BatchRecord, BatchUndone
 from gui.messages import explain
+from gui.operations.imports import list_imports, undo_import
 from gui.ops import Ops
 
 HEADERS = ("Imported", "File", "Format", "New", "Duplicates", "Rejected", "Devices made", "Now")
@@ -67,8 +68,7 @@ class BatchesDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        db = self._db
-        self._ops.run(lambda: list_batches(db), done=self._show)
+        list_imports(self._ops, self._db).done(self._show).run()
 
     def _show(self, batches: list[BatchRecord]) -> None:
         self.batches = batches
@@ -118,9 +118,8 @@ class BatchesDialog(QDialog):
         box.open()
 
     def undo(self, batch_id: int) -> None:
-        db = self._db
-        self._ops.run(lambda: undo_batch(db, batch_id), done=self._on_undone,
-                      failed=self._on_failed)  # fmt: skip
+        undoing = undo_import(self._ops, self._db, batch_id)
+        undoing.done(self._on_undone).failed(self._on_failed).run()
 
     def _on_undone(self, result: BatchUndone) -> None:
         removed = f", and the devices {', '.join(result.devices_removed)}" if (

@@ -1,73 +1,47 @@
-"""The device inventory: a filter that narrows as you type, the table, and its actions.
+"""The device inventory: the filter bar (``gui/device_filter.py``), the table
+(``gui/device_table.py``), and the actions on the devices.
 
-Every edit runs as an op and, once it has succeeded, goes on the undo stack. The selection is
-kept by device id across reloads (filter, sort, edits), so it survives anything that leaves the
-device listed.
+Every edit is an operation (``gui/operations/devices.py``) and, once it has succeeded, goes on
+the undo stack. The selection is kept by device id across reloads (filter, sort, edits), so it
+survives anything that leaves the device listed.
 """
 
 from collections.abc import Callable
 
 from PySide6.QtCore import (
-    QByteArray,
     QEvent,
     QItemSelection,
     QItemSelectionModel,
     QObject,
-    QPoint,
-    QSettings,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from core.db import Database
-from core.devices import (
-    DUE_SOON_DAYS,
-    Calibration,
-    CalibrationCounts,
-    DeviceFields,
-    DeviceRecord,
-    archive_devices,
-    create_device,
-    delete_device,
-    get_device,
-    update_device,
-)
+from core.devices import DeviceFields, DeviceRecord
 from core.errors import FieldLogError
 from gui.device_dialog import DeviceDialog
-from gui.device_model import HEADERS, Columns, DeviceTableModel
+from gui.device_filter import ENTER_KEYS, DeviceFilterBar
+from gui.device_model import Columns, DeviceTableModel
+from gui.device_table import DeviceTable
 from gui.frozen_column import FrozenColumn
+from gui.operations.devices import (
+    add_device,
+    archive_devices,
+    delete_device,
+    edit_device,
+    fetch_device,
+)
 from gui.ops import Ops
 from gui.undo import push_done, push_made
-
-FILTER_DELAY_MS = 150
-HEADER_KEY = "devices/header"
-DEFAULT_ORDER = (Columns.NAME, Columns.CALIBRATION_DUE, Columns.LOCATION, Columns.SERIAL,
-                 Columns.STATUS, Columns.TYPE, Columns.UNIT, Columns.LIMITS)  # fmt: skip
-COLUMN_WIDTHS = {
-    Columns.NAME: 190,
-    Columns.SERIAL: 110,
-    Columns.TYPE: 130,
-    Columns.LOCATION: 150,
-    Columns.STATUS: 110,
-    Columns.CALIBRATION_DUE: 110,
-    Columns.UNIT: 60,
-}
-ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 def fields_of(device: DeviceRecord) -> DeviceFields:
@@ -104,125 +78,32 @@ class DevicePanel(QWidget):
     # --- building --------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self._build_filter()
+        self.add_button = _add_button(self.add_device)
+        self.filter_bar = DeviceFilterBar(self.model, self.add_button)
+        self.filter_bar.entered.connect(self._enter_in_filter)
+        self.filter_bar.down_pressed.connect(self._into_table)
         self._build_table()
         self.status_label = QLabel()
         self.status_label.setObjectName("deviceStatus")
-        self.add_button = QPushButton("Add…")
-        self.add_button.setObjectName("addDevice")
-        self.add_button.setToolTip("Add a device (Ctrl+N or Ins)")
-        self.add_button.clicked.connect(self.add_device)
-        top = QHBoxLayout()
-        top.addWidget(self.filter, 1)
-        top.addWidget(self.add_button)
-        options = QHBoxLayout()
-        options.addWidget(self.overdue_button)
-        options.addWidget(self.due_soon_button)
-        options.addStretch(1)
-        options.addWidget(self.show_archived)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addLayout(options)
+        layout.addWidget(self.filter_bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status_label)
-        QWidget.setTabOrder(self.filter, self.show_archived)
-        QWidget.setTabOrder(self.show_archived, self.table)
+        QWidget.setTabOrder(self.filter, self.filter_bar.show_archived)
+        QWidget.setTabOrder(self.filter_bar.show_archived, self.table)
 
-    def _build_filter(self) -> None:
-        self.filter = QLineEdit(placeholderText="Filter by name, serial, location or type (Ctrl+F)")
-        self.filter.setObjectName("deviceFilter")
-        self.filter.setClearButtonEnabled(True)
-        self.filter.installEventFilter(self)
-        self._filter_timer = QTimer(self, singleShot=True, interval=FILTER_DELAY_MS)
-        self._filter_timer.timeout.connect(lambda: self.model.set_filter(self.filter.text()))
-        self.filter.textChanged.connect(lambda _text: self._filter_timer.start())
-        self.show_archived = QCheckBox("Show archived")
-        self.show_archived.setObjectName("showArchived")
-        self.show_archived.toggled.connect(self.model.set_show_archived)
-        self.overdue_button = self._calibration_button("overdueFilter", Calibration.OVERDUE)
-        self.due_soon_button = self._calibration_button("dueSoonFilter", Calibration.DUE_SOON)
-        self.set_calibration_counts(CalibrationCounts(0, 0))
-
-    def _calibration_button(self, name: str, which: Calibration) -> QPushButton:
-        button = QPushButton()
-        button.setObjectName(name)
-        button.setCheckable(True)
-        button.setFlat(True)
-        button.toggled.connect(lambda on: self._on_calibration_filter(which, on))
-        return button
-
-    def _on_calibration_filter(self, which: Calibration, on: bool) -> None:
-        """One calibration filter at a time; unchecking it lists every device again."""
-        other = self.due_soon_button if which is Calibration.OVERDUE else self.overdue_button
-        if on and other.isChecked():
-            other.blockSignals(True)
-            other.setChecked(False)
-            other.blockSignals(False)
-        self.model.set_calibration(which if on else None)
-
-    def set_calibration_counts(self, counts: CalibrationCounts) -> None:
-        """The numbers on the calibration filters (the window works them out with its counts)."""
-        self.overdue_button.setText(f"Overdue ({counts.overdue})")
-        self.overdue_button.setToolTip("Only the devices whose calibration is overdue")
-        self.due_soon_button.setText(f"Due ≤ {DUE_SOON_DAYS} d ({counts.due_soon})")
-        self.due_soon_button.setToolTip(
-            f"Only the devices due for calibration within {DUE_SOON_DAYS} days"
-        )
+    @property
+    def filter(self) -> QLineEdit:
+        """The filter field (Ctrl+F comes here; tests and benchmarks type in it)."""
+        return self.filter_bar.filter
 
     def _build_table(self) -> None:
-        table = self.table = QTableView()
-        table.setObjectName("deviceTable")
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        rows = table.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # no per-row sizing at 100k
-        rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setSortIndicator(Columns.NAME, Qt.SortOrder.AscendingOrder)
-        table.setSortingEnabled(True)  # a header click calls model.sort: sorted in SQL
-        for column, width in COLUMN_WIDTHS.items():
-            table.setColumnWidth(column, width)
-        table.selectionModel().selectionChanged.connect(self._on_selection)
-        table.doubleClicked.connect(lambda index: self._activate(index.row()))
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
-        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        table.installEventFilter(self)
-        for visual, column in enumerate(DEFAULT_ORDER):  # calibration due in sight at once
-            header.moveSection(header.visualIndex(column), visual)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._choose_columns)
-
-    def _choose_columns(self, at: QPoint) -> None:
-        self.column_menu().popup(self.table.horizontalHeader().mapToGlobal(at))
-
-    def column_menu(self) -> QMenu:
-        """The header's context menu: a tick for every column but the name."""
-        menu = QMenu(self)
-        menu.setObjectName("columnChooser")
-        for column in (c for c in Columns if c is not Columns.NAME):
-            action = menu.addAction(HEADERS[column])
-            action.setCheckable(True)
-            action.setChecked(not self.table.isColumnHidden(column))
-            action.toggled.connect(lambda on, c=column: self.table.setColumnHidden(c, not on))
-        menu.aboutToHide.connect(menu.deleteLater)
-        return menu
-
-    def save_state(self, settings: QSettings) -> None:
-        settings.setValue(HEADER_KEY, self.table.horizontalHeader().saveState())
-
-    def restore_state(self, settings: QSettings) -> None:
-        """The columns as the user left them: shown, hidden, widths, sort."""
-        state = settings.value(HEADER_KEY)
-        if isinstance(state, QByteArray):
-            self.table.horizontalHeader().restoreState(state)
-            self.table.setColumnHidden(Columns.NAME, False)
+        self.table = DeviceTable(self.model)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(lambda index: self._activate(index.row()))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.installEventFilter(self)
 
     def _build_actions(self) -> None:
         def action(text: str, slot: Callable[[], None], *keys: str) -> QAction:
@@ -248,9 +129,8 @@ class DevicePanel(QWidget):
             self._dialog.reject()
         self._db = db
         self._keep_selected = []  # ids of another file would name other devices
-        for widget in (self.filter, self.show_archived, self.table, self.overdue_button,
-                       self.due_soon_button):  # fmt: skip
-            widget.setEnabled(db is not None)
+        self.filter_bar.set_ready(db is not None)
+        self.table.setEnabled(db is not None)
         self._show_status("" if db is not None else "No database open.")
         self.model.set_database(db)
         self._emit_selection([])
@@ -346,38 +226,25 @@ class DevicePanel(QWidget):
     # --- keys ------------------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            if watched is self.filter and self._filter_key(event):
-                return True
-            if watched is self.table and self._table_key(event):
-                return True
+        pressed = event.type() == QEvent.Type.KeyPress
+        if pressed and watched is self.table and isinstance(event, QKeyEvent):
+            return self._table_key(event) or super().eventFilter(watched, event)
         return super().eventFilter(watched, event)
 
-    def _filter_key(self, event: QKeyEvent) -> bool:
-        """Enter selects the first match, and Enter again goes on to log a reading for it;
-        Down moves to the table; Escape clears the filter."""
-        if event.key() in ENTER_KEYS:
-            self._enter_in_filter()
-            return True
-        if event.key() == Qt.Key.Key_Down:
-            self.table.setFocus(Qt.FocusReason.TabFocusReason)
-            if not self.selected_device_ids() and self.model.rowCount():
-                self.table.selectRow(0)
-            return True
-        if event.key() == Qt.Key.Key_Escape and self.filter.text():
-            self.filter.clear()
-            return True
-        return False
+    def _into_table(self) -> None:
+        """Down in the filter: on to the list, on its first match if none is selected."""
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
+        if not self.selected_device_ids() and self.model.rowCount():
+            self.table.selectRow(0)
 
     def _enter_in_filter(self) -> None:
+        """Enter selects the first match, and Enter again goes on to log a reading for it."""
         text = self.filter.text()
         if text == self._picked_for and self.selected_device_ids() and not self.model.loading:
             self.device_activated.emit(self.selected_device_ids()[0])
             return
         self._picked_for = text
-        if self._filter_timer.isActive():  # typed faster than the debounce: filter now
-            self._filter_timer.stop()
-            self.model.set_filter(text)
+        self.filter_bar.filter_now()
         if self.model.loading:
             self._pick_first = True  # once the matches have arrived (``_on_loaded``)
         else:
@@ -413,8 +280,7 @@ class DevicePanel(QWidget):
         """Edit the first selected device, as it is in the database now."""
         ids, db = self.selected_device_ids(), self._db
         if ids and db is not None and self._dialog is None:
-            self._ops.run(lambda: get_device(db, ids[0]), done=self._open_editor,
-                          label="Opening the device")  # fmt: skip
+            fetch_device(self._ops, db, ids[0]).done(self._open_editor).run()
 
     def _open_editor(self, device: DeviceRecord) -> None:
         if self._dialog is None:
@@ -436,43 +302,40 @@ class DevicePanel(QWidget):
         dialog.deleteLater()
 
     def _create(self, dialog: DeviceDialog, fields: DeviceFields) -> None:
-        db = self._db
+        db, ops = self._db, self._ops
         assert db is not None
-
-        def make() -> DeviceRecord:
-            return create_device(db, fields)
+        adding = add_device(ops, db, fields)
 
         def done(made: DeviceRecord) -> None:
-            push_made(self.undo_stack, self._ops, f"Add device “{made.name}”", made=made,
-                      make=make, unmake=lambda device: delete_device(db, device.id),
+            push_made(self.undo_stack, f"Add device “{made.name}”", made=made, make=adding,
+                      unmake=lambda device: delete_device(ops, db, device.id),
                       changed=self._changed)  # fmt: skip
             dialog.saved()
             self.select_device(made.id)
             self._changed()
 
-        self._ops.run(make, done=done, failed=dialog.save_failed, label="Saving the device")
+        adding.done(done).failed(dialog.save_failed).run()
 
     def _update(self, dialog: DeviceDialog, before: DeviceRecord, fields: DeviceFields) -> None:
-        db, old = self._db, fields_of(before)
+        db, ops, old = self._db, self._ops, fields_of(before)
         assert db is not None
         if fields == old:
             dialog.saved()
             return
+        editing = edit_device(ops, db, before.id, fields)
 
         def done(_after: DeviceRecord) -> None:
-            push_done(self.undo_stack, self._ops, f"Edit device “{before.name}”",
-                      undo=lambda: update_device(db, before.id, old),
-                      redo=lambda: update_device(db, before.id, fields),
+            push_done(self.undo_stack, f"Edit device “{before.name}”",
+                      undo=edit_device(ops, db, before.id, old), redo=editing,
                       changed=self._changed)  # fmt: skip
             dialog.saved()
             self._changed()
 
-        self._ops.run(lambda: update_device(db, before.id, fields), done=done,
-                      failed=dialog.save_failed, label="Saving the device")  # fmt: skip
+        editing.done(done).failed(dialog.save_failed).run()
 
     def archive_selected(self) -> None:
         """Archive the selected devices, or bring them back if they all are archived."""
-        ids, db = self.selected_device_ids(), self._db
+        ids, db, ops = self.selected_device_ids(), self._db, self._ops
         if not ids or db is None:
             return
         archive = not self._all_archived(ids)
@@ -482,17 +345,25 @@ class DevicePanel(QWidget):
 
         def done(changed: list[int]) -> None:
             if changed:
-                push_done(self.undo_stack, self._ops, f"{verb} {what}",
-                          undo=lambda: archive_devices(db, changed, not archive),
-                          redo=lambda: archive_devices(db, changed, archive),
+                push_done(self.undo_stack, f"{verb} {what}",
+                          undo=archive_devices(ops, db, changed, not archive),
+                          redo=archive_devices(ops, db, changed, archive),
                           changed=self._changed)  # fmt: skip
             self._changed()
 
-        self._ops.run(lambda: archive_devices(db, ids, archive), done=done,
-                      label=f"{verb} devices")  # fmt: skip
+        archive_devices(ops, db, ids, archive).done(done).run()
 
     def _changed(self) -> None:
         """After an edit or its undo: reload, and tell the other panels the devices changed."""
         self.refresh()
         self._emit_selection(self.selected_device_ids(), force=True)
         self.devices_changed.emit()
+
+
+def _add_button(add: Callable[[], None]) -> QPushButton:
+    """Add…, beside the filter: in sight, and for a keyboard without Ins."""
+    button = QPushButton("Add…")
+    button.setObjectName("addDevice")
+    button.setToolTip("Add a device (Ctrl+N or Ins)")
+    button.clicked.connect(add)
+    return button

@@ -32,19 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from core.db import Database
-from core.devices import DeviceRecord, get_device
 from core.errors import ValidationError
-from core.readings import (
-    LimitFlag,
-    NewReading,
-    ReadingRecord,
-    add_reading,
-    latest_reading,
-    withdraw_reading,
-)
+from core.readings import LimitFlag, NewReading, ReadingRecord
 from core.validation import parse_number, typed_decimals, unit_clash
 from gui.colors import alarm
 from gui.messages import explain
+from gui.operations.readings import DeviceContext, device_context, save_reading, withdraw_reading
 from gui.ops import Ops
 from gui.reading_time import ReadingTime
 from gui.undo import push_made
@@ -52,25 +45,6 @@ from gui.undo import push_made
 OPERATOR_KEY = "entry/operator"
 FLAG_TEXT = {LimitFlag.ABOVE: "above the high limit", LimitFlag.BELOW: "below the low limit"}
 UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
-
-
-@dataclass(frozen=True)
-class DeviceContext:
-    device: DeviceRecord
-    previous: ReadingRecord | None
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One Enter: the text as typed and the reading taken from the fields at that instant."""
-
-    text: str
-    reading: NewReading
-    device_name: str
-
-
-def load_context(db: Database, device_id: int) -> DeviceContext:
-    return DeviceContext(get_device(db, device_id), latest_reading(db, device_id))
 
 
 def local_text(moment: datetime) -> str:
@@ -95,6 +69,15 @@ def failure_text(exc: BaseException) -> str:
     if isinstance(exc, ValidationError):
         return "; ".join(f"{field} {text}" for field, text in exc.problems.items())
     return explain(exc, "the database could not save it")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One Enter: the text as typed and the reading taken from the fields at that instant."""
+
+    text: str
+    reading: NewReading
+    device_name: str
 
 
 class EntryPanel(QWidget):
@@ -210,8 +193,8 @@ class EntryPanel(QWidget):
         import): the "Last:" line follows every change."""
         db, device_id = self._db, self._device_id
         if db is not None and device_id is not None:
-            self._ops.run(lambda: load_context(db, device_id), done=self._on_context,
-                          label="device", latest_only=f"entry-context-{id(self)}")  # fmt: skip
+            load = device_context(self._ops, db, device_id).done(self._on_context)
+            load.latest_only(f"entry-context-{id(self)}").run()
 
     def _on_context(self, context: DeviceContext) -> None:
         if context.device.id != self._device_id:
@@ -264,8 +247,8 @@ class EntryPanel(QWidget):
         self.note.clear()
         self._in_flight.append(entry)
         self._show_saving()
-        self._ops.run(lambda: add_reading(db, entry.reading), done=self._on_saved,
-                      failed=lambda exc: self._on_failed(entry, exc))  # fmt: skip
+        saving = save_reading(self._ops, db, entry.reading).done(self._on_saved)
+        saving.failed(lambda exc: self._on_failed(entry, exc)).run()
 
     def _take_entry(self, context: DeviceContext) -> Entry | None:
         """The reading the fields describe now, or None (and why) if it cannot be saved."""
@@ -395,9 +378,9 @@ class EntryPanel(QWidget):
             reading.device_id, reading.value, reading.recorded_at, reading.unit,
             reading.operator, reading.note, decimals=reading.decimals,
         )  # fmt: skip
-        push_made(self.undo_stack, self._ops, f"reading {reading.text} {reading.unit}",
-                  made=reading, make=lambda: add_reading(db, entry),
-                  unmake=lambda saved: withdraw_reading(db, saved.id),
+        push_made(self.undo_stack, f"reading {reading.text} {reading.unit}", made=reading,
+                  make=save_reading(self._ops, db, entry),
+                  unmake=lambda saved: withdraw_reading(self._ops, db, saved.id),
                   changed=self._after_undo)  # fmt: skip
 
     def _after_undo(self) -> None:

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from core.db import Database
-from core.exporting import ExportCancelled, ExportFormat, ExportRequest, ExportSummary, export
+from core.exporting import ExportCancelled, ExportFormat, ExportRequest, ExportSummary
 from gui.messages import explain
+from gui.operations.exports import export_readings
 from gui.ops import Ops
 
 FILTERS = {
@@ -192,12 +193,9 @@ class ExportDialog(QDialog):
         cancelled, progress = self._cancel.is_set, self.progressed.emit
         self.problem.clear()
         self._set_busy(True)
-        self._ops.run(
-            lambda: export(db, path, fmt, request, progress=progress, cancelled=cancelled),
-            done=self._on_done,
-            failed=self._on_failed,
-            label="Exporting",
-        )
+        exporting = export_readings(self._ops, db, path, fmt, request, progress=progress,
+                                    cancelled=cancelled)  # fmt: skip
+        exporting.done(self._on_done).failed(self._on_failed).run()
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

@@ -7,8 +7,9 @@
 3. **Check** — the dry-run report: rows accepted, rejected (with line and reason), duplicates
    skipped, devices that would be created. *Import* writes exactly that, as one batch.
 
-Everything that reads the file or the database runs on the database thread (``gui.ops``); the
-dry run and the import report progress as a percentage and can be cancelled, leaving nothing.
+Everything that reads the file or the database is an operation (``gui/operations/imports.py``)
+on the database thread; the dry run and the import report progress as a percentage and can be
+cancelled, leaving nothing.
 
 The file is opened three times, on purpose. The preview reads only its header and first rows.
 The dry run and the import each read it whole, afresh: the import writes what the file holds
@@ -29,11 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from core.db import Database
-from core.importing.formats import ImportOptions, open_import
+from core.importing.formats import ImportOptions
 from core.importing.parsed import ParsedFile
 from core.importing.report import ImportReport
-from core.importing.service import import_parsed
 from gui.import_pages import CheckPage, FilePage, PreviewPage
+from gui.operations import DatabaseOp, imports
 from gui.ops import Ops
 
 
@@ -75,8 +76,8 @@ class ImportWizard(QWizard):
     def read_file(self, then: Callable[[ParsedFile], None],
                   failed: Callable[[BaseException], None]) -> None:  # fmt: skip
         """Open the file with the current options on the database thread."""
-        path, options = self.file_page.path(), self.import_options()
-        self._run(lambda: open_import(path, options), then, failed)
+        reading = imports.read_file(self._ops, self.file_page.path(), self.import_options())
+        self._run(reading, then, failed)
 
     def dry_run(self) -> None:
         self._import(dry_run=True)
@@ -88,18 +89,16 @@ class ImportWizard(QWizard):
         self._cancel.set()
 
     def _import(self, *, dry_run: bool) -> None:
-        path, options, db = self.file_page.path(), self.import_options(), self._db
-        create = self.file_page.create_devices.isChecked()
+        page = self.file_page
         self._cancel.clear()
-        cancelled, progress = self._cancel.is_set, self.progressed.emit
-
-        def work() -> ImportReport:
-            parsed = open_import(path, options)  # a parsed file is read once: open it afresh
-            return import_parsed(db, parsed, dry_run=dry_run, create_devices=create,
-                                 progress=progress, cancelled=cancelled)  # fmt: skip
-
+        job = imports.ImportJob(page.path(), self.import_options(),
+                                page.create_devices.isChecked(), self.progressed.emit,
+                                self._cancel.is_set)  # fmt: skip
+        operation = (imports.dry_run if dry_run else imports.import_file)(self._ops, self._db, job)
         self.check_page.started(dry_run)
-        self._run(work, lambda report: self._on_report(report, dry_run), self.check_page.failed)
+        self._run(
+            operation, lambda report: self._on_report(report, dry_run), self.check_page.failed
+        )
 
     def _on_report(self, report: ImportReport, dry_run: bool) -> None:
         self.report = report
@@ -108,8 +107,9 @@ class ImportWizard(QWizard):
             self.imported.emit(report)
             super().accept()
 
-    def _run(self, work: Callable[[], Any], done: Callable[[Any], None],
+    def _run(self, operation: DatabaseOp[Any], done: Callable[[Any], None],
              failed: Callable[[BaseException], None]) -> None:  # fmt: skip
+        """Run ``operation`` with the buttons held while it runs (``busy``)."""
         self.busy = True
         self._update_buttons()
 
@@ -121,7 +121,7 @@ class ImportWizard(QWizard):
 
             return call
 
-        self._ops.run(work, done=finish(done), failed=finish(failed), label="Importing")
+        operation.done(finish(done)).failed(finish(failed)).run()
 
     def _update_buttons(self) -> None:
         for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.NextButton):

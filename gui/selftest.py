@@ -1,8 +1,9 @@
 """``fieldlog --self-test``: the real launch path on a throwaway database, for installed copies.
 
 It opens the main window on a new database in a temporary folder (so the schema is created by
-migrating, exactly as on a first launch), adds a device and a reading through the services,
-shows them in the chart, optionally saves a screenshot, and exits 0, or 1 with the reason.
+migrating, exactly as on a first launch), adds a device and readings through the operations the
+panels run, shows them in the chart, optionally saves a screenshot, and exits 0, or 1 with the
+reason.
 """
 
 import sys
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
+    from core.devices import DeviceRecord
     from gui.main_window import MainWindow
 
 TIMEOUT_S = 60.0
@@ -66,22 +68,27 @@ def _exercise(app: QApplication, path: Path, screenshot: Path | None, log_file: 
 
 
 def _add_sample(app: QApplication, window: "MainWindow") -> int:
-    from core.devices import DeviceFields, create_device
-    from core.readings import NewReading, add_reading
+    """A device and three readings, through the operations the window's panels run."""
+    from core.devices import DeviceFields
+    from core.readings import NewReading
+    from gui.operations.devices import add_device
+    from gui.operations.readings import save_reading
 
-    db = window.database
+    db, ops = window.database, window.ops
     assert db is not None
     now = datetime.now(UTC)
-
-    def work() -> int:
-        device = create_device(db, DeviceFields(name="Self-test gauge", default_unit="bar",
-                                                low_limit=1.0, high_limit=5.0))  # fmt: skip
-        for hours, value in ((3, 2.5), (2, 3.1), (1, 5.6)):
-            add_reading(db, NewReading(device.id, value, now - timedelta(hours=hours)))
-        return device.id
-
+    fields = DeviceFields(name="Self-test gauge", default_unit="bar", low_limit=1.0,
+                          high_limit=5.0)  # fmt: skip
     made: list[int] = []
-    window.ops.run(work, done=made.append)
+
+    def add_readings(device: "DeviceRecord") -> None:
+        *first, last = (NewReading(device.id, value, now - timedelta(hours=hours))
+                        for hours, value in ((3, 2.5), (2, 3.1), (1, 5.6)))  # fmt: skip
+        for reading in first:
+            save_reading(ops, db, reading).run()
+        save_reading(ops, db, last).done(lambda _saved: made.append(device.id)).run()  # in order
+
+    add_device(ops, db, fields).done(add_readings).run()
     wait_for(app, "the sample device and readings to be saved", lambda: bool(made))
     return made[0]
 

@@ -12,13 +12,13 @@ from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QApplication, QSplitter, QVBoxLayout, QWidget
 
 from core.db import Database
-from core.devices import CalibrationCounts, calibration_counts, count_devices
-from core.readings import ReadingRecord, correct_reading, count_readings, get_reading
-from core.readings import withdraw_reading as withdraw
+from core.readings import ReadingRecord
 from gui.chart import ChartPanel
 from gui.correction_dialog import CorrectionDialog
 from gui.device_panel import DevicePanel
 from gui.entry_panel import EntryPanel
+from gui.operations.devices import InventoryCounts, inventory_counts
+from gui.operations.readings import correct_reading, fetch_reading, withdraw_reading
 from gui.ops import Ops
 from gui.readings_panel import ReadingsPanel
 from gui.undo import push_made
@@ -39,7 +39,7 @@ class Workspace(QWidget):
         self.entry = EntryPanel(ops, undo_stack)
         self.chart = ChartPanel(ops)
         self.readings = ReadingsPanel(ops)
-        self.devices.restore_state(QSettings())
+        self.devices.table.restore_state(QSettings())
         self._arrange()
         self._connect()
 
@@ -112,7 +112,7 @@ class Workspace(QWidget):
         selected = self.devices.selected_device_ids()
         if selected and self._db is not None:
             settings.setValue(_file_key(self._db), selected[0])
-        self.devices.save_state(settings)
+        self.devices.table.save_state(settings)
 
     def _on_selection_changed(self, ids: list[int]) -> None:
         self.entry.set_device(ids[0] if ids else None)
@@ -141,25 +141,20 @@ class Workspace(QWidget):
         db = self._db
         if db is None:
             return
-        self._ops.run(
-            lambda: (count_devices(db), count_readings(db),
-                     count_devices(db, include_archived=True), calibration_counts(db)),
-            done=self._on_counts,
-            latest_only=f"counts-{id(self)}",
-        )  # fmt: skip
+        counting = inventory_counts(self._ops, db).done(self._on_counts)
+        counting.latest_only(f"counts-{id(self)}").run()
 
-    def _on_counts(self, counts: tuple[int, int, int, CalibrationCounts]) -> None:
-        devices, readings, every_device, calibration = counts
-        self.devices.set_calibration_counts(calibration)
-        self.counts_changed.emit(devices, readings, calibration)
-        self.empty_changed.emit(every_device == 0)
+    def _on_counts(self, counts: InventoryCounts) -> None:
+        self.devices.filter_bar.set_calibration_counts(counts.calibration)
+        self.counts_changed.emit(counts.devices, counts.readings, counts.calibration)
+        self.empty_changed.emit(counts.every_device == 0)
 
     # --- corrections -------------------------------------------------------------------
 
     def correct(self, reading_id: int) -> None:
         db = self._db
         if db is not None:
-            self._ops.run(lambda: get_reading(db, reading_id), done=self._ask_correction)
+            fetch_reading(self._ops, db, reading_id).done(self._ask_correction).run()
 
     def _ask_correction(self, original: ReadingRecord) -> None:
         dialog = CorrectionDialog(original, self)
@@ -168,22 +163,19 @@ class Workspace(QWidget):
         dialog.open()
 
     def _save_correction(self, original: ReadingRecord, dialog: CorrectionDialog) -> None:
-        db = self._db
+        db, ops = self._db, self._ops
         assert db is not None
-        value, note, who = dialog.corrected_value, dialog.note, dialog.corrected_by
-        decimals = dialog.decimals
-
-        def make() -> ReadingRecord:
-            return correct_reading(db, original.id, value=value, note=note, operator=who,
-                                   decimals=decimals)  # fmt: skip
+        correcting = correct_reading(ops, db, original.id, value=dialog.corrected_value,
+                                     note=dialog.note, operator=dialog.corrected_by,
+                                     decimals=dialog.decimals)  # fmt: skip
 
         def saved(made: ReadingRecord) -> None:
-            push_made(self._undo, self._ops, f"correction of reading #{original.id}",
-                      made=made, make=make, unmake=lambda fix: withdraw(db, fix.id),
+            push_made(self._undo, f"correction of reading #{original.id}", made=made,
+                      make=correcting, unmake=lambda fix: withdraw_reading(ops, db, fix.id),
                       changed=self._on_readings_changed)  # fmt: skip
             self._on_readings_changed()
 
-        self._ops.run(make, done=saved)
+        correcting.done(saved).run()
 
 
 def _file_key(db: Database) -> str:

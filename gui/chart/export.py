@@ -11,9 +11,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from core.db import Database
-from core.exporting import ExportFormat, ExportRequest, export
+from core.exporting import ExportFormat, ExportRequest
 from core.files import write_atomically
 from gui.messages import explain
+from gui.operations.exports import export_readings
 from gui.ops import Done, Failed, Ops
 
 
@@ -26,8 +27,7 @@ def save_png(widget: QWidget, path: Path) -> None:
 def export_csv(ops: Ops, db: Database, request: ExportRequest, path: Path, *, done: Done,
                failed: Failed) -> None:  # fmt: skip
     """Write ``request``'s readings to ``path`` as an op; ``done`` gets the ExportSummary."""
-    ops.run(lambda: export(db, path, ExportFormat.CSV, request), done=done, failed=failed,
-            label="Exporting the visible readings")  # fmt: skip
+    export_readings(ops, db, path, ExportFormat.CSV, request).done(done).failed(failed).run()
 
 
 def ask_png_path(parent: QWidget) -> Path | None:

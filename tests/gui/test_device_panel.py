@@ -188,7 +188,7 @@ def test_archive_hides_show_archived_brings_back_and_undo_restores(qtbot, panel,
     assert [d.id for d in list_devices(db)] == [kept]
     settle(qtbot, panel)
     assert names(qtbot, panel) == ["Kept"]
-    qtbot.mouseClick(panel.show_archived, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.filter_bar.show_archived, Qt.MouseButton.LeftButton)
     settle(qtbot, panel)
     assert names(qtbot, panel) == ["Gone", "Kept"]
     assert panel.selected_device_ids() == [gone]  # it comes back selected
@@ -208,7 +208,7 @@ def test_delete_in_the_table_archives_never_deletes(qtbot, panel, db) -> None:
 def test_unarchiving_a_mixed_selection_undoes_only_what_changed(qtbot, panel, db) -> None:
     first, second = with_devices(qtbot, panel, db, "A", "B")
     archive_device(db, first)
-    panel.show_archived.setChecked(True)
+    panel.filter_bar.show_archived.setChecked(True)
     settle(qtbot, panel)
     panel.table.selectAll()
     panel.archive_action.trigger()  # not all archived: archive them all
@@ -353,7 +353,7 @@ def test_actions_follow_the_database_and_the_selection(qtbot, panel, db) -> None
     assert panel.model.rowCount() == 0
     assert not any(a.isEnabled() for a in (panel.add_action, panel.edit_action))
     assert not panel.filter.isEnabled() and not panel.table.isEnabled()
-    assert not panel.show_archived.isEnabled()
+    assert not panel.filter_bar.show_archived.isEnabled()
 
 
 def test_calibration_due_is_in_view_by_default_and_the_name_stays_in_view(
@@ -387,23 +387,3 @@ def test_calibration_due_is_in_view_by_default_and_the_name_stays_in_view(
     assert shown == [Columns.NAME]
     table.scrollTo(panel.model.index(29, 0))
     assert frozen.verticalScrollBar().value() == table.verticalScrollBar().value() > 0
-
-
-def test_the_header_menu_chooses_columns_and_they_are_kept(
-    qtbot: QtBot, ops: Ops, panel: DevicePanel
-) -> None:
-    from PySide6.QtCore import QSettings
-
-    menu = panel.column_menu()  # what a right-click on the header pops up
-    texts = [a.text() for a in menu.actions()]
-    assert "Name" not in texts and len(texts) == len(Columns) - 1
-    (serial,) = [a for a in menu.actions() if a.text() == "Serial number"]
-    serial.toggle()
-    assert panel.table.isColumnHidden(Columns.SERIAL)
-    menu.deleteLater()
-    panel.save_state(QSettings())
-    again = DevicePanel(ops, QUndoStack())
-    qtbot.addWidget(again)
-    again.restore_state(QSettings())
-    assert again.table.isColumnHidden(Columns.SERIAL)
-    assert not again.table.isColumnHidden(Columns.NAME)

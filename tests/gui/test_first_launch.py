@@ -75,8 +75,8 @@ def test_open_recent_lists_the_files_newest_first(qtbot, window, tmp_path) -> No
     opened(qtbot, window, first)
     opened(qtbot, window, second)
     assert recent_files() == [second.resolve(), first.resolve()]
-    window.recent_menu.aboutToShow.emit()
-    entries = [a for a in window.recent_menu.actions() if a.isEnabled()]
+    window.menus.recent_menu.aboutToShow.emit()
+    entries = [a for a in window.menus.recent_menu.actions() if a.isEnabled()]
     assert [a.text() for a in entries] == [str(second.resolve()), str(first.resolve())]
     entries[1].trigger()
     qtbot.waitUntil(lambda: window.path is not None and window.path.name == "a.db")
@@ -116,18 +116,18 @@ def test_calibration_filters_with_their_counts(qtbot, window, tmp_path) -> None:
     opened(qtbot, window, path)
     qtbot.waitUntil(lambda: "1 overdue · 1 due within 30 days" in window.counts_label.text())
     devices = window.workspace.devices
-    assert devices.overdue_button.text() == "Overdue (1)"
-    assert devices.due_soon_button.text() == "Due ≤ 30 d (1)"
+    assert devices.filter_bar.overdue_button.text() == "Overdue (1)"
+    assert devices.filter_bar.due_soon_button.text() == "Due ≤ 30 d (1)"
 
     def names() -> list[str]:
         model = devices.model
         return [d.name for d in (model.device_at(r) for r in range(model.rowCount())) if d]
 
     qtbot.waitUntil(lambda: len(names()) == 4)
-    devices.overdue_button.click()
+    devices.filter_bar.overdue_button.click()
     qtbot.waitUntil(lambda: names() == ["Late"])
-    devices.due_soon_button.click()
+    devices.filter_bar.due_soon_button.click()
     qtbot.waitUntil(lambda: names() == ["Soon"])
-    assert not devices.overdue_button.isChecked()
-    devices.due_soon_button.click()
+    assert not devices.filter_bar.overdue_button.isChecked()
+    devices.filter_bar.due_soon_button.click()
     qtbot.waitUntil(lambda: len(names()) == 4)

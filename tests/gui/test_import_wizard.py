@@ -147,7 +147,7 @@ def test_a_file_dropped_on_the_window_starts_the_wizard(qtbot, tmp_path, csv_fil
     assert enter.isAccepted()
     drop = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime, buttons, keys)
     window.dropEvent(drop)
-    wizard = window.import_wizard
+    wizard = window.dialogs.import_wizard
     assert isinstance(wizard, ImportWizard) and wizard.isVisible()
     assert wizard.file_page.path() == csv_file
     wizard.close()

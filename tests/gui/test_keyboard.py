@@ -30,7 +30,8 @@ def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
     qtbot.waitActive(shown)
     shown.open_path(path)
     qtbot.waitUntil(lambda: shown.database is not None and shown.workspace is not None)
-    qtbot.waitUntil(lambda: not shown.find_action.shortcut().isEmpty())  # set after first paint
+    find = shown.menus.find_action
+    qtbot.waitUntil(lambda: not find.shortcut().isEmpty())  # set after the first paint
     workspace = shown.workspace
     assert workspace is not None
     qtbot.waitUntil(lambda: workspace.devices.model.rowCount() == 3)
@@ -85,7 +86,7 @@ def test_down_in_the_filter_moves_into_the_list(qtbot, window) -> None:
 
 def test_ctrl_z_in_the_empty_value_field_undoes_the_entry(qtbot, window) -> None:
     workspace, entry = window.workspace, window.workspace.entry
-    assert not window.undo_action.isEnabled() and not window.redo_action.isEnabled()
+    assert not window.menus.undo_action.isEnabled() and not window.menus.redo_action.isEnabled()
     workspace.devices.select_device(workspace.devices.model.device_id(0))
     qtbot.waitUntil(lambda: entry.ready)
     entry.focus_value()
@@ -93,7 +94,7 @@ def test_ctrl_z_in_the_empty_value_field_undoes_the_entry(qtbot, window) -> None
         qtbot.keyClicks(entry.value, text)
         press(qtbot, "Return")
         qtbot.waitUntil(lambda text=text: f"Saved {text} bar" in entry.message.text())
-    assert window.undo_action.isEnabled() and not window.redo_action.isEnabled()
+    assert window.menus.undo_action.isEnabled() and not window.menus.redo_action.isEnabled()
     device_id = entry.device_id
 
     def values() -> list[float]:
@@ -105,13 +106,13 @@ def test_ctrl_z_in_the_empty_value_field_undoes_the_entry(qtbot, window) -> None
     press(qtbot, QKeySequence(QKeySequence.StandardKey.Undo))  # empty field: the last entry
     qtbot.waitUntil(lambda: values() == [2.5])
     qtbot.waitUntil(lambda: "Last: 2.5 bar" in entry.previous.text())
-    assert window.redo_action.isEnabled()
+    assert window.menus.redo_action.isEnabled()
     press(qtbot, QKeySequence(QKeySequence.StandardKey.Redo))
     qtbot.waitUntil(lambda: values() == [2.5, 2.75])
     press(qtbot, QKeySequence(QKeySequence.StandardKey.Undo))
     press(qtbot, QKeySequence(QKeySequence.StandardKey.Undo))
     qtbot.waitUntil(lambda: values() == [])
-    assert not window.undo_action.isEnabled()
+    assert not window.menus.undo_action.isEnabled()
     assert focused(entry.value)
 
 
@@ -173,10 +174,10 @@ def _dialog(window: MainWindow):
 
 def test_the_shortcuts_dialog_lists_every_key(qtbot, window) -> None:
     press(qtbot, "F1")
-    qtbot.waitUntil(lambda: window.shortcuts_dialog is not None)
-    dialog = window.shortcuts_dialog
+    qtbot.waitUntil(lambda: window.dialogs.shortcuts_dialog is not None)
+    dialog = window.dialogs.shortcuts_dialog
     listed = dialog.listed()
-    keyed = [a for a in window.keyed_actions() if a.shortcuts()]
+    keyed = [a for a in window.menus.keyed_actions() if a.shortcuts()]
     assert len(keyed) >= 12
     for action in keyed:
         keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)

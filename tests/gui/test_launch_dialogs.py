@@ -22,7 +22,7 @@ def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
 
 def test_every_action_has_a_button_and_a_handler(window: MainWindow, tmp_path: Path) -> None:
     assert set(BUTTONS) == set(Action) and all(label.strip() for label in BUTTONS.values())
-    assert set(window.failure_handlers(tmp_path / "site.db", demo=False)) == set(Action)
+    assert set(window.lifecycle.failure_handlers(tmp_path / "site.db", demo=False)) == set(Action)
 
 
 @pytest.mark.parametrize("cls", launch_error_classes(), ids=lambda cls: cls.__name__)

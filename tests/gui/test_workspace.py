@@ -63,17 +63,17 @@ def test_a_correction_made_in_the_window_is_undone_and_redone(qtbot: QtBot, wind
     qtbot.keyClick(dialog.value, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(_history(window)) == 2)
     assert _values(window) == [(5.2, True, None), (4.2, False, original_id)]
-    qtbot.waitUntil(lambda: window.undo_action.isEnabled())
-    assert "correction of reading" in window.undo_action.text()
+    qtbot.waitUntil(lambda: window.menus.undo_action.isEnabled())
+    assert "correction of reading" in window.menus.undo_action.text()
 
-    window.undo_action.trigger()  # the correction goes; the original is current again
+    window.menus.undo_action.trigger()  # the correction goes; the original is current again
     qtbot.waitUntil(lambda: _values(window) == [(5.2, False, None)])
     assert window.database is not None  # a reading saved meanwhile takes the freed id
     later = add_reading(window.database, NewReading(1, 6.0, TYPED.replace(hour=11)))
-    window.redo_action.trigger()  # made again, under a new id
+    window.menus.redo_action.trigger()  # made again, under a new id
     qtbot.waitUntil(lambda: len(_history(window)) == 3)
     assert _values(window) == [(5.2, True, None), (6.0, False, None), (4.2, False, original_id)]
-    window.undo_action.trigger()  # takes back the one the redo made, never the later reading
+    window.menus.undo_action.trigger()  # takes back the one the redo made, never the later reading
     qtbot.waitUntil(lambda: _values(window) == [(5.2, False, None), (6.0, False, None)])
     assert [r.id for r in _history(window)] == [original_id, later.id]
 

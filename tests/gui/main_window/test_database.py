@@ -1,10 +1,10 @@
-"""The window on real files: each launch failure gets its dialog and the file is untouched."""
+"""The window's database on real files: opened, switched, restored, checked and replaced; each
+launch failure gets its dialog and the file is untouched."""
 
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -13,8 +13,8 @@ from core.files import sha256
 from core.launch import open_database
 from core.open_lock import LOCK_SUFFIX
 from core.schema import HEAD_MARKER, HEAD_REVISION, SchemaMarker
-from gui import launching
 from gui.main_window import MainWindow
+from gui.operations import launch
 from tests.core.launch_support import behind_head, execute, scripts_with_extra_revision, stamp
 from tests.gui.windows import opened, shown_window
 
@@ -106,7 +106,7 @@ def test_a_failed_upgrade_names_the_backup(qtbot, window, tmp_path, monkeypatch)
     scripts = scripts_with_extra_revision(
         tmp_path, 'op.add_column("devices", sa.Column("stray", sa.Integer()))'
     )
-    monkeypatch.setitem(launching.launch_options, "script_location", scripts)
+    monkeypatch.setitem(launch.launch_options, "script_location", scripts)
     box = failure(qtbot, window, path)
     assert box.objectName() == "launchFailure-upgrade"
     assert "Backup taken before the upgrade" in box.informativeText()
@@ -130,7 +130,7 @@ def test_a_locked_database_offers_to_try_again(qtbot, window, tmp_path, monkeypa
     from filelock import FileLock
 
     path = behind_head(tmp_path / "old.db")
-    monkeypatch.setitem(launching.launch_options, "lock_timeout", 0.2)
+    monkeypatch.setitem(launch.launch_options, "lock_timeout", 0.2)
     with FileLock(path.with_name(path.name + ".lock")):
         box = failure(qtbot, window, path)
     assert box.objectName() == "launchFailure-locked"
@@ -146,38 +146,12 @@ def test_not_a_database_gets_the_damaged_dialog(qtbot, window, tmp_path) -> None
     assert choices(box) == ["OPEN_OTHER", "QUIT"]  # no backup to offer
 
 
-def test_about_shows_version_revision_and_path(qtbot, window, tmp_path) -> None:
-    from core import __version__
-
-    opened(qtbot, window, tmp_path / "a.db")
-    window.show_about()
-    box = window.findChild(QMessageBox, "aboutBox")
-    assert box is not None and __version__ in box.text()
-    details = box.informativeText()
-    assert HEAD_REVISION in details and str(tmp_path / "a.db") in details
-    box.close()
-
-
 def test_foreign_database_untouched(qtbot, window, tmp_path) -> None:
     path = tmp_path / "other.db"
     execute(path, "CREATE TABLE contacts (name TEXT)")
     before = sha256(path)
     box = failure(qtbot, window, path)
     assert box.objectName() == "launchFailure-foreign" and sha256(path) == before
-
-
-def test_menu_keys_are_set_once_the_window_has_painted(qtbot, tmp_path) -> None:
-    """The shortcuts are assigned one event-loop turn after the first paint (T5)."""
-    made = MainWindow(tmp_path / "fieldlog.log")
-    qtbot.addWidget(made)
-    assert made.open_action.shortcut().isEmpty()
-    with qtbot.waitSignal(made.first_painted, timeout=5000):
-        made.show()
-    qtbot.waitUntil(lambda: not made.open_action.shortcut().isEmpty(), timeout=5000)
-    assert made.open_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
-    assert made.find_action.shortcut().toString() == "Ctrl+F"
-    assert made.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
-    made.close()
 
 
 def test_a_backup_is_restored_from_the_backups_dialog(qtbot, window, tmp_path) -> None:
@@ -192,7 +166,7 @@ def test_a_backup_is_restored_from_the_backups_dialog(qtbot, window, tmp_path) -
     window.ops.run(lambda: made.append(make_backup(path, "manual")))
     window.ops.run(lambda: create_device(db, DeviceFields(name="Added after the backup")))
     qtbot.waitUntil(lambda: not window.ops.busy and bool(made))
-    window.backups_action.trigger()
+    window.menus.backups_action.trigger()
     dialog = window.findChild(BackupsDialog)
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.table.rowCount() >= 1 and dialog.selected_backup() is not None)
@@ -281,7 +255,7 @@ def test_a_file_replaced_under_the_window_stops_it_writing(qtbot, window, tmp_pa
     qtbot.waitUntil(lambda: window.failure_box is not None)
     box = window.failure_box
     assert box.objectName() == "databaseReplaced" and "was replaced" in box.text()
-    assert not window.undo_action.isEnabled()
+    assert not window.menus.undo_action.isEnabled()
     assert workspace.entry.value.text() == "4.2"  # not lost: there to save again
     assert window.database is None
     again = next(b for b in box.buttons() if "Again" in b.text())

@@ -1,0 +1,55 @@
+"""The readings' actions: save one, correct one, withdraw one, and the readings screens ask for."""
+
+from dataclasses import dataclass
+
+from core import readings
+from core.db import Database
+from core.devices import DeviceRecord, get_device
+from core.readings import NewReading, ReadingRecord
+from gui.operations import DatabaseOp
+from gui.ops import Ops
+
+
+@dataclass(frozen=True)
+class DeviceContext:
+    """What the entry panel shows for a device: the device, and its last reading."""
+
+    device: DeviceRecord
+    previous: ReadingRecord | None
+
+
+def save_reading(ops: Ops, db: Database, new: NewReading) -> DatabaseOp[ReadingRecord]:
+    """Save a typed reading; the record carries its limit flag."""
+    return DatabaseOp(ops, lambda: readings.add_reading(db, new), "Saving the reading")
+
+
+def correct_reading(ops: Ops, db: Database, reading_id: int, *, value: float,
+                    note: str | None, operator: str | None,
+                    decimals: int | None) -> DatabaseOp[ReadingRecord]:  # fmt: skip
+    """Record a correction of ``reading_id`` (the original stays, marked superseded)."""
+
+    def work() -> ReadingRecord:
+        return readings.correct_reading(db, reading_id, value=value, note=note,
+                                        operator=operator, decimals=decimals)  # fmt: skip
+
+    return DatabaseOp(ops, work, "Correcting the reading")
+
+
+def withdraw_reading(ops: Ops, db: Database, reading_id: int) -> DatabaseOp[ReadingRecord]:
+    """Take back a reading or a correction (the undo of saving it)."""
+    return DatabaseOp(ops, lambda: readings.withdraw_reading(db, reading_id),
+                      "Withdrawing the reading")  # fmt: skip
+
+
+def fetch_reading(ops: Ops, db: Database, reading_id: int) -> DatabaseOp[ReadingRecord]:
+    """One reading as it is in the database now (to correct it)."""
+    return DatabaseOp(ops, lambda: readings.get_reading(db, reading_id), "Opening the reading")
+
+
+def device_context(ops: Ops, db: Database, device_id: int) -> DatabaseOp[DeviceContext]:
+    """The device readings are entered for, and its last reading."""
+
+    def work() -> DeviceContext:
+        return DeviceContext(get_device(db, device_id), readings.latest_reading(db, device_id))
+
+    return DatabaseOp(ops, work, "Loading the device")
