@@ -3,12 +3,13 @@ file at a time. Another waits up to ``LOCK_TIMEOUT_S``, then finds the file done
 is taking so long; the launch, ``db downgrade`` and ``db restore`` all wait the same."""
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
 from core.launch_errors import DatabaseLockedError
+from core.progress import Say
 
 LOCK_TIMEOUT_S = 300.0
 
@@ -16,7 +17,7 @@ LOCK_TIMEOUT_S = 300.0
 @contextlib.contextmanager
 def migration_lock(
     db_path: Path,
-    progress: Callable[[str], None] | None = None,
+    progress: Say | None = None,
     timeout: float = LOCK_TIMEOUT_S,
 ) -> Iterator[None]:
     """Hold the migration lock of ``db_path``, waiting for another holder up to ``timeout``."""

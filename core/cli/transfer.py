@@ -6,7 +6,6 @@ export the window's dialog writes, and the batches an import leaves to list or u
 
 import argparse
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from core.cli.common import (
 )
 from core.errors import FieldLogError, NotFoundError
 from core.importing.options import ROLES
+from core.progress import Progress
 
 
 def add_commands(groups: Groups) -> None:
@@ -122,7 +122,7 @@ def _mapping(pairs: list[str]) -> dict[str, str] | None:
     return mapping or None
 
 
-def _percent_printer() -> Callable[[int, int], None] | None:
+def _percent_printer() -> Progress | None:
     if not sys.stderr.isatty():
         return None
 
