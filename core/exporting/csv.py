@@ -8,8 +8,9 @@ back. Values are written as ``repr(value)``, which reads back as the same float.
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from core.exporting.job import SOURCE_NAMES, ExportDevice, ExportJob, Row, plain_text
+from core.exporting.job import SOURCE_NAMES, ExportDevice, ExportJob, plain_text
 
 CSV_COLUMNS = ("device", "serial", "time", "value", "unit", "limit", "operator", "note",
                "source")  # fmt: skip
@@ -23,7 +24,7 @@ def write_csv(job: ExportJob, tmp: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
         rows = _RowTexts(job, timespec)
-        for device, page in job.all_pages():
+        for device, page in job.all_plain_pages():
             writer.writerows(rows.of(device, page))
 
 
@@ -36,20 +37,21 @@ class _RowTexts:
         self._job, self._timespec = job, timespec
         self._texts: dict[str | None, str] = {None: ""}
 
-    def of(self, device: ExportDevice, page: list[Row]) -> Iterator[list[str]]:
+    def of(self, device: ExportDevice, page: list[tuple[Any, ...]]) -> Iterator[list[str]]:
+        """The rows of one page (``Row``'s fields, by position)."""
         name, serial = self._text(device.name), self._text(device.serial)
         local, timespec, text, flag = self._job.local, self._timespec, self._text, device.flag
-        for row in page:
+        for recorded_at, value, unit, operator, note, source, _id in page:
             yield [
                 name,
                 serial,
-                local(row.recorded_at).isoformat(timespec=timespec),
-                repr(row.value),
-                text(row.unit),
-                flag(row.value),
-                text(row.operator),
-                plain_text(row.note),  # notes differ from row to row: not kept
-                SOURCE_NAMES.get(row.source, str(row.source)),
+                local(recorded_at).isoformat(timespec=timespec),
+                repr(value),
+                text(unit),
+                flag(value),
+                text(operator),
+                plain_text(note),  # notes differ from row to row: not kept
+                SOURCE_NAMES.get(source, str(source)),
             ]
 
     def _text(self, value: str | None) -> str:

@@ -219,22 +219,33 @@ class ExportJob:
 
     def pages(self, device: ExportDevice) -> Iterator[list[Row]]:
         """The device's readings in time order, a page at a time (keyset: no OFFSET)."""
+        for page in self.plain_pages(device):
+            yield list(map(Row._make, page))
+
+    def plain_pages(self, device: ExportDevice) -> Iterator[list[tuple[Any, ...]]]:
+        """``pages`` as the driver returns them, tuples in ``Row``'s order: a writer that
+        reads a million rows by position saves making a million ``Row`` objects (T10)."""
         device_id, start, end, superseded = self._bounds(device)
         key = (start, -1)
         while True:
             self.check_cancelled()
             low = max(start, key[0])  # a plain bound, so that SQLite seeks in the index
             params = (device_id, low, end, superseded, *key, PAGE_ROWS)
-            page = list(map(Row._make, self.conn.execute(_PAGE_SQL, params).fetchall()))
+            page = self.conn.execute(_PAGE_SQL, params).fetchall()
             if not page:
                 return
             yield page
             self.advance(len(page))
-            key = (page[-1].recorded_at, page[-1].id)
+            key = (page[-1][0], page[-1][6])  # (recorded_at, id) of the last row
 
     def all_pages(self) -> Iterator[tuple[ExportDevice, list[Row]]]:
         for device in self.devices:
             for page in self.pages(device):
+                yield device, page
+
+    def all_plain_pages(self) -> Iterator[tuple[ExportDevice, list[tuple[Any, ...]]]]:
+        for device in self.devices:
+            for page in self.plain_pages(device):
                 yield device, page
 
     def advance(self, count: int) -> None:
