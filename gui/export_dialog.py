@@ -76,6 +76,7 @@ class ExportDialog(QDialog):
         self.format_buttons[ExportFormat.CSV].setChecked(True)
         self.bom = QCheckBox("Start the CSV with a byte-order mark, so that Excel reads UTF-8")
         self.bom.setObjectName("bom")
+        self.bom.setChecked(True)  # the CSV's audience is a spreadsheet (Excel needs the mark)
         self.formats.buttonToggled.connect(lambda *_: self._update())
 
         count = len(self._selected)

@@ -64,7 +64,15 @@ def _add_export_command(groups: Groups) -> None:
                      help="date (the whole day is included) or ISO 8601 time")  # fmt: skip
     exp.add_argument("--format", choices=("csv", "xlsx", "pdf"), help="default: from -o's suffix")
     exp.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
-    exp.add_argument("--bom", action="store_true", help="CSV: start with a BOM, for Excel")
+    bom = exp.add_mutually_exclusive_group()
+    bom.add_argument(
+        "--bom",
+        action="store_true",
+        default=True,
+        help="CSV: start with a byte-order mark, so Excel reads UTF-8 (the default)",
+    )
+    bom.add_argument("--no-bom", dest="bom", action="store_false",
+                     help="CSV: no byte-order mark, for tools that take it for text")  # fmt: skip
 
 
 def _add_batch_commands(groups: Groups) -> None:

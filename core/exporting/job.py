@@ -48,7 +48,9 @@ class ExportRequest:
     device_ids: list[int] | None = None  # None: every device that is not archived
     start_ms: int | None = None
     end_ms: int | None = None
-    excel_bom: bool = False  # CSV only: a UTF-8 BOM, so that Excel reads the file as UTF-8
+    # CSV only: a UTF-8 byte-order mark, without which Excel and LibreOffice in a Windows-1252
+    # locale show °C as Â°C. On by default, since the CSV's audience is a spreadsheet.
+    excel_bom: bool = True
     include_superseded: bool = False  # the originals that corrections replaced
 
 

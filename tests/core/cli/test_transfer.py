@@ -80,12 +80,27 @@ def test_export_writes_what_was_imported(capsys, db_file, source, tmp_path) -> N
     day = ("--from", "2026-03-01", "--to", "2026-03-01")
     code, out, _ = run(capsys, "--db", db_file, "export", "--device", "SN-1", *day, "-o", out_file)
     assert code == EXIT_OK and "2 readings of 1 devices" in out
-    with out_file.open(encoding="utf-8", newline="") as handle:
+    with out_file.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [float(r["value"]) for r in rows] == [1.5, 2.5]
     code, out, _ = run(capsys, "--db", db_file, "export", "--from", "2026-03-02", "-o",
                        tmp_path / "later.xlsx")  # fmt: skip
     assert code == EXIT_OK and "0 readings" in out
+
+
+def test_the_csv_has_a_byte_order_mark_unless_asked_not_to(
+    capsys, db_file, source, tmp_path
+) -> None:
+    run(capsys, "--db", db_file, "import", source)
+    for flags, start in (((), b"\xef\xbb\xbfdevice,"), (("--bom",), b"\xef\xbb\xbfdevice,"),
+                         (("--no-bom",), b"device,")):  # fmt: skip
+        out_file = tmp_path / f"out{len(flags)}{''.join(flags)}.csv"
+        assert run(capsys, "--db", db_file, "export", *flags, "-o", out_file)[0] == EXIT_OK
+        assert out_file.read_bytes().startswith(start), flags
+    with pytest.raises(SystemExit) as refused:  # argparse's usage error, exit 2
+        run(capsys, "--db", db_file, "export", "--bom", "--no-bom", "-o", out_file)
+    assert refused.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
 
 
 def test_export_needs_a_known_format(capsys, db_file, tmp_path) -> None:

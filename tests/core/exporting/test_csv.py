@@ -15,7 +15,7 @@ def test_csv_content_is_exact(two_devices: Database, tmp_path: Path) -> None:
     """Sorted by device name then time; formula-like text gets one apostrophe; repr values."""
     path = tmp_path / "out.csv"
     assert run(two_devices, path) == 3
-    assert path.read_bytes().decode("utf-8") == (
+    assert path.read_bytes().decode("utf-8-sig") == (
         HEADER + "'=Conductivity,'+42,2026-03-01T12:30:00+00:00,612.0,µS/cm,above,'@Chloé,"
         "'+1 spare,manual\r\n"
         + "Boiler,SN-1,2026-03-01T12:00:00+00:00,0.30000000000000004,°C,below,Anna Müller,"
@@ -24,11 +24,13 @@ def test_csv_content_is_exact(two_devices: Database, tmp_path: Path) -> None:
     )
 
 
-def test_the_bom_is_written_only_when_asked(two_devices: Database, tmp_path: Path) -> None:
-    run(two_devices, tmp_path / "plain.csv")
-    run(two_devices, tmp_path / "excel.csv", excel_bom=True)
-    assert (tmp_path / "plain.csv").read_bytes().startswith(b"device,")
+def test_the_bom_is_written_unless_refused(two_devices: Database, tmp_path: Path) -> None:
+    """A spreadsheet is the CSV's audience: without the BOM, Excel in a Windows-1252 locale
+    shows °C as Â°C. A tool that takes the BOM for text can ask for none."""
+    run(two_devices, tmp_path / "excel.csv")
+    run(two_devices, tmp_path / "plain.csv", excel_bom=False)
     assert (tmp_path / "excel.csv").read_bytes().startswith(b"\xef\xbb\xbfdevice,")
+    assert (tmp_path / "plain.csv").read_bytes().startswith(b"device,")
 
 
 def test_times_carry_the_local_offset_across_a_dst_change(
@@ -83,7 +85,7 @@ def test_no_readings_gives_the_header_only(
     path = tmp_path / "empty.csv"
     summary = export(db, path, ExportFormat.CSV)
     assert (summary.readings, summary.devices) == (0, 1)
-    assert path.read_bytes() == HEADER.encode()
+    assert path.read_bytes() == b"\xef\xbb\xbf" + HEADER.encode()
 
 
 def test_archived_devices_are_left_out_unless_chosen(

@@ -39,7 +39,7 @@ def test_export_csv_writes_exactly_the_visible_points(
     with qtbot.waitSignal(chart.exported) as done:
         chart.export_visible_csv(path)
     assert done.args[0].readings == 3
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:  # the BOM a spreadsheet wants
         rows = list(csv.DictReader(handle))
     assert [float(r["value"]) for r in rows] == GAUGE_VALUES[1:4]
     assert [r["limit"] for r in rows] == ["", "above", ""]
@@ -65,7 +65,7 @@ def test_the_chart_csv_is_formula_safe_and_imports_back(qtbot, chart, db, tmp_pa
     path = tmp_path / "chart.csv"
     with qtbot.waitSignal(chart.exported):
         chart.export_visible_csv(path)
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK(" in text and "\n=HYPERLINK" not in text
     other = open_database(tmp_path / "other.db").database
     try:
