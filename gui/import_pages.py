@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from core.importing.formats import FORMATS
 from core.importing.options import guess_mapping
-from core.importing.records import ParsedFile
+from core.importing.parsed import ParsedFile
 from core.importing.report import ImportCancelled, ImportReport
 from gui.messages import explain
 

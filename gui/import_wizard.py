@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.db import Database
 from core.importing.formats import ImportOptions, open_import
-from core.importing.records import ParsedFile
+from core.importing.parsed import ParsedFile
 from core.importing.report import ImportReport
 from core.importing.service import import_parsed
 from gui.import_pages import CheckPage, FilePage, PreviewPage
