@@ -31,7 +31,6 @@ from sqlalchemy.schema import CreateIndex
 from core import fk_scope
 from core.db import create_sqlite_engine
 from core.models import metadata
-from core.paths import resolve_db_path
 from core.schema import APPLICATION_ID, SchemaMarker
 
 if TYPE_CHECKING:
@@ -205,8 +204,3 @@ def _check_names(table: Any) -> list[str]:
 
 def _squash(sql: str | None) -> str:
     return " ".join((sql or "").replace('"', "").lower().split())
-
-
-def cli_database_path(option: str | None) -> Path:
-    """The database for the developers' ``alembic`` command: ``-x db=PATH``, else FieldLog's."""
-    return resolve_db_path(option)

@@ -1,0 +1,80 @@
+"""The developers' ``alembic`` command line (core/alembic_cli.py, migrations/env.py), run for
+real from a copy of the checkout: with no database named it works on the checkout's dev.db,
+never on a user's database."""
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from core import alembic_cli
+from core.schema import HEAD_REVISION
+from tests.core.alembic_support import Checkout, UserHome, checkout, user_home
+from tests.migrations.support import previous, revision_of
+
+__all__ = ["checkout", "user_home"]  # fixtures
+
+pytestmark = pytest.mark.slow
+
+
+def tables(path: Path) -> set[str]:
+    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def test_the_guides_commands_work_on_dev_db_and_leave_the_users_files_alone(
+    checkout: Checkout, user_home: UserHome
+) -> None:
+    before = user_home.fingerprint()
+    steps = [
+        ("upgrade", "head"),
+        ("current",),
+        ("history", "--verbose"),
+        ("check",),
+        ("downgrade", "-1"),
+        ("upgrade", "head"),
+        ("stamp", "head"),
+    ]
+    for step in steps:
+        done = checkout.alembic(*step)
+        assert done.returncode == 0, (step, done.stderr)
+        if step == ("downgrade", "-1"):
+            assert revision_of(checkout.dev_db) == previous(HEAD_REVISION)
+    checkout.alembic("revision", "--autogenerate", "-m", "nothing changed")
+    assert user_home.fingerprint() == before
+    assert revision_of(checkout.dev_db) == HEAD_REVISION
+
+
+def test_a_fresh_setup_makes_dev_db_with_the_tables(
+    checkout: Checkout, user_home: UserHome
+) -> None:
+    """The guide's ``rm dev.db; alembic upgrade head; sqlite3 dev.db ".tables"``."""
+    checkout.dev_db.unlink(missing_ok=True)
+    done = checkout.alembic("upgrade", "head")
+    assert done.returncode == 0, done.stderr
+    assert {"devices", "readings", "import_batches", "origins"} <= tables(checkout.dev_db)
+    assert str(checkout.dev_db) in done.stderr  # it says which database it used
+
+
+def test_fieldlog_db_is_not_used_unless_named(checkout: Checkout, user_home: UserHome) -> None:
+    before = user_home.fingerprint()
+    done = checkout.alembic("upgrade", "head")
+    assert done.returncode == 0, done.stderr
+    assert "FIELDLOG_DB is set" in done.stderr and f"-x db={user_home.named_db}" in done.stderr
+    assert user_home.fingerprint() == before
+
+
+def test_a_file_named_with_x_db_is_the_one_migrated(
+    checkout: Checkout, user_home: UserHome
+) -> None:
+    done = checkout.alembic("-x", f"db={user_home.named_db}", "upgrade", "head")
+    assert done.returncode == 0, done.stderr
+    assert revision_of(user_home.named_db) == HEAD_REVISION
+    assert not checkout.dev_db.exists()
+
+
+def test_dev_db_is_beside_the_alembic_ini_in_use(tmp_path: Path) -> None:
+    ini = tmp_path / "repo" / "alembic.ini"
+    assert alembic_cli.database_path(None, str(ini)) == ini.parent / "dev.db"
+    assert alembic_cli.database_path("other.db", str(ini)) == Path("other.db").resolve()
