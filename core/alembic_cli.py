@@ -7,15 +7,111 @@ sqlite3 dev.db ".tables"``. ``-x db=PATH`` names any other file. Neither the per
 nor ``FIELDLOG_DB`` is ever used unless it is named so: a developer's command line must never
 migrate a technician's data by default. The app never comes here: it hands Alembic its own
 connection (``core.migrate``).
+
+What a command may do to that file depends on the command (``Use``): only ``upgrade``,
+``downgrade`` and ``stamp`` write, and only they create a missing file. ``current`` and the other
+commands that read open an existing file read-only and create nothing (no file, no -wal or -shm)
+when it is missing; ``revision`` without ``--autogenerate`` needs no database at all.
 """
 
+import enum
+import logging
 import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import Connection, create_engine
+
+from core import migrate
+from core.db import create_sqlite_engine
 from core.errors import FieldLogError
 from core.paths import DB_ENV
 
 DEV_DB = "dev.db"
+
+log = logging.getLogger(__name__)  # alembic.ini shows its INFO lines
+
+
+class Use(enum.Enum):
+    """What an alembic command does with the database."""
+
+    MIGRATE = "migrate"  # upgrade, downgrade, ensure_version: writes; creates a missing file
+    STAMP = "stamp"  # stamp: writes the revision record only
+    COMPARE = "compare"  # check, revision --autogenerate: reads, and needs a file to compare
+    READ = "read"  # current, history -i, show current: reads, or says there is nothing
+    NONE = "none"  # revision without --autogenerate, merge: no database at all
+
+    @property
+    def writes(self) -> bool:
+        return self in (Use.MIGRATE, Use.STAMP)
+
+
+# Each alembic command hands its environment a function of its own (alembic/command.py);
+# every one not named here only reads.
+_USE_BY_FUNCTION = {
+    "upgrade": Use.MIGRATE,
+    "downgrade": Use.MIGRATE,
+    "do_ensure_version": Use.MIGRATE,
+    "do_stamp": Use.STAMP,
+    "nothing": Use.NONE,  # merge
+}
+
+
+def use_of(environment: Mapping[str, Any]) -> Use:
+    """The use of the command whose ``EnvironmentContext`` options are ``environment``."""
+    name = getattr(environment.get("fn"), "__name__", "")
+    if name in _USE_BY_FUNCTION:
+        return _USE_BY_FUNCTION[name]
+    revision = environment.get("revision_context")  # check and revision
+    if revision is not None:
+        return Use.COMPARE if revision.command_args.get("autogenerate") else Use.NONE
+    return Use.READ
+
+
+@contextmanager
+def database(named: str | None, config_file: str | None, use: Use) -> Iterator[Connection]:
+    """The connection a command of ``use`` works through, on ``-x db`` or dev.db (named in
+    the log, as is a ``FIELDLOG_DB`` this does not use)."""
+    path = database_path(named, config_file)
+    if use is not Use.NONE:
+        note = ignored_environment(named)
+        if note:
+            log.warning("%s", note)
+        log.info("Database: %s%s", path, "" if path.exists() else " (does not exist yet)")
+    with connection(path, use) as conn:
+        yield conn
+
+
+@contextmanager
+def connection(path: Path, use: Use) -> Iterator[Connection]:
+    """A connection fit for ``use``: in one migration transaction for a command that writes,
+    read-only for one that reads, on an empty in-memory database when there is no file to read
+    or none is needed. Nothing is created for a command that only reads."""
+    if use.writes:
+        with migrate.migration_connection(path) as conn:
+            yield conn
+    elif use is Use.NONE or not path.exists():
+        if use is Use.COMPARE:
+            raise FieldLogError(
+                f"{path} does not exist yet, so there is nothing to compare the models with: "
+                "create it with `alembic upgrade head`, then run this again."
+            )
+        with _connected(create_engine("sqlite://")) as conn:
+            yield conn
+    else:
+        with _connected(create_sqlite_engine(path, read_only=True)) as conn:
+            yield conn
+
+
+@contextmanager
+def _connected(engine: Any) -> Iterator[Connection]:
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
 
 
 def database_path(named: str | None, config_file: str | None) -> Path:

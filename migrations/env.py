@@ -8,7 +8,6 @@ Two callers:
   beside alembic.ini unless ``-x db=PATH`` names another (``core.alembic_cli``): never a user's.
 """
 
-import logging
 import logging.config
 
 from alembic import context
@@ -20,7 +19,6 @@ from core.errors import FieldLogError
 from core.models import metadata
 
 config = context.config
-log = logging.getLogger("alembic.env")
 
 if config.attributes.get("connection") is None and config.config_file_name is not None:
     # The template's fileConfig() disables every logger the host application made; only the
@@ -28,7 +26,7 @@ if config.attributes.get("connection") is None and config.config_file_name is no
     logging.config.fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
-def _run(connection: Connection) -> None:
+def _run(connection: Connection, writes: bool = True) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
@@ -38,7 +36,15 @@ def _run(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
-    migrate.write_marker(connection, context.script)
+    if writes:
+        migrate.write_marker(connection, context.script)
+
+
+def _command_use() -> alembic_cli.Use:
+    """What the running alembic command does with the database: the command's own options to
+    the EnvironmentContext that runs this file say which command it is."""
+    environment = getattr(context, "_proxy")  # noqa: B009  (the module proxies that instance)
+    return alembic_cli.use_of(environment.context_opts)
 
 
 def run_migrations_online() -> None:
@@ -47,16 +53,12 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     named = context.get_x_argument(as_dictionary=True).get("db")
+    use = _command_use()
     try:
-        path = alembic_cli.database_path(named, config.config_file_name)
-    except FieldLogError as exc:
+        with alembic_cli.database(named, config.config_file_name, use) as conn:
+            _run(conn, writes=use.writes)
+    except FieldLogError as exc:  # alembic prints it as one line, "FAILED: ...", and exits 1
         raise CommandError(str(exc)) from exc
-    note = alembic_cli.ignored_environment(named)
-    if note:
-        log.warning("%s", note)
-    log.info("Database: %s", path)
-    with migrate.migration_connection(path) as conn:
-        _run(conn)
 
 
 if context.is_offline_mode():

@@ -2,6 +2,7 @@
 real from a copy of the checkout: with no database named it works on the checkout's dev.db,
 never on a user's database."""
 
+import hashlib
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -78,3 +79,46 @@ def test_dev_db_is_beside_the_alembic_ini_in_use(tmp_path: Path) -> None:
     ini = tmp_path / "repo" / "alembic.ini"
     assert alembic_cli.database_path(None, str(ini)) == ini.parent / "dev.db"
     assert alembic_cli.database_path("other.db", str(ini)) == Path("other.db").resolve()
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+READ_COMMANDS = [("current",), ("history", "--indicate-current"), ("show", "current")]
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS)
+def test_a_read_command_creates_no_file_when_there_is_no_database(
+    checkout: Checkout, command: tuple[str, ...]
+) -> None:
+    before = checkout.files()
+    done = checkout.alembic(*command)
+    assert done.returncode == 0, done.stderr
+    assert "does not exist yet" in done.stderr
+    assert checkout.files() == before  # no dev.db, -wal, -shm or lock file
+
+
+@pytest.mark.parametrize("command", [("check",), ("revision", "--autogenerate", "-m", "x")])
+def test_a_comparing_command_says_to_create_the_database_first(
+    checkout: Checkout, command: tuple[str, ...]
+) -> None:
+    before = checkout.files()
+    versions = set((checkout.root / "migrations" / "versions").iterdir())
+    done = checkout.alembic(*command)
+    assert done.returncode != 0
+    assert "does not exist yet" in done.stderr and "alembic upgrade head" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert checkout.files() == before
+    assert set((checkout.root / "migrations" / "versions").iterdir()) == versions
+
+
+def test_read_commands_open_an_existing_database_read_only(checkout: Checkout) -> None:
+    assert checkout.alembic("upgrade", "head").returncode == 0
+    with closing(sqlite3.connect(checkout.dev_db)) as conn:
+        conn.execute("PRAGMA user_version = 0")  # a command that wrote would put the marker back
+    before = sha256_of(checkout.dev_db)
+    for command in [*READ_COMMANDS, ("check",)]:
+        done = checkout.alembic(*command)
+        assert done.returncode == 0, (command, done.stderr)
+        assert sha256_of(checkout.dev_db) == before, command
