@@ -14,7 +14,7 @@ from alembic import context
 from alembic.util import CommandError
 from sqlalchemy import Connection
 
-from core import alembic_cli, migrate
+from core import alembic_cli, migrate, new_revision
 from core.errors import FieldLogError
 from core.models import metadata
 
@@ -33,6 +33,7 @@ def _run(connection: Connection, writes: bool = True) -> None:
         render_as_batch=True,
         compare_type=True,
         transactional_ddl=True,
+        process_revision_directives=new_revision.directives(context.script),
     )
     with context.begin_transaction():
         context.run_migrations()

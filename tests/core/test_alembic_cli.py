@@ -42,7 +42,8 @@ def test_the_guides_commands_work_on_dev_db_and_leave_the_users_files_alone(
         assert done.returncode == 0, (step, done.stderr)
         if step == ("downgrade", "-1"):
             assert revision_of(checkout.dev_db) == previous(HEAD_REVISION)
-    checkout.alembic("revision", "--autogenerate", "-m", "nothing changed")
+    done = checkout.alembic("revision", "--autogenerate", "-m", "nothing changed")
+    assert done.returncode == 0, done.stderr
     assert user_home.fingerprint() == before
     assert revision_of(checkout.dev_db) == HEAD_REVISION
 
