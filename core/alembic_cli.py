@@ -39,7 +39,8 @@ class Use(enum.Enum):
 
     MIGRATE = "migrate"  # upgrade, downgrade, ensure_version: writes; creates a missing file
     STAMP = "stamp"  # stamp: writes the revision record only
-    COMPARE = "compare"  # check, revision --autogenerate: reads, and needs a file to compare
+    CHECK = "check"  # check: reads, and compares the file with the models
+    AUTOGENERATE = "autogenerate"  # revision --autogenerate: reads, and compares
     READ = "read"  # current, history -i, show current: reads, or says there is nothing
     NONE = "none"  # revision without --autogenerate, merge: no database at all
 
@@ -47,27 +48,31 @@ class Use(enum.Enum):
     def writes(self) -> bool:
         return self in (Use.MIGRATE, Use.STAMP)
 
+    @property
+    def compares(self) -> bool:
+        return self in (Use.CHECK, Use.AUTOGENERATE)
 
-# Each alembic command hands its environment a function of its own (alembic/command.py);
-# every one not named here only reads.
-_USE_BY_FUNCTION = {
+
+# Each alembic command hands its environment a function defined inside it (alembic/command.py),
+# so the function's qualified name starts with the command's; every command not named here
+# only reads.
+_USE_BY_COMMAND = {
     "upgrade": Use.MIGRATE,
     "downgrade": Use.MIGRATE,
-    "do_ensure_version": Use.MIGRATE,
-    "do_stamp": Use.STAMP,
-    "nothing": Use.NONE,  # merge
+    "ensure_version": Use.MIGRATE,
+    "stamp": Use.STAMP,
+    "check": Use.CHECK,
+    "merge": Use.NONE,
 }
 
 
 def use_of(environment: Mapping[str, Any]) -> Use:
     """The use of the command whose ``EnvironmentContext`` options are ``environment``."""
-    name = getattr(environment.get("fn"), "__name__", "")
-    if name in _USE_BY_FUNCTION:
-        return _USE_BY_FUNCTION[name]
-    revision = environment.get("revision_context")  # check and revision
-    if revision is not None:
-        return Use.COMPARE if revision.command_args.get("autogenerate") else Use.NONE
-    return Use.READ
+    command = getattr(environment.get("fn"), "__qualname__", "").partition(".")[0]
+    if command == "revision":
+        autogenerate = environment["revision_context"].command_args.get("autogenerate")
+        return Use.AUTOGENERATE if autogenerate else Use.NONE
+    return _USE_BY_COMMAND.get(command, Use.READ)
 
 
 @contextmanager
@@ -93,7 +98,7 @@ def connection(path: Path, use: Use) -> Iterator[Connection]:
         with migrate.migration_connection(path) as conn:
             yield conn
     elif use is Use.NONE or not path.exists():
-        if use is Use.COMPARE:
+        if use.compares:
             raise FieldLogError(
                 f"{path} does not exist yet, so there is nothing to compare the models with: "
                 "create it with `alembic upgrade head`, then run this again."
@@ -102,7 +107,28 @@ def connection(path: Path, use: Use) -> Iterator[Connection]:
             yield conn
     else:
         with _connected(create_sqlite_engine(path, read_only=True)) as conn:
+            if use is Use.CHECK:
+                _refuse_unsound_objects(path, conn)
             yield conn
+
+
+def _refuse_unsound_objects(path: Path, conn: Connection) -> None:
+    """``alembic check`` compares what autogenerate sees; a lost or changed constraint name, a
+    CHECK or a partial index it does not see (``migrate.schema_object_problems``)."""
+    problems = migrate.schema_object_problems(conn)
+    if problems:
+        raise FieldLogError(
+            f"{path} does not have the schema objects the models name: {'; '.join(problems)}. "
+            f"A migration lost or renamed them (batch mode rebuilds a table from reflection); "
+            f"fix it, then {start_again(path)}"
+        )
+
+
+def start_again(path: Path) -> str:
+    """What a developer does with a file whose schema went wrong."""
+    if path.name == DEV_DB:
+        return f"start again: rm {path.name} && alembic upgrade head."
+    return "restore it from a backup (fieldlog db backups, fieldlog db restore FILE)."
 
 
 @contextmanager

@@ -17,6 +17,7 @@ Every upgrade or downgrade runs inside ``migration_transaction``:
   back; a migration that only adds a nullable column checks nothing, so it costs O(change).
 """
 
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -178,10 +179,13 @@ def schema_drift(conn: Connection) -> list[Any]:
 
 
 def schema_object_problems(conn: Connection) -> list[str]:
-    """Named indexes and CHECK constraints the models declare but the database lacks.
+    """Named indexes and constraints the models declare but the database lacks, or has under
+    another name (or none).
 
-    Autogenerate ignores CHECK constraints and partial-index conditions, and SQLite's batch mode
-    has been seen to drop both; this compares the stored SQL itself.
+    Autogenerate ignores CHECK constraints, partial-index conditions and the names of foreign
+    keys and other constraints, and SQLite's batch mode has been seen to drop all of them (a
+    table rebuilt from reflection loses the name of a foreign key declared in its column, as
+    0005 declares ``batch_id``'s); this compares the stored SQL itself.
     """
     stored: dict[str, str] = dict(conn.execute(text("SELECT name, sql FROM sqlite_master")).all())
     problems = []
@@ -193,7 +197,25 @@ def schema_object_problems(conn: Connection) -> list[str]:
         for check in _check_names(table):
             if f"constraint {check} check" not in _squash(stored.get(table.name)):
                 problems.append(f"check constraint {check} is missing from {table.name}")
+        if table.name in stored:
+            problems += _constraint_name_problems(table, _squash(stored[table.name]))
     return problems
+
+
+def _constraint_name_problems(table: Any, stored_sql: str) -> list[str]:
+    """Every named constraint of ``table`` (primary key, unique, foreign key, check) must be in
+    its stored SQL under that name, and no other name may be there."""
+    expected = {str(c.name).lower() for c in table.constraints if c.name}
+    found = set(re.findall(r"constraint (\w+)", stored_sql))
+    missing = [
+        f"constraint {name} of {table.name} is missing or has lost its name"
+        for name in sorted(expected - found)
+    ]
+    unknown = [
+        f"{table.name} has a constraint named {name}, which the models do not declare (renamed?)"
+        for name in sorted(found - expected)
+    ]
+    return missing + unknown
 
 
 def _check_names(table: Any) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from core import alembic_cli
 from core.schema import HEAD_REVISION
 from tests.core.alembic_support import Checkout, UserHome, checkout, user_home
-from tests.migrations.support import previous, revision_of
+from tests.migrations.support import previous, rebuild_from_reflection, revision_of
 
 __all__ = ["checkout", "user_home"]  # fixtures
 
@@ -123,3 +123,12 @@ def test_read_commands_open_an_existing_database_read_only(checkout: Checkout) -
         done = checkout.alembic(*command)
         assert done.returncode == 0, (command, done.stderr)
         assert sha256_of(checkout.dev_db) == before, command
+
+
+def test_alembic_check_reports_a_foreign_key_that_lost_its_name(checkout: Checkout) -> None:
+    assert checkout.alembic("upgrade", "head").returncode == 0
+    rebuild_from_reflection(checkout.dev_db, "devices")
+    done = checkout.alembic("check")
+    assert done.returncode != 0
+    assert "fk_devices_batch_id_import_batches of devices is missing" in done.stderr
+    assert "rm dev.db && alembic upgrade head" in done.stderr

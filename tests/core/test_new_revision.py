@@ -6,12 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Column
 
-from core import new_revision
+from core import migrate, new_revision
 from core.errors import FieldLogError
+from core.models import devices, origins
 from core.schema import HEAD_REVISION
 from tests.core.alembic_support import Checkout, copy_checkout
-from tests.migrations.support import executable, revision_of
+from tests.migrations.support import connect, executable, migrated, revision_of, schema_shape
 
 NEXT = f"{int(HEAD_REVISION) + 1:04d}"
 UNDECIDED = "breaks_older_readers: bool | None = None"
@@ -109,6 +111,45 @@ def test_the_decided_revision_upgrades_and_leaves_no_drift(checkout: Checkout) -
         done = checkout.alembic(*command)
         assert done.returncode == 0, (command, done.stderr)
     assert revision_of(checkout.dev_db) == NEXT
+
+
+@pytest.mark.slow
+def test_a_new_column_is_added_and_dropped_in_place_keeping_every_constraint_name(
+    checkout: Checkout, tmp_path: Path
+) -> None:
+    add_device_column(checkout)
+    assert checkout.alembic("revision", "--autogenerate", "-m", "colour").returncode == 0
+    [written] = new_files(checkout)
+    text = written.read_text(encoding="utf-8")
+    assert 'op.add_column("devices", sa.Column("color"' in text
+    assert 'op.drop_column("devices", "color")' in text
+    assert "batch_alter_table" not in text  # a batch rebuild would drop batch_id's FK name
+    written.write_text(text.replace(UNDECIDED, "breaks_older_readers = False"), encoding="utf-8")
+    for command in (("upgrade", "head"), ("downgrade", "-1")):
+        done = checkout.alembic(*command)
+        assert done.returncode == 0, (command, done.stderr)
+    reference = migrated(tmp_path / "reference.db", HEAD_REVISION)
+    assert schema_shape(checkout.dev_db) == schema_shape(reference)
+    with connect(checkout.dev_db) as conn:
+        assert migrate.schema_object_problems(conn) == []
+
+
+@pytest.mark.parametrize(
+    ("column", "in_place"),
+    [
+        (devices.c.notes, True),  # nullable, nothing names it
+        (origins.c.is_local, True),  # NOT NULL, with a default for the rows already there
+        (devices.c.created_at, False),  # NOT NULL without a default
+        (devices.c.batch_id, False),  # a foreign key
+        (devices.c.serial_number, False),  # indexed
+        (devices.c.status, False),  # named by its CHECK
+        (devices.c.low_limit, False),  # named by the CHECK limits_ordered
+        (devices.c.id, False),  # the primary key
+    ],
+    ids=str,
+)
+def test_which_columns_sqlite_changes_in_place(column: Column[object], in_place: bool) -> None:
+    assert new_revision.plain_column(column) is in_place
 
 
 @pytest.mark.slow

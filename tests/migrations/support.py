@@ -162,6 +162,18 @@ def schema_shape(path: Path) -> dict[str, Any]:
     return shape
 
 
+def rebuild_from_reflection(path: Path, table: str) -> None:
+    """What a batch-mode step on ``table`` does (the downgrade autogenerate used to write for a
+    new column): the table copied from what SQLite reflection sees of it."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    with connect(path) as conn, migrate.migration_transaction(conn):
+        operations = Operations(MigrationContext.configure(conn))
+        with operations.batch_alter_table(table, recreate="always"):
+            pass
+
+
 def _index(conn: sqlite3.Connection, row: tuple[Any, ...]) -> tuple[Any, ...]:
     _, name, unique, origin, partial = row
     columns = tuple(info[2] for info in conn.execute(f'PRAGMA index_info("{name}")'))
