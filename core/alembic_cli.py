@@ -17,16 +17,18 @@ when it is missing; ``revision`` without ``--autogenerate`` needs no database at
 import enum
 import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine
 
 from core import migrate
 from core.db import create_sqlite_engine
 from core.errors import FieldLogError
+from core.migration_lock import migration_lock
 from core.paths import DB_ENV
 
 DEV_DB = "dev.db"
@@ -75,27 +77,53 @@ def use_of(environment: Mapping[str, Any]) -> Use:
     return _USE_BY_COMMAND.get(command, Use.READ)
 
 
+@dataclass(frozen=True)
+class Command:
+    """The running alembic command, as far as the database is concerned."""
+
+    use: Use
+    db: str | None = None  # -x db=PATH
+    force: bool = False  # -x force=1: stamp over a schema that differs, after a backup
+    targets: tuple[str, ...] = ()  # the revisions a stamp records
+    scripts: Path | None = None  # the migration scripts alembic runs
+
+    @classmethod
+    def of(
+        cls, environment: Mapping[str, Any], x: Mapping[str, str], scripts: Path | None = None
+    ) -> "Command":
+        """From the ``EnvironmentContext``'s options and the ``-x`` arguments."""
+        use = use_of(environment)
+        targets = environment.get("destination_rev") if use is Use.STAMP else ()
+        force = x.get("force", "").lower() in ("1", "yes", "true")
+        return cls(use, x.get("db"), force, tuple(targets or ()), scripts)
+
+
+T = TypeVar("T")
+FORCE_HINT = "run it with -x force=1"
+
+
 @contextmanager
-def database(named: str | None, config_file: str | None, use: Use) -> Iterator[Connection]:
-    """The connection a command of ``use`` works through, on ``-x db`` or dev.db (named in
-    the log, as is a ``FIELDLOG_DB`` this does not use)."""
-    path = database_path(named, config_file)
-    if use is not Use.NONE:
-        note = ignored_environment(named)
+def database(command: Command, config_file: str | None) -> Iterator[Connection]:
+    """The connection ``command`` works through, on ``-x db`` or dev.db (named in the log, as
+    is a ``FIELDLOG_DB`` this does not use)."""
+    path = database_path(command.db, config_file)
+    if command.use is not Use.NONE:
+        note = ignored_environment(command.db)
         if note:
             log.warning("%s", note)
         log.info("Database: %s%s", path, "" if path.exists() else " (does not exist yet)")
-    with connection(path, use) as conn:
+    with connection(path, command) as conn:
         yield conn
 
 
 @contextmanager
-def connection(path: Path, use: Use) -> Iterator[Connection]:
-    """A connection fit for ``use``: in one migration transaction for a command that writes,
-    read-only for one that reads, on an empty in-memory database when there is no file to read
-    or none is needed. Nothing is created for a command that only reads."""
+def connection(path: Path, command: Command) -> Iterator[Connection]:
+    """A connection fit for the command: in one migration transaction, under the file's locks,
+    for one that writes; read-only for one that reads; on an empty in-memory database when
+    there is no file to read or none is needed. Nothing is created for a command that reads."""
+    use = command.use
     if use.writes:
-        with migrate.migration_connection(path) as conn:
+        with _writing(path, command) as conn:
             yield conn
     elif use is Use.NONE or not path.exists():
         if use.compares:
@@ -109,6 +137,27 @@ def connection(path: Path, use: Use) -> Iterator[Connection]:
         with _connected(create_sqlite_engine(path, read_only=True)) as conn:
             if use is Use.CHECK:
                 _refuse_unsound_objects(path, conn)
+            yield conn
+
+
+@contextmanager
+def _writing(path: Path, command: Command) -> Iterator[Connection]:
+    """As the app writes: no other FieldLog has the file open, one migrator at a time; and a
+    stamp only over the schema of its target (``maintenance.guard_stamp``)."""
+    from core.maintenance import guard_stamp, holding_open_lock
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with holding_open_lock(path), migration_lock(path):
+        if command.use is Use.STAMP:
+            if len(command.targets) != 1:
+                raise FieldLogError("Stamp one revision at a time: alembic stamp REVISION.")
+            (target,) = command.targets
+            saved = beside_alembic(
+                lambda: guard_stamp(path, target, command.force, FORCE_HINT, command.scripts)
+            )
+            if saved:
+                log.warning("Its schema differs from %s's; backup taken first: %s", target, saved)
+        with migrate.migration_connection(path) as conn:
             yield conn
 
 
@@ -129,6 +178,20 @@ def start_again(path: Path) -> str:
     if path.name == DEV_DB:
         return f"start again: rm {path.name} && alembic upgrade head."
     return "restore it from a backup (fieldlog db backups, fieldlog db restore FILE)."
+
+
+def beside_alembic(work: Callable[[], T]) -> T:
+    """``work()``, which runs Alembic commands of its own (the schema each revision makes,
+    ``core.schema_shape``), from inside the env.py of a running one. Each command installs its
+    environment as ``alembic.context``'s and removes it when done, which would leave the
+    running env.py without one: it is put back afterwards."""
+    from alembic import context
+
+    running = getattr(context, "_proxy")  # noqa: B009  (the module proxies that instance)
+    try:
+        return work()
+    finally:
+        running._install_proxy()
 
 
 @contextmanager

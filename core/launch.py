@@ -56,6 +56,7 @@ class FileKind(enum.Enum):
     MISSING = "missing"
     EMPTY = "empty"
     FIELDLOG = "fieldlog"
+    UNRECORDED = "unrecorded"  # FieldLog's tables, but its revision record (table or row) gone
 
 
 class Outcome(enum.Enum):
@@ -152,6 +153,8 @@ def _open_or_upgrade(
     script_location: Path | None,
     write: bool,
 ) -> LaunchResult:
+    if state.kind is FileKind.UNRECORDED:
+        raise CorruptDatabaseError.unrecorded(db_path)  # which migrations would be guesswork
     opened = _open_without_migrating(db_path, state, write)
     if opened is not None:
         return opened
@@ -206,13 +209,15 @@ def _read_state(db_path: Path) -> FileState:
             if tables:
                 raise NotFieldLogError.foreign(db_path)
             return FileState(FileKind.EMPTY)
-        if "alembic_version" not in tables:
-            if tables:
-                raise CorruptDatabaseError.damaged(db_path, "no schema revision record")
+        marker = SchemaMarker.decode(user_version)
+        row = None
+        if "alembic_version" in tables:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        elif not tables:
             return FileState(FileKind.EMPTY)
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    revision = row[0] if row else None
-    return FileState(FileKind.FIELDLOG, revision, SchemaMarker.decode(user_version))
+    if row is None and tables - {"alembic_version"}:
+        return FileState(FileKind.UNRECORDED, None, marker)
+    return FileState(FileKind.FIELDLOG, row[0] if row else None, marker)
 
 
 _HEADER = ("application_id", "user_version")

@@ -130,6 +130,16 @@ class CorruptDatabaseError(LaunchError):
             "newest backup (fieldlog db backups / db restore) or send the file to support.",
         )
 
+    @classmethod
+    def unrecorded(cls, path: Path) -> "CorruptDatabaseError":
+        return cls(
+            path,
+            f"The database {path} holds FieldLog's tables but no schema revision record, so "
+            "which migrations it has had is unknown. It was left as it is. `fieldlog db status` "
+            "says which revision its schema is, and `fieldlog db stamp REVISION` records it; or "
+            "restore the newest backup (fieldlog db backups / db restore).",
+        )
+
 
 class NotFieldLogError(LaunchError):
     """A valid SQLite file that some other program wrote."""

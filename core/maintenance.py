@@ -1,4 +1,4 @@
-"""Support tasks on a database file: status, check, backup, restore, downgrade.
+"""Support tasks on a database file: status, check, backup, restore, downgrade, stamp.
 
 These are what ``fieldlog db ...`` runs on an installed copy, where there is no Alembic command
 line. Each takes the migration lock when it writes, and none leaves a half-done file.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core import backup as backups
 from core.db import create_sqlite_engine
-from core.errors import DatabaseError
+from core.errors import DatabaseError, SchemaMismatchError
 from core.guarded_migration import GuardedMigration
 from core.launch import FileKind, inspect, open_database, translate
 from core.launch_errors import UnknownRevisionError, UpgradeFailedError
@@ -21,6 +21,8 @@ from core.open_lock import OpenLock
 from core.progress import Say
 from core.schema import HEAD_REVISION, SchemaMarker
 from core.sqlite_files import foreign_key_problems, quick_check, read_only, snapshot
+
+HOLDS_DATA = (FileKind.FIELDLOG, FileKind.UNRECORDED)  # what may be checked and backed up
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ def _keep_current(path: Path) -> Path | None:
     if not path.exists():
         return None
     try:
-        if inspect(path).kind is not FileKind.FIELDLOG:
+        if inspect(path).kind not in HOLDS_DATA:
             return None
         return backups.make_backup(path, "pre-restore")
     except DatabaseError:  # unreadable (BackupError included): keep the bytes as they are
@@ -176,8 +178,52 @@ def downgrade(
     return saved
 
 
+def stamp(
+    path: Path,
+    target: str,
+    *,
+    force: bool = False,
+    progress: Say | None = None,
+    script_location: Path | None = None,
+) -> Path | None:
+    """Record ``target`` as the revision of ``path`` without migrating it: the repair of a file
+    whose record was lost or is wrong. Refused (``SchemaMismatchError``) unless the file's
+    schema is the one ``target`` makes; ``force`` stamps anyway, after a backup, whose path
+    it returns. ``script_location``: migration scripts other than the shipped ones (tests)."""
+    from core import migrate
+
+    if inspect(path).kind is FileKind.MISSING:
+        raise DatabaseError(path, f"There is no database at {path} to stamp.")
+    with holding_open_lock(path), migration_lock(path, progress):
+        saved = guard_stamp(path, target, force, "add --force", script_location)
+        engine = create_sqlite_engine(path)
+        try:
+            with engine.connect() as conn:
+                migrate.stamp(conn, target, script_location)
+        except Exception as exc:
+            raise translate(path, exc) from exc
+        finally:
+            engine.dispose()
+    return saved
+
+
+def guard_stamp(
+    path: Path, target: str, force: bool, force_hint: str, script_location: Path | None = None
+) -> Path | None:
+    """Before a stamp (``fieldlog db stamp``, ``alembic stamp``): refuse one over a schema that
+    is not ``target``'s, unless ``force``, which takes a backup first (returned)."""
+    from core import schema_shape
+
+    problem = schema_shape.stamp_problem(path, target, force_hint, script_location)
+    if problem is None:
+        return None
+    if not force:
+        raise SchemaMismatchError(path, problem)
+    return backups.make_backup(path, "pre-stamp")
+
+
 def _require_fieldlog(path: Path) -> None:
-    if inspect(path).kind is not FileKind.FIELDLOG:
+    if inspect(path).kind not in HOLDS_DATA:
         raise DatabaseError(path, f"There is no FieldLog database at {path}.")
 
 

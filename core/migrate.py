@@ -74,7 +74,13 @@ def script_directory(script_location: Path | None = None) -> "ScriptDirectory":
 
 def known_revisions(script_location: Path | None = None) -> set[str]:
     """Every revision the migration scripts know."""
-    return {rev.revision for rev in script_directory(script_location).walk_revisions()}
+    return set(revision_chain(script_location))
+
+
+def revision_chain(script_location: Path | None = None) -> tuple[str, ...]:
+    """Every revision, oldest first."""
+    walked = script_directory(script_location).walk_revisions()
+    return tuple(reversed([rev.revision for rev in walked]))
 
 
 def _driver(conn: Connection) -> sqlite3.Connection:
@@ -167,6 +173,15 @@ def downgrade(conn: Connection, target: str, script_location: Path | None = None
 
     with migration_transaction(conn):
         command.downgrade(alembic_config(conn, script_location), target)
+
+
+def stamp(conn: Connection, target: str, script_location: Path | None = None) -> None:
+    """Record ``target`` as the revision without running a migration (and the marker with it).
+    Whatever was recorded before goes, a revision these scripts do not know included."""
+    from alembic import command
+
+    with migration_transaction(conn):
+        command.stamp(alembic_config(conn, script_location), target, purge=True)
 
 
 def schema_drift(conn: Connection) -> list[Any]:

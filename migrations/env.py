@@ -9,6 +9,7 @@ Two callers:
 """
 
 import logging.config
+from pathlib import Path
 
 from alembic import context
 from alembic.util import CommandError
@@ -41,11 +42,12 @@ def _run(connection: Connection, writes: bool = True) -> None:
         migrate.write_marker(connection, context.script)
 
 
-def _command_use() -> alembic_cli.Use:
-    """What the running alembic command does with the database: the command's own options to
-    the EnvironmentContext that runs this file say which command it is."""
+def _command() -> alembic_cli.Command:
+    """The running alembic command: its own options to the EnvironmentContext that runs this
+    file say which it is, and the ``-x`` arguments the rest."""
     environment = getattr(context, "_proxy")  # noqa: B009  (the module proxies that instance)
-    return alembic_cli.use_of(environment.context_opts)
+    x = context.get_x_argument(as_dictionary=True)
+    return alembic_cli.Command.of(environment.context_opts, x, Path(context.script.dir))
 
 
 def run_migrations_online() -> None:
@@ -53,11 +55,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    named = context.get_x_argument(as_dictionary=True).get("db")
-    use = _command_use()
+    command = _command()
     try:
-        with alembic_cli.database(named, config.config_file_name, use) as conn:
-            _run(conn, writes=use.writes)
+        with alembic_cli.database(command, config.config_file_name) as conn:
+            _run(conn, writes=command.use.writes)
     except FieldLogError as exc:  # alembic prints it as one line, "FAILED: ...", and exits 1
         raise CommandError(str(exc)) from exc
 

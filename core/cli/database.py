@@ -1,7 +1,8 @@
 """``fieldlog db``: the schema and the file's safety, for support staff on an installed copy.
 
-Status, upgrade and downgrade, backups and restore, the integrity check and setting a stray WAL
-aside: each command is one call into ``core.maintenance`` (or the launch) and a few lines out.
+Status, upgrade and downgrade, stamping a revision, backups and restore, the integrity check
+and setting a stray WAL aside: each command is one call into ``core.maintenance`` (or the
+launch) and a few lines out.
 """
 
 import argparse
@@ -32,6 +33,13 @@ def add_commands(groups: Groups) -> None:
     restore = add_command(db, "restore", _restore, help="replace the database with a backup")
     restore.add_argument("file", type=Path, help="the backup file")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    stamp = add_command(
+        db, "stamp", _stamp, help="record a revision without migrating (its schema must match)"
+    )
+    stamp.add_argument("revision", help="the revision the file's schema is, e.g. 0007 or 'head'")
+    stamp.add_argument(
+        "--force", action="store_true", help="stamp even a schema that differs (backup first)"
+    )
     add_command(db, "check", _check, help="integrity, foreign keys and schema drift")
     add_command(db, "set-aside-wal", _set_aside_wal, help="move a -wal that does not belong aside")
 
@@ -101,6 +109,16 @@ def _restore(args: argparse.Namespace) -> int:
     print(f"{args.db_path}: restored from {args.file}")
     if kept:
         print(f"the replaced database was backed up to {kept}")
+    return EXIT_OK
+
+
+def _stamp(args: argparse.Namespace) -> int:
+    saved = maintenance.stamp(
+        args.db_path, args.revision, force=args.force, progress=report_progress
+    )
+    print(f"{args.db_path}: stamped {args.revision}; its schema was not migrated")
+    if saved:
+        print(f"its schema differs from {args.revision}'s; backup taken first: {saved}")
     return EXIT_OK
 
 

@@ -132,3 +132,37 @@ def test_alembic_check_reports_a_foreign_key_that_lost_its_name(checkout: Checko
     assert done.returncode != 0
     assert "fk_devices_batch_id_import_batches of devices is missing" in done.stderr
     assert "rm dev.db && alembic upgrade head" in done.stderr
+
+
+def test_alembic_stamp_is_refused_over_a_schema_that_is_not_the_targets(
+    checkout: Checkout,
+) -> None:
+    assert checkout.alembic("upgrade", "0004").returncode == 0
+    before = sha256_of(checkout.dev_db)
+    done = checkout.alembic("stamp", "head")
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert f"was not stamped {HEAD_REVISION}" in done.stderr
+    assert "It is at 0004, as recorded: upgrade it instead" in done.stderr
+    assert "-x force=1" in done.stderr
+    assert sha256_of(checkout.dev_db) == before
+    assert not (checkout.root / "backups").exists()
+
+
+def test_alembic_stamp_with_force_takes_a_backup_first(checkout: Checkout) -> None:
+    assert checkout.alembic("upgrade", "0004").returncode == 0
+    done = checkout.alembic("-x", "force=1", "stamp", "head")
+    assert done.returncode == 0, done.stderr
+    assert revision_of(checkout.dev_db) == HEAD_REVISION
+    [backup] = (checkout.root / "backups").iterdir()
+    assert "pre-stamp" in backup.name and str(backup) in done.stderr
+    assert revision_of(backup) == "0004"
+
+
+def test_alembic_stamp_of_the_matching_revision_needs_no_force(checkout: Checkout) -> None:
+    assert checkout.alembic("upgrade", "head").returncode == 0
+    with closing(sqlite3.connect(checkout.dev_db)) as conn:
+        conn.execute("DELETE FROM alembic_version")
+        conn.commit()
+    done = checkout.alembic("stamp", "head")
+    assert done.returncode == 0, done.stderr
+    assert revision_of(checkout.dev_db) == HEAD_REVISION

@@ -12,8 +12,9 @@ from core import migrate, new_revision
 from core.errors import FieldLogError
 from core.models import devices, origins
 from core.schema import HEAD_REVISION
+from core.schema_shape import file_shape
 from tests.core.alembic_support import Checkout, copy_checkout
-from tests.migrations.support import connect, executable, migrated, revision_of, schema_shape
+from tests.migrations.support import connect, executable, migrated, revision_of
 
 NEXT = f"{int(HEAD_REVISION) + 1:04d}"
 UNDECIDED = "breaks_older_readers: bool | None = None"
@@ -129,7 +130,7 @@ def test_a_new_column_is_added_and_dropped_in_place_keeping_every_constraint_nam
         done = checkout.alembic(*command)
         assert done.returncode == 0, (command, done.stderr)
     reference = migrated(tmp_path / "reference.db", HEAD_REVISION)
-    assert schema_shape(checkout.dev_db) == schema_shape(reference)
+    assert file_shape(checkout.dev_db) == file_shape(reference)
     with connect(checkout.dev_db) as conn:
         assert migrate.schema_object_problems(conn) == []
 

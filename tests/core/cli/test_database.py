@@ -4,8 +4,11 @@ import sqlite3
 from pathlib import Path
 
 from core.cli import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS
+from core.files import sha256
+from core.paths import backups_dir
 from core.schema import HEAD_REVISION
 from tests.core.cli.cli_support import run
+from tests.core.launch_support import behind_head, execute
 
 
 def revision_of(path: Path) -> str:
@@ -77,3 +80,49 @@ def test_check_reports_ok_and_finds_a_broken_foreign_key(capsys, tmp_path) -> No
     conn.close()
     code, out, _ = run(capsys, "--db", db, "db", "check")
     assert code == EXIT_PROBLEMS and "foreign key" in out
+
+
+def test_stamp_is_refused_over_a_schema_that_is_not_the_targets(capsys, tmp_path) -> None:
+    """``stamp head`` over a file at 0004 would leave one the app then fails on."""
+    db = behind_head(tmp_path / "old.db", "0004")
+    before = sha256(db)
+    code, _, err = run(capsys, "--db", db, "db", "stamp", "head")
+    assert code == EXIT_ERROR
+    assert f"was not stamped {HEAD_REVISION}" in err and "It is at 0004, as recorded" in err
+    assert "--force" in err
+    assert sha256(db) == before and not backups_dir(db).exists()
+
+
+def test_stamp_with_force_takes_a_backup_first(capsys, tmp_path) -> None:
+    db = behind_head(tmp_path / "old.db", "0004")
+    code, out, _ = run(capsys, "--db", db, "db", "stamp", "head", "--force")
+    assert code == EXIT_OK and revision_of(db) == HEAD_REVISION
+    backup = Path(out.split("backup taken first: ")[1].strip())
+    assert backup.parent == backups_dir(db) and "pre-stamp" in backup.name
+    assert revision_of(backup) == "0004"
+
+
+def test_stamp_records_a_lost_revision_when_the_schema_matches(capsys, tmp_path) -> None:
+    """The repair of a file whose alembic_version row was deleted: no --force needed."""
+    db = tmp_path / "f.db"
+    run(capsys, "--db", db, "device", "add", "Kept")
+    execute(db, "DELETE FROM alembic_version")
+    code, out, _ = run(capsys, "--db", db, "db", "stamp", "head")
+    assert code == EXIT_OK and "backup" not in out and revision_of(db) == HEAD_REVISION
+    _, out, _ = run(capsys, "--db", db, "device", "list")
+    assert "Kept" in out
+
+
+def test_stamp_replaces_a_revision_no_script_knows(capsys, tmp_path) -> None:
+    db = tmp_path / "f.db"
+    run(capsys, "--db", db, "db", "upgrade")
+    execute(db, "UPDATE alembic_version SET version_num = 'e03f14036106'")
+    code, _, err = run(capsys, "--db", db, "db", "stamp", HEAD_REVISION)
+    assert code == EXIT_OK, err
+    assert revision_of(db) == HEAD_REVISION
+
+
+def test_stamp_of_a_missing_file_creates_nothing(capsys, tmp_path) -> None:
+    code, _, err = run(capsys, "--db", tmp_path / "none.db", "db", "stamp", "head")
+    assert code == EXIT_ERROR and "no database" in err
+    assert not (tmp_path / "none.db").exists()
