@@ -85,6 +85,7 @@ class Command:
     db: str | None = None  # -x db=PATH
     force: bool = False  # -x force=1: stamp over a schema that differs, after a backup
     targets: tuple[str, ...] = ()  # the revisions a stamp records
+    purge: bool = False  # stamp --purge: whatever revision is recorded goes first
     scripts: Path | None = None  # the migration scripts alembic runs
 
     @classmethod
@@ -95,7 +96,8 @@ class Command:
         use = use_of(environment)
         targets = environment.get("destination_rev") if use is Use.STAMP else ()
         force = x.get("force", "").lower() in ("1", "yes", "true")
-        return cls(use, x.get("db"), force, tuple(targets or ()), scripts)
+        purge = bool(environment.get("purge"))
+        return cls(use, x.get("db"), force, tuple(targets or ()), purge, scripts)
 
 
 T = TypeVar("T")
@@ -122,6 +124,8 @@ def connection(path: Path, command: Command) -> Iterator[Connection]:
     for one that writes; read-only for one that reads; on an empty in-memory database when
     there is no file to read or none is needed. Nothing is created for a command that reads."""
     use = command.use
+    if use is not Use.NONE and path.exists():
+        refuse_what_alembic_fails_on(path, command)
     if use.writes:
         with _writing(path, command) as conn:
             yield conn
@@ -161,6 +165,68 @@ def _writing(path: Path, command: Command) -> Iterator[Connection]:
             yield conn
 
 
+def refuse_what_alembic_fails_on(path: Path, command: Command) -> None:
+    """Read ``path`` as the launch does (which refuses another program's file, as the app
+    does), and refuse, with what to do, what Alembic would fail on with a bare message:
+    a revision no script defines ("Can't locate revision"), FieldLog's tables without a
+    revision record, a file at head without its tables ("no such table"), and for a command
+    that compares, a file not at head ("Target database is not up to date")."""
+    from core.launch import FileKind, inspect
+
+    state = inspect(path)
+    if command.use is Use.STAMP:
+        if state.revision and not command.purge and not _known(state.revision, command):
+            raise FieldLogError(_unknown_revision(path, state.revision, command))
+        return  # the stamp's own check compares the schema (maintenance.guard_stamp)
+    if state.kind is FileKind.UNRECORDED:
+        raise FieldLogError(
+            f"{path} holds FieldLog's tables but no revision record, so Alembic would run every "
+            f"migration over them. {_schema_is(path, command)}"
+        )
+    if state.revision and not _known(state.revision, command):
+        raise FieldLogError(_unknown_revision(path, state.revision, command))
+    if state.missing_tables:
+        raise FieldLogError(
+            f"{path} says it is at {state.revision}, the head, but has no table "
+            f"{', '.join(sorted(state.missing_tables))} (queries fail with 'no such table'): its "
+            f"tables were dropped, or it was stamped without being migrated. {start_again(path)}"
+        )
+    head = migrate.script_directory(command.scripts).get_current_head()
+    if command.use.compares and state.revision != head:
+        raise FieldLogError(
+            f"Target database is not up to date: {path} is at {state.revision or 'no revision'} "
+            f"and the head is {head}. {command.use.value.capitalize()} compares the models with "
+            "a database at head: run `alembic upgrade head` first, then this again."
+        )
+
+
+def _known(revision: str, command: Command) -> bool:
+    return revision in migrate.known_revisions(command.scripts)
+
+
+def _unknown_revision(path: Path, revision: str, command: Command) -> str:
+    return (
+        f"Can't locate revision identified by {revision!r}: {path} is at a revision no file in "
+        "migrations/versions defines (a revision file deleted or renamed since, or one from "
+        "another branch). Bring that file back, or record the revision its schema really is "
+        f"(alembic stamp --purge REVISION, refused unless the schema matches). "
+        f"{_schema_is(path, command)}"
+    )
+
+
+def _schema_is(path: Path, command: Command) -> str:
+    """Which revision the schema of ``path`` is, and how to record it, or to start again."""
+    from core.schema_shape import file_shape, matching_revision
+
+    found = beside_alembic(lambda: matching_revision(file_shape(path), command.scripts))
+    if found is None:
+        return f"Its schema is that of no revision. {start_again(path)}"
+    return (
+        f"Its schema is that of {found}: `alembic stamp --purge {found}` records that. Or "
+        f"{start_again(path)[0].lower()}{start_again(path)[1:]}"
+    )
+
+
 def _refuse_unsound_objects(path: Path, conn: Connection) -> None:
     """``alembic check`` compares what autogenerate sees; a lost or changed constraint name, a
     CHECK or a partial index it does not see (``migrate.schema_object_problems``)."""
@@ -169,15 +235,15 @@ def _refuse_unsound_objects(path: Path, conn: Connection) -> None:
         raise FieldLogError(
             f"{path} does not have the schema objects the models name: {'; '.join(problems)}. "
             f"A migration lost or renamed them (batch mode rebuilds a table from reflection); "
-            f"fix it, then {start_again(path)}"
+            f"fix it. {start_again(path)}"
         )
 
 
 def start_again(path: Path) -> str:
     """What a developer does with a file whose schema went wrong."""
     if path.name == DEV_DB:
-        return f"start again: rm {path.name} && alembic upgrade head."
-    return "restore it from a backup (fieldlog db backups, fieldlog db restore FILE)."
+        return f"Start again: rm {path.name} && alembic upgrade head."
+    return "Restore it from a backup (fieldlog db backups, fieldlog db restore FILE)."
 
 
 def beside_alembic(work: Callable[[], T]) -> T:

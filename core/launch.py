@@ -43,6 +43,7 @@ from core.schema import (
     APPLICATION_ID,
     HEAD_REVISION,
     HEAD_SCHEMA_VERSION,
+    HEAD_TABLES,
     READER_COMPAT,
     SchemaMarker,
 )
@@ -71,6 +72,12 @@ class FileState:
     kind: FileKind
     revision: str | None = None
     marker: SchemaMarker = NO_MARKER
+    tables: frozenset[str] = frozenset()
+
+    @property
+    def missing_tables(self) -> frozenset[str]:
+        """The models' tables a file at head lacks (dropped, or stamped without migrating)."""
+        return HEAD_TABLES - self.tables if self.revision == HEAD_REVISION else frozenset()
 
 
 @dataclass(frozen=True)
@@ -153,8 +160,7 @@ def _open_or_upgrade(
     script_location: Path | None,
     write: bool,
 ) -> LaunchResult:
-    if state.kind is FileKind.UNRECORDED:
-        raise CorruptDatabaseError.unrecorded(db_path)  # which migrations would be guesswork
+    _refuse_unusable(db_path, state)
     opened = _open_without_migrating(db_path, state, write)
     if opened is not None:
         return opened
@@ -167,6 +173,15 @@ def _open_or_upgrade(
         from core.launch_upgrade import Upgrade  # here: a file at head never loads Alembic
 
         return Upgrade(db_path, state, script_location, progress or _quiet).run()
+
+
+def _refuse_unusable(db_path: Path, state: FileState) -> None:
+    """A FieldLog file whose revision record cannot be believed: without one, which migrations
+    to run would be guesswork; at head without its tables, every query would fail."""
+    if state.kind is FileKind.UNRECORDED:
+        raise CorruptDatabaseError.unrecorded(db_path)
+    if state.missing_tables:
+        raise CorruptDatabaseError.tables_missing(db_path, HEAD_REVISION, state.missing_tables)
 
 
 def inspect(db_path: Path) -> FileState:
@@ -216,8 +231,8 @@ def _read_state(db_path: Path) -> FileState:
         elif not tables:
             return FileState(FileKind.EMPTY)
     if row is None and tables - {"alembic_version"}:
-        return FileState(FileKind.UNRECORDED, None, marker)
-    return FileState(FileKind.FIELDLOG, row[0] if row else None, marker)
+        return FileState(FileKind.UNRECORDED, None, marker, frozenset(tables))
+    return FileState(FileKind.FIELDLOG, row[0] if row else None, marker, frozenset(tables))
 
 
 _HEADER = ("application_id", "user_version")

@@ -9,6 +9,7 @@ class here; ``gui/launch_dialogs.py`` shows any of them without knowing which it
 
 import enum
 import errno
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
@@ -128,6 +129,18 @@ class CorruptDatabaseError(LaunchError):
             path,
             f"The database {path} is damaged ({detail}). It was left as it is. Restore the "
             "newest backup (fieldlog db backups / db restore) or send the file to support.",
+        )
+
+    @classmethod
+    def tables_missing(
+        cls, path: Path, revision: str, missing: Iterable[str]
+    ) -> "CorruptDatabaseError":
+        return cls(
+            path,
+            f"The database {path} says it is at schema revision {revision} but has no table "
+            f"{', '.join(sorted(missing))}: its tables were dropped, or it was stamped without "
+            "being migrated. It was left as it is. Restore the newest backup (fieldlog db "
+            "backups / db restore); `fieldlog db status` says what it holds.",
         )
 
     @classmethod

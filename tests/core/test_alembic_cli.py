@@ -166,3 +166,59 @@ def test_alembic_stamp_of_the_matching_revision_needs_no_force(checkout: Checkou
     done = checkout.alembic("stamp", "head")
     assert done.returncode == 0, done.stderr
     assert revision_of(checkout.dev_db) == HEAD_REVISION
+
+
+# --- the guide's troubleshooting cases: each says what to do, and doing it works --------------
+
+
+def execute(path: Path, *statements: str) -> None:
+    with closing(sqlite3.connect(path)) as conn:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+
+
+def test_no_such_table_devices(checkout: Checkout) -> None:
+    assert checkout.alembic("upgrade", "head").returncode == 0
+    execute(checkout.dev_db, "DROP TABLE readings", "DROP TABLE devices")
+    for command in (("current",), ("upgrade", "head"), ("check",)):
+        done = checkout.alembic(*command)
+        assert done.returncode != 0 and "Traceback" not in done.stderr, command
+        assert "has no table devices, readings (queries fail with 'no such table')" in done.stderr
+        assert "Start again: rm dev.db && alembic upgrade head" in done.stderr
+    checkout.dev_db.unlink()
+    assert checkout.alembic("upgrade", "head").returncode == 0
+    assert {"devices", "readings"} <= tables(checkout.dev_db)
+
+
+def test_cant_locate_revision(checkout: Checkout) -> None:
+    assert checkout.alembic("upgrade", "head").returncode == 0
+    execute(checkout.dev_db, "UPDATE alembic_version SET version_num = 'e03f14036106'")
+    for command in (("current",), ("upgrade", "head"), ("downgrade", "-1"), ("stamp", "head")):
+        done = checkout.alembic(*command)
+        assert done.returncode != 0 and "Traceback" not in done.stderr, command
+        assert "Can't locate revision identified by 'e03f14036106'" in done.stderr
+        assert f"`alembic stamp --purge {HEAD_REVISION}` records that" in done.stderr
+    done = checkout.alembic("stamp", "--purge", HEAD_REVISION)
+    assert done.returncode == 0, done.stderr
+    assert revision_of(checkout.dev_db) == HEAD_REVISION
+
+
+def test_target_database_is_not_up_to_date(checkout: Checkout) -> None:
+    assert checkout.alembic("upgrade", "0005").returncode == 0
+    for command in (("check",), ("revision", "--autogenerate", "-m", "too early")):
+        done = checkout.alembic(*command)
+        assert done.returncode != 0 and "Traceback" not in done.stderr, command
+        assert "Target database is not up to date" in done.stderr
+        assert "is at 0005 and the head is" in done.stderr
+        assert "run `alembic upgrade head` first" in done.stderr
+    assert checkout.alembic("upgrade", "head").returncode == 0
+    assert checkout.alembic("check").returncode == 0
+
+
+def test_tables_without_a_revision_record(checkout: Checkout) -> None:
+    assert checkout.alembic("upgrade", "head").returncode == 0
+    execute(checkout.dev_db, "DELETE FROM alembic_version")
+    done = checkout.alembic("upgrade", "head")
+    assert done.returncode != 0 and "no revision record" in done.stderr
+    assert f"`alembic stamp --purge {HEAD_REVISION}` records that" in done.stderr

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from core import migrate, schema
+from core.models import metadata
 from tests.migrations.support import previous, revision_ids, script
 
 
@@ -76,3 +77,8 @@ def test_reader_compat_counts_the_breaking_revisions() -> None:
         f"older readers are {', '.join(breaking) or 'none'}"
     )
     assert head_marker == schema.HEAD_MARKER
+
+
+def test_head_tables_are_the_models_tables() -> None:
+    tables = set(metadata.tables)
+    assert tables == schema.HEAD_TABLES, f"set HEAD_TABLES = {sorted(tables)} in core/schema.py"

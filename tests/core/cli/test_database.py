@@ -6,9 +6,9 @@ from pathlib import Path
 from core.cli import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS
 from core.files import sha256
 from core.paths import backups_dir
-from core.schema import HEAD_REVISION
+from core.schema import HEAD_REVISION, READER_COMPAT, SchemaMarker
 from tests.core.cli.cli_support import run
-from tests.core.launch_support import behind_head, execute
+from tests.core.launch_support import behind_head, execute, stamp
 
 
 def revision_of(path: Path) -> str:
@@ -126,3 +126,65 @@ def test_stamp_of_a_missing_file_creates_nothing(capsys, tmp_path) -> None:
     code, _, err = run(capsys, "--db", tmp_path / "none.db", "db", "stamp", "head")
     assert code == EXIT_ERROR and "no database" in err
     assert not (tmp_path / "none.db").exists()
+
+
+# --- db status tells the truth ------------------------------------------------------------------
+
+
+def with_a_device(capsys, db: Path) -> Path:
+    run(capsys, "--db", db, "device", "add", "Gauge", "--unit", "bar")
+    run(capsys, "--db", db, "reading", "add", "1", "2.5")
+    return db
+
+
+def test_status_of_a_file_whose_revision_row_was_deleted_is_not_empty(capsys, tmp_path) -> None:
+    db = with_a_device(capsys, tmp_path / "f.db")
+    execute(db, "DELETE FROM alembic_version")
+    code, out, _ = run(capsys, "--db", db, "db", "status")
+    assert code == EXIT_PROBLEMS and "empty file" not in out
+    assert "no revision recorded" in out and "will not open it" in out
+    assert f"Its schema is that of {HEAD_REVISION}: `fieldlog db stamp {HEAD_REVISION}`" in out
+    assert "devices:  1" in out and "readings: 1" in out
+
+
+def test_status_of_an_unknown_revision_is_not_behind(capsys, tmp_path) -> None:
+    db = with_a_device(capsys, tmp_path / "f.db")
+    execute(db, "UPDATE alembic_version SET version_num = 'e03f14036106'")
+    code, out, _ = run(capsys, "--db", db, "db", "status")
+    assert code == EXIT_PROBLEMS and "behind" not in out
+    assert "'e03f14036106' is not one FieldLog knows" in out
+    assert f"`fieldlog db stamp {HEAD_REVISION}` records that" in out
+
+
+def test_status_of_a_file_at_head_without_its_tables_is_not_up_to_date(capsys, tmp_path) -> None:
+    db = with_a_device(capsys, tmp_path / "f.db")
+    execute(db, "DROP TABLE readings", "DROP TABLE devices")
+    code, out, _ = run(capsys, "--db", db, "db", "status")
+    assert code == EXIT_PROBLEMS and "up to date" not in out
+    assert "has no table devices, readings" in out and "fieldlog db restore" in out
+
+
+def test_status_of_a_file_whose_record_is_not_its_schema_names_its_schema(capsys, tmp_path) -> None:
+    db = behind_head(tmp_path / "old.db", "0004")
+    execute(db, "UPDATE alembic_version SET version_num = '0006'")
+    code, out, _ = run(capsys, "--db", db, "db", "status")
+    assert code == EXIT_PROBLEMS and "behind" not in out
+    assert "its schema is not 0006's" in out and "`fieldlog db stamp 0004`" in out
+    assert "then the next launch upgrades it" in out
+
+
+def test_status_of_a_file_behind_head_says_the_launch_upgrades_it(capsys, tmp_path) -> None:
+    db = behind_head(tmp_path / "old.db", "0004")
+    code, out, _ = run(capsys, "--db", db, "db", "status")
+    assert code == EXIT_OK and "behind: the next launch" in out
+
+
+def test_status_of_a_newer_fieldlogs_file(capsys, tmp_path) -> None:
+    db = with_a_device(capsys, tmp_path / "f.db")
+    newer = f"{int(HEAD_REVISION) + 1:04d}"
+    stamp(db, newer, SchemaMarker(int(newer), READER_COMPAT))
+    code, out, _ = run(capsys, "--db", db, "db", "status")
+    assert code == EXIT_OK and "newer FieldLog, which this version can read" in out
+    stamp(db, newer, SchemaMarker(int(newer), READER_COMPAT + 1))
+    code, out, _ = run(capsys, "--db", db, "db", "status")
+    assert code == EXIT_PROBLEMS and "cannot use safely" in out
