@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from core import alembic_cli
+from core.launch import open_database
+from core.launch_errors import NotFieldLogError
 from core.schema import HEAD_REVISION
 from tests.core.alembic_support import Checkout, UserHome, checkout, user_home
 from tests.migrations.support import previous, rebuild_from_reflection, revision_of
@@ -222,3 +224,34 @@ def test_tables_without_a_revision_record(checkout: Checkout) -> None:
     done = checkout.alembic("upgrade", "head")
     assert done.returncode != 0 and "no revision record" in done.stderr
     assert f"`alembic stamp --purge {HEAD_REVISION}` records that" in done.stderr
+
+
+# --- another program's file ---------------------------------------------------------------------
+
+
+def test_a_foreign_sqlite_file_is_refused_as_the_app_refuses_it(
+    checkout: Checkout, tmp_path: Path
+) -> None:
+    foreign = tmp_path / "foreign.db"
+    execute(foreign, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    execute(foreign, "INSERT INTO invoices VALUES (1, 9.5)")
+    before = sha256_of(foreign)
+    with pytest.raises(NotFieldLogError) as by_the_app:
+        open_database(foreign)
+    commands = [("upgrade", "head"), ("downgrade", "-1"), ("stamp", "head"), ("current",)]
+    for command in [*commands, ("-x", "force=1", "stamp", "head")]:
+        done = checkout.alembic("-x", f"db={foreign}", *command)
+        assert done.returncode != 0 and "Traceback" not in done.stderr, command
+        assert str(by_the_app.value) in done.stderr, command
+    assert sha256_of(foreign) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("foreign")) == [
+        "foreign.db"
+    ]
+
+
+def test_a_file_that_is_not_sqlite_is_refused(checkout: Checkout, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_text("not a database\n", encoding="utf-8")
+    done = checkout.alembic("-x", f"db={notes}", "upgrade", "head")
+    assert done.returncode != 0 and "is not a FieldLog database" in done.stderr
+    assert notes.read_text(encoding="utf-8") == "not a database\n"
