@@ -1,5 +1,5 @@
 """The developers' ``alembic`` command line (``alembic.ini``, ``migrations/env.py``): which
-database it works on.
+database it works on, what each command may do to it, and what it refuses.
 
 From the repository root, with no database named, every command works on ``dev.db`` beside
 ``alembic.ini`` (git-ignored), as a fresh checkout expects: ``rm dev.db; alembic upgrade head;
@@ -11,7 +11,10 @@ connection (``core.migrate``).
 What a command may do to that file depends on the command (``Use``): only ``upgrade``,
 ``downgrade`` and ``stamp`` write, and only they create a missing file. ``current`` and the other
 commands that read open an existing file read-only and create nothing (no file, no -wal or -shm)
-when it is missing; ``revision`` without ``--autogenerate`` needs no database at all.
+when it is missing; ``revision`` without ``--autogenerate`` needs no database at all. Every
+existing file is read as the launch reads it first: what the app refuses (another program's
+file) is refused here too, and so is what Alembic would fail on with a bare message, each time
+with what to do.
 """
 
 import enum
@@ -189,7 +192,8 @@ def refuse_what_alembic_fails_on(path: Path, command: Command) -> None:
         raise FieldLogError(
             f"{path} says it is at {state.revision}, the head, but has no table "
             f"{', '.join(sorted(state.missing_tables))} (queries fail with 'no such table'): its "
-            f"tables were dropped, or it was stamped without being migrated. {start_again(path)}"
+            f"tables were dropped, or it was stamped without being migrated. "
+            f"{_sentence(start_again(path))}"
         )
     head = migrate.script_directory(command.scripts).get_current_head()
     if command.use.compares and state.revision != head:
@@ -220,10 +224,10 @@ def _schema_is(path: Path, command: Command) -> str:
 
     found = beside_alembic(lambda: matching_revision(file_shape(path), command.scripts))
     if found is None:
-        return f"Its schema is that of no revision. {start_again(path)}"
+        return f"Its schema is that of no revision. {_sentence(start_again(path))}"
     return (
         f"Its schema is that of {found}: `alembic stamp --purge {found}` records that. Or "
-        f"{start_again(path)[0].lower()}{start_again(path)[1:]}"
+        f"{start_again(path)}."
     )
 
 
@@ -235,15 +239,19 @@ def _refuse_unsound_objects(path: Path, conn: Connection) -> None:
         raise FieldLogError(
             f"{path} does not have the schema objects the models name: {'; '.join(problems)}. "
             f"A migration lost or renamed them (batch mode rebuilds a table from reflection); "
-            f"fix it. {start_again(path)}"
+            f"fix it. {_sentence(start_again(path))}"
         )
 
 
 def start_again(path: Path) -> str:
-    """What a developer does with a file whose schema went wrong."""
+    """What a developer does with a file whose schema went wrong, as a clause."""
     if path.name == DEV_DB:
-        return f"Start again: rm {path.name} && alembic upgrade head."
-    return "Restore it from a backup (fieldlog db backups, fieldlog db restore FILE)."
+        return f"start again: rm {path.name} && alembic upgrade head"
+    return "restore it from a backup (fieldlog db backups, fieldlog db restore FILE)"
+
+
+def _sentence(clause: str) -> str:
+    return f"{clause[0].upper()}{clause[1:]}."
 
 
 def beside_alembic(work: Callable[[], T]) -> T:

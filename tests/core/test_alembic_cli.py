@@ -14,7 +14,7 @@ from core.launch import open_database
 from core.launch_errors import NotFieldLogError
 from core.schema import HEAD_REVISION
 from tests.core.alembic_support import Checkout, UserHome, checkout, user_home
-from tests.migrations.support import previous, rebuild_from_reflection, revision_of
+from tests.migrations.support import executable, previous, rebuild_from_reflection, revision_of
 
 __all__ = ["checkout", "user_home"]  # fixtures
 
@@ -255,3 +255,28 @@ def test_a_file_that_is_not_sqlite_is_refused(checkout: Checkout, tmp_path: Path
     done = checkout.alembic("-x", f"db={notes}", "upgrade", "head")
     assert done.returncode != 0 and "is not a FieldLog database" in done.stderr
     assert notes.read_text(encoding="utf-8") == "not a database\n"
+
+
+GUIDE_STYLE_FIXTURE = """
+import sys
+from argparse import Namespace
+from alembic import command
+from alembic.config import Config
+
+cfg = Config("alembic.ini", cmd_opts=Namespace(x=["db=" + sys.argv[1]]))
+command.upgrade(cfg, "head")  # what the guide's session fixture does first...
+command.downgrade(cfg, "base")  # ...and last
+"""
+
+
+def test_a_guide_style_fixture_that_names_its_database_touches_nothing_else(
+    checkout: Checkout, user_home: UserHome, tmp_path: Path
+) -> None:
+    """The guide's conftest drives Alembic itself, upgrading at the start of the session and
+    downgrading to base at the end: named with -x db, that is all it touches."""
+    before = user_home.fingerprint()
+    named = tmp_path / "session.db"
+    done = checkout.run(executable("python"), "-c", GUIDE_STYLE_FIXTURE, str(named))
+    assert done.returncode == 0, done.stderr
+    assert tables(named) == {"alembic_version"}  # it went to base
+    assert user_home.fingerprint() == before and not checkout.dev_db.exists()

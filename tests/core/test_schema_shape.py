@@ -2,8 +2,6 @@
 every committed fixture is the schema of the revision it was written at."""
 
 import itertools
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -11,7 +9,7 @@ import pytest
 from core import schema_shape
 from core.errors import FieldLogError
 from core.schema import HEAD_REVISION
-from tests.core.launch_support import FIXTURES, behind_head
+from tests.core.launch_support import FIXTURES, behind_head, execute
 from tests.migrations.support import migrated, revision_ids
 
 FIXTURE_REVISIONS = sorted(path.stem.removeprefix("rev_") for path in FIXTURES.glob("rev_*.db"))
@@ -45,24 +43,28 @@ def test_a_file_at_head_may_be_stamped_head_and_says_what_differs_from_older_one
     assert "add --force" in problem
 
 
-def test_a_schema_that_matches_another_revision_is_named(tmp_path: Path) -> None:
-    path = behind_head(tmp_path / "old.db", "0004")
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '0006'")
-        conn.commit()
+@pytest.mark.parametrize(
+    ("written_at", "change", "said"),
+    [
+        (
+            "0004",
+            "UPDATE alembic_version SET version_num = '0006'",
+            ["Its schema is that of 0004: stamp 0004 instead"],
+        ),
+        ("head", "DROP TABLE readings", ["no table readings", "that of no revision: restore"]),
+    ],
+)
+def test_what_to_do_instead_names_the_schema_the_file_has(
+    tmp_path: Path, written_at: str, change: str, said: list[str]
+) -> None:
+    path = tmp_path / "f.db"
+    if written_at == "head":
+        migrated(path, "head")
+    else:
+        behind_head(path, written_at)
+    execute(path, change)
     problem = schema_shape.stamp_problem(path, "head", "-x force=1")
-    assert problem is not None
-    assert "Its schema is that of 0004: stamp 0004 instead" in problem
-
-
-def test_a_schema_of_no_revision_says_so(tmp_path: Path) -> None:
-    path = migrated(tmp_path / "head.db", "head")
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("DROP TABLE readings")
-        conn.commit()
-    problem = schema_shape.stamp_problem(path, "head", "add --force")
-    assert problem is not None and "no table readings" in problem
-    assert "that of no revision: restore a backup" in problem
+    assert problem is not None and all(words in problem for words in said), problem
 
 
 def test_an_unknown_target_is_refused() -> None:
