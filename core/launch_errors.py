@@ -4,7 +4,9 @@
 file, the revision, SQLite's reason and what to do, built by the class's constructors from
 those facts. ``words`` is what the window's dialog says above it (a title and a summary in a
 technician's words, no file names) and the ``Action``s it offers. A new way to fail is a new
-class here; ``gui/launch_dialogs.py`` shows any of them without knowing which it is.
+class here; ``gui/launch_dialogs.py`` shows any of them without knowing which it is. The
+module runs past 400 lines on purpose: it is the one catalogue of a launch's failures, and
+splitting it would put a failure's words in two places.
 """
 
 import enum
