@@ -24,6 +24,10 @@ class DatabaseReplacedError(DatabaseError):
     written to it, so that nothing lands in a file the user no longer sees."""
 
 
+class SchemaMismatchError(DatabaseError):
+    """A file's schema is not the one a revision makes: it may not be stamped that revision."""
+
+
 class ValidationError(FieldLogError):
     """Input that FieldLog refuses, with one message per field."""
 

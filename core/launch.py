@@ -43,6 +43,7 @@ from core.schema import (
     APPLICATION_ID,
     HEAD_REVISION,
     HEAD_SCHEMA_VERSION,
+    HEAD_TABLES,
     READER_COMPAT,
     SchemaMarker,
 )
@@ -56,6 +57,7 @@ class FileKind(enum.Enum):
     MISSING = "missing"
     EMPTY = "empty"
     FIELDLOG = "fieldlog"
+    UNRECORDED = "unrecorded"  # FieldLog's tables, but its revision record (table or row) gone
 
 
 class Outcome(enum.Enum):
@@ -70,6 +72,12 @@ class FileState:
     kind: FileKind
     revision: str | None = None
     marker: SchemaMarker = NO_MARKER
+    tables: frozenset[str] = frozenset()
+
+    @property
+    def missing_tables(self) -> frozenset[str]:
+        """The models' tables a file at head lacks (dropped, or stamped without migrating)."""
+        return HEAD_TABLES - self.tables if self.revision == HEAD_REVISION else frozenset()
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,7 @@ def _open_or_upgrade(
     script_location: Path | None,
     write: bool,
 ) -> LaunchResult:
+    _refuse_unusable(db_path, state)
     opened = _open_without_migrating(db_path, state, write)
     if opened is not None:
         return opened
@@ -164,6 +173,15 @@ def _open_or_upgrade(
         from core.launch_upgrade import Upgrade  # here: a file at head never loads Alembic
 
         return Upgrade(db_path, state, script_location, progress or _quiet).run()
+
+
+def _refuse_unusable(db_path: Path, state: FileState) -> None:
+    """A FieldLog file whose revision record cannot be believed: without one, which migrations
+    to run would be guesswork; at head without its tables, every query would fail."""
+    if state.kind is FileKind.UNRECORDED:
+        raise CorruptDatabaseError.unrecorded(db_path)
+    if state.missing_tables:
+        raise CorruptDatabaseError.tables_missing(db_path, HEAD_REVISION, state.missing_tables)
 
 
 def inspect(db_path: Path) -> FileState:
@@ -206,13 +224,15 @@ def _read_state(db_path: Path) -> FileState:
             if tables:
                 raise NotFieldLogError.foreign(db_path)
             return FileState(FileKind.EMPTY)
-        if "alembic_version" not in tables:
-            if tables:
-                raise CorruptDatabaseError.damaged(db_path, "no schema revision record")
+        marker = SchemaMarker.decode(user_version)
+        row = None
+        if "alembic_version" in tables:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        elif not tables:
             return FileState(FileKind.EMPTY)
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    revision = row[0] if row else None
-    return FileState(FileKind.FIELDLOG, revision, SchemaMarker.decode(user_version))
+    if row is None and tables - {"alembic_version"}:
+        return FileState(FileKind.UNRECORDED, None, marker, frozenset(tables))
+    return FileState(FileKind.FIELDLOG, row[0] if row else None, marker, frozenset(tables))
 
 
 _HEADER = ("application_id", "user_version")

@@ -4,11 +4,14 @@
 file, the revision, SQLite's reason and what to do, built by the class's constructors from
 those facts. ``words`` is what the window's dialog says above it (a title and a summary in a
 technician's words, no file names) and the ``Action``s it offers. A new way to fail is a new
-class here; ``gui/launch_dialogs.py`` shows any of them without knowing which it is.
+class here; ``gui/launch_dialogs.py`` shows any of them without knowing which it is. The
+module runs past 400 lines on purpose: it is the one catalogue of a launch's failures, and
+splitting it would put a failure's words in two places.
 """
 
 import enum
 import errno
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
@@ -128,6 +131,28 @@ class CorruptDatabaseError(LaunchError):
             path,
             f"The database {path} is damaged ({detail}). It was left as it is. Restore the "
             "newest backup (fieldlog db backups / db restore) or send the file to support.",
+        )
+
+    @classmethod
+    def tables_missing(
+        cls, path: Path, revision: str, missing: Iterable[str]
+    ) -> "CorruptDatabaseError":
+        return cls(
+            path,
+            f"The database {path} says it is at schema revision {revision} but has no table "
+            f"{', '.join(sorted(missing))}: its tables were dropped, or it was stamped without "
+            "being migrated. It was left as it is. Restore the newest backup (fieldlog db "
+            "backups / db restore); `fieldlog db status` says what it holds.",
+        )
+
+    @classmethod
+    def unrecorded(cls, path: Path) -> "CorruptDatabaseError":
+        return cls(
+            path,
+            f"The database {path} holds FieldLog's tables but no schema revision record, so "
+            "which migrations it has had is unknown. It was left as it is. `fieldlog db status` "
+            "says which revision its schema is, and `fieldlog db stamp REVISION` records it; or "
+            "restore the newest backup (fieldlog db backups / db restore).",
         )
 
 

@@ -1,50 +1,107 @@
-"""Support tasks on a database file: status, check, backup, restore, downgrade.
+"""Support tasks on a database file: status, check, backup, restore, downgrade, stamp.
 
 These are what ``fieldlog db ...`` runs on an installed copy, where there is no Alembic command
 line. Each takes the migration lock when it writes, and none leaves a half-done file.
 """
 
 import contextlib
+import enum
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core import backup as backups
 from core.db import create_sqlite_engine
-from core.errors import DatabaseError
+from core.errors import DatabaseError, SchemaMismatchError
 from core.guarded_migration import GuardedMigration
-from core.launch import FileKind, inspect, open_database, translate
+from core.launch import FileKind, FileState, inspect, open_database, translate
 from core.launch_errors import UnknownRevisionError, UpgradeFailedError
 from core.migration_lock import migration_lock
 from core.open_lock import OpenLock
 from core.progress import Say
-from core.schema import HEAD_REVISION, SchemaMarker
+from core.schema import HEAD_REVISION, HEAD_SCHEMA_VERSION, READER_COMPAT, SchemaMarker
 from core.sqlite_files import foreign_key_problems, quick_check, read_only, snapshot
+
+HOLDS_DATA = (FileKind.FIELDLOG, FileKind.UNRECORDED)  # what may be checked and backed up
+
+
+class Condition(enum.Enum):
+    """What ``db status`` finds, each with its own words (``core.cli.database``)."""
+
+    MISSING = "missing"
+    EMPTY = "empty"  # no tables: the next launch creates the schema
+    UP_TO_DATE = "up to date"
+    BEHIND = "behind"  # a revision before head, with that revision's schema
+    NEWER = "newer"  # a newer FieldLog's, which this version can read and write
+    NEWER_UNREADABLE = "newer, unreadable"
+    UNKNOWN = "unknown"  # a revision no script knows, and nothing says a newer FieldLog's
+    UNRECORDED = "unrecorded"  # FieldLog's tables, but no revision record
+    TABLES_MISSING = "tables missing"  # at head, without tables head has
+    NOT_ITS_SCHEMA = "not its schema"  # behind head, but its schema is not its revision's
 
 
 @dataclass(frozen=True)
 class Status:
     path: Path
-    exists: bool
+    condition: Condition
     revision: str | None
     head: str
     marker: SchemaMarker | None
     counts: dict[str, int]
+    schema_of: str | None = None  # the revision the schema is, where the record is in doubt
+    missing_tables: frozenset[str] = frozenset()
+
+    @property
+    def exists(self) -> bool:
+        return self.condition is not Condition.MISSING
 
     @property
     def up_to_date(self) -> bool:
-        return self.revision == self.head
+        return self.condition is Condition.UP_TO_DATE
 
 
-def status(path: Path) -> Status:
-    """What is at ``path``, read without writing anything (a missing file stays missing)."""
+def status(path: Path, script_location: Path | None = None) -> Status:
+    """What is at ``path``, read without writing anything (a missing file stays missing), and
+    whether its revision record tells the truth: the schema of a file whose record is missing,
+    unknown or not its schema's is compared with every revision's (``core.schema_shape``)."""
     state = inspect(path)
-    if state.kind is not FileKind.FIELDLOG:
-        return Status(path, state.kind is FileKind.EMPTY, None, HEAD_REVISION, None, {})
+    if state.kind is FileKind.MISSING:
+        return Status(path, Condition.MISSING, None, HEAD_REVISION, None, {})
+    if state.kind is FileKind.EMPTY or (state.kind is FileKind.FIELDLOG and not state.revision):
+        return Status(path, Condition.EMPTY, None, HEAD_REVISION, None, {})
     with _reading(path) as conn:
         counts = dict(snapshot(conn).counts)
-    return Status(path, True, state.revision, HEAD_REVISION, state.marker, counts)
+    condition = _condition(path, state, script_location)
+    schema_of = None
+    if condition in (Condition.UNRECORDED, Condition.UNKNOWN, Condition.NOT_ITS_SCHEMA):
+        schema_of = _schema_of(path, script_location)
+    found = Status(path, condition, state.revision, HEAD_REVISION, state.marker, counts)
+    return replace(found, schema_of=schema_of, missing_tables=state.missing_tables)
+
+
+def _condition(path: Path, state: FileState, script_location: Path | None) -> Condition:
+    from core import migrate, schema_shape
+
+    if state.kind is FileKind.UNRECORDED:
+        return Condition.UNRECORDED
+    if state.revision == HEAD_REVISION:
+        return Condition.TABLES_MISSING if state.missing_tables else Condition.UP_TO_DATE
+    assert state.revision is not None
+    if state.revision in migrate.known_revisions(script_location):
+        expected = schema_shape.shape_at(state.revision, script_location)
+        same = schema_shape.file_shape(path) == expected
+        return Condition.BEHIND if same else Condition.NOT_ITS_SCHEMA
+    if state.marker.schema_version > HEAD_SCHEMA_VERSION:
+        readable = state.marker.compat <= READER_COMPAT
+        return Condition.NEWER if readable else Condition.NEWER_UNREADABLE
+    return Condition.UNKNOWN
+
+
+def _schema_of(path: Path, script_location: Path | None) -> str | None:
+    from core import schema_shape
+
+    return schema_shape.matching_revision(schema_shape.file_shape(path), script_location)
 
 
 def check(path: Path) -> list[str]:
@@ -141,7 +198,7 @@ def _keep_current(path: Path) -> Path | None:
     if not path.exists():
         return None
     try:
-        if inspect(path).kind is not FileKind.FIELDLOG:
+        if inspect(path).kind not in HOLDS_DATA:
             return None
         return backups.make_backup(path, "pre-restore")
     except DatabaseError:  # unreadable (BackupError included): keep the bytes as they are
@@ -176,8 +233,52 @@ def downgrade(
     return saved
 
 
+def stamp(
+    path: Path,
+    target: str,
+    *,
+    force: bool = False,
+    progress: Say | None = None,
+    script_location: Path | None = None,
+) -> Path | None:
+    """Record ``target`` as the revision of ``path`` without migrating it: the repair of a file
+    whose record was lost or is wrong. Refused (``SchemaMismatchError``) unless the file's
+    schema is the one ``target`` makes; ``force`` stamps anyway, after a backup, whose path
+    it returns. ``script_location``: migration scripts other than the shipped ones (tests)."""
+    from core import migrate
+
+    if inspect(path).kind is FileKind.MISSING:
+        raise DatabaseError(path, f"There is no database at {path} to stamp.")
+    with holding_open_lock(path), migration_lock(path, progress):
+        saved = guard_stamp(path, target, force, "add --force", script_location)
+        engine = create_sqlite_engine(path)
+        try:
+            with engine.connect() as conn:
+                migrate.stamp(conn, target, script_location)
+        except Exception as exc:
+            raise translate(path, exc) from exc
+        finally:
+            engine.dispose()
+    return saved
+
+
+def guard_stamp(
+    path: Path, target: str, force: bool, force_hint: str, script_location: Path | None = None
+) -> Path | None:
+    """Before a stamp (``fieldlog db stamp``, ``alembic stamp``): refuse one over a schema that
+    is not ``target``'s, unless ``force``, which takes a backup first (returned)."""
+    from core import schema_shape
+
+    problem = schema_shape.stamp_problem(path, target, force_hint, script_location)
+    if problem is None:
+        return None
+    if not force:
+        raise SchemaMismatchError(path, problem)
+    return backups.make_backup(path, "pre-stamp")
+
+
 def _require_fieldlog(path: Path) -> None:
-    if inspect(path).kind is not FileKind.FIELDLOG:
+    if inspect(path).kind not in HOLDS_DATA:
         raise DatabaseError(path, f"There is no FieldLog database at {path}.")
 
 

@@ -17,6 +17,7 @@ Every upgrade or downgrade runs inside ``migration_transaction``:
   back; a migration that only adds a nullable column checks nothing, so it costs O(change).
 """
 
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -31,7 +32,6 @@ from sqlalchemy.schema import CreateIndex
 from core import fk_scope
 from core.db import create_sqlite_engine
 from core.models import metadata
-from core.paths import resolve_db_path
 from core.schema import APPLICATION_ID, SchemaMarker
 
 if TYPE_CHECKING:
@@ -74,7 +74,13 @@ def script_directory(script_location: Path | None = None) -> "ScriptDirectory":
 
 def known_revisions(script_location: Path | None = None) -> set[str]:
     """Every revision the migration scripts know."""
-    return {rev.revision for rev in script_directory(script_location).walk_revisions()}
+    return set(revision_chain(script_location))
+
+
+def revision_chain(script_location: Path | None = None) -> tuple[str, ...]:
+    """Every revision, oldest first."""
+    walked = script_directory(script_location).walk_revisions()
+    return tuple(reversed([rev.revision for rev in walked]))
 
 
 def _driver(conn: Connection) -> sqlite3.Connection:
@@ -169,6 +175,15 @@ def downgrade(conn: Connection, target: str, script_location: Path | None = None
         command.downgrade(alembic_config(conn, script_location), target)
 
 
+def stamp(conn: Connection, target: str, script_location: Path | None = None) -> None:
+    """Record ``target`` as the revision without running a migration (and the marker with it).
+    Whatever was recorded before goes, a revision these scripts do not know included."""
+    from alembic import command
+
+    with migration_transaction(conn):
+        command.stamp(alembic_config(conn, script_location), target, purge=True)
+
+
 def schema_drift(conn: Connection) -> list[Any]:
     """Differences between the models and the database, as Alembic's autogenerate sees them."""
     from alembic.autogenerate import compare_metadata
@@ -179,10 +194,13 @@ def schema_drift(conn: Connection) -> list[Any]:
 
 
 def schema_object_problems(conn: Connection) -> list[str]:
-    """Named indexes and CHECK constraints the models declare but the database lacks.
+    """Named indexes and constraints the models declare but the database lacks, or has under
+    another name (or none).
 
-    Autogenerate ignores CHECK constraints and partial-index conditions, and SQLite's batch mode
-    has been seen to drop both; this compares the stored SQL itself.
+    Autogenerate ignores CHECK constraints, partial-index conditions and the names of foreign
+    keys and other constraints, and SQLite's batch mode has been seen to drop all of them (a
+    table rebuilt from reflection loses the name of a foreign key declared in its column, as
+    0005 declares ``batch_id``'s); this compares the stored SQL itself.
     """
     stored: dict[str, str] = dict(conn.execute(text("SELECT name, sql FROM sqlite_master")).all())
     problems = []
@@ -194,7 +212,25 @@ def schema_object_problems(conn: Connection) -> list[str]:
         for check in _check_names(table):
             if f"constraint {check} check" not in _squash(stored.get(table.name)):
                 problems.append(f"check constraint {check} is missing from {table.name}")
+        if table.name in stored:
+            problems += _constraint_name_problems(table, _squash(stored[table.name]))
     return problems
+
+
+def _constraint_name_problems(table: Any, stored_sql: str) -> list[str]:
+    """Every named constraint of ``table`` (primary key, unique, foreign key, check) must be in
+    its stored SQL under that name, and no other name may be there."""
+    expected = {str(c.name).lower() for c in table.constraints if c.name}
+    found = set(re.findall(r"constraint (\w+)", stored_sql))
+    missing = [
+        f"constraint {name} of {table.name} is missing or has lost its name"
+        for name in sorted(expected - found)
+    ]
+    unknown = [
+        f"{table.name} has a constraint named {name}, which the models do not declare (renamed?)"
+        for name in sorted(found - expected)
+    ]
+    return missing + unknown
 
 
 def _check_names(table: Any) -> list[str]:
@@ -205,8 +241,3 @@ def _check_names(table: Any) -> list[str]:
 
 def _squash(sql: str | None) -> str:
     return " ".join((sql or "").replace('"', "").lower().split())
-
-
-def cli_database_path(option: str | None) -> Path:
-    """The database for the developers' ``alembic`` command: ``-x db=PATH``, else FieldLog's."""
-    return resolve_db_path(option)

@@ -1,7 +1,8 @@
 """Facts about the schema that the app ships, readable without importing Alembic.
 
-The launch fast path compares a database's revision with ``HEAD_REVISION``; a test keeps these
-constants equal to what the migration scripts say.
+The launch fast path compares a database's revision with ``HEAD_REVISION``, and checks that a
+file at head has ``HEAD_TABLES``; tests keep these constants equal to what the migration
+scripts and the models say.
 
 Besides Alembic's ``alembic_version`` table, every FieldLog database carries a monotonic marker
 of its own in ``PRAGMA user_version``: the schema version (the revision number) in the low 16 bits
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 HEAD_REVISION = "0007"
 HEAD_SCHEMA_VERSION = 7
 READER_COMPAT = 3
+HEAD_TABLES = frozenset({"origins", "import_batches", "devices", "readings"})  # the models'
 APPLICATION_ID = 0x464C4F47  # "FLOG"
 
 _VERSION_BITS = 16

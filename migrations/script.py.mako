@@ -5,10 +5,11 @@ Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
 
 """
+
 from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}
@@ -16,10 +17,13 @@ down_revision: str | None = ${repr(down_revision)}
 branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
 depends_on: str | Sequence[str] | None = ${repr(depends_on)}
 
-# Set True when a build at the previous revision could not safely read and write the schema
-# this revision makes (a NOT NULL column without a default, a renamed or dropped column...).
-# Adding a nullable column or a new table is compatible. See core/schema.py.
-breaks_older_readers = TODO_DECIDE
+# DECIDE, then replace None (the test suite fails until you do): could a FieldLog build at the
+# previous revision still read and write the schema this revision makes, safely?
+#   False: yes. A new nullable column, a new table or index: older builds leave them alone.
+#   True: no. A NOT NULL column without a default, a column or table renamed or dropped, a
+#   value whose meaning changed. True raises the compatibility level in the file's marker, so
+#   that older builds refuse the file instead of damaging it (core/schema.py, READER_COMPAT).
+breaks_older_readers: bool | None = None
 
 
 def upgrade() -> None:

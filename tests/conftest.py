@@ -1,14 +1,30 @@
-"""Shared fixtures: every test gets its own folders, never the user's real data or logs."""
+"""Shared fixtures: every test gets its own folders, never the user's real data or logs.
+
+The whole session runs in per-user folders of its own (``tests/user_folders.py``), set up here
+before anything of FieldLog's is imported: no fixture of any scope, and no process a test
+starts, can reach a real user's database, backups or logs. Each test then gets its own
+``FIELDLOG_DB`` and log folder inside its ``tmp_path`` as well.
+"""
 
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from core.db import Database
-from core.launch import LaunchResult, open_database
+from tests.user_folders import sandbox
+
+USER_FOLDERS = sandbox()
+
+from core.db import Database  # noqa: E402
+from core.launch import LaunchResult, open_database  # noqa: E402
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(USER_FOLDERS.root, ignore_errors=True)
+
 
 # Qt tests run without a screen; set before any test imports Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -1,7 +1,8 @@
 """``fieldlog db``: the schema and the file's safety, for support staff on an installed copy.
 
-Status, upgrade and downgrade, backups and restore, the integrity check and setting a stray WAL
-aside: each command is one call into ``core.maintenance`` (or the launch) and a few lines out.
+Status, upgrade and downgrade, stamping a revision, backups and restore, the integrity check
+and setting a stray WAL aside: each command is one call into ``core.maintenance`` (or the
+launch) and a few lines out.
 """
 
 import argparse
@@ -18,11 +19,18 @@ from core.cli.common import (
     report_progress,
 )
 from core.errors import FieldLogError
+from core.maintenance import Condition
 
 
 def add_commands(groups: Groups) -> None:
     db = add_group(groups, "db", "schema and safety: status, upgrade, backups, check")
-    add_command(db, "status", _status, help="path, revision, head and counts; writes nothing")
+    add_command(
+        db,
+        "status",
+        _status,
+        help="path, revision, head and counts; writes nothing (exit 3: FieldLog would not open "
+        "the file, and it says what to do)",
+    )
     add_command(db, "upgrade", _upgrade, help="create or upgrade the database to this version")
     down = add_command(db, "downgrade", _downgrade, help="take the schema back to a revision")
     down.add_argument("revision", help="target revision, e.g. 0003, or 'base'")
@@ -32,6 +40,13 @@ def add_commands(groups: Groups) -> None:
     restore = add_command(db, "restore", _restore, help="replace the database with a backup")
     restore.add_argument("file", type=Path, help="the backup file")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    stamp = add_command(
+        db, "stamp", _stamp, help="record a revision without migrating (its schema must match)"
+    )
+    stamp.add_argument("revision", help="the revision the file's schema is, e.g. 0007 or 'head'")
+    stamp.add_argument(
+        "--force", action="store_true", help="stamp even a schema that differs (backup first)"
+    )
     add_command(db, "check", _check, help="integrity, foreign keys and schema drift")
     add_command(db, "set-aside-wal", _set_aside_wal, help="move a -wal that does not belong aside")
 
@@ -39,22 +54,72 @@ def add_commands(groups: Groups) -> None:
 def _status(args: argparse.Namespace) -> int:
     found = maintenance.status(args.db_path)
     print(f"database: {found.path}")
-    if found.revision is None:
+    if found.condition in (Condition.MISSING, Condition.EMPTY):
         state = "empty file" if found.exists else "does not exist (nothing was created)"
         print(f"state:    {state}; `fieldlog db upgrade` creates it")
         print(f"head:     {found.head}")
         return EXIT_OK
-    current = "up to date" if found.up_to_date else _behind_or_newer(found.revision, found.head)
-    print(f"revision: {found.revision}\nhead:     {found.head}\nstate:    {current}")
+    print(f"revision: {found.revision or 'none recorded'}\nhead:     {found.head}")
+    print(f"state:    {_state(found)}")
     for table, count in found.counts.items():
         print(f"{table + ':':<9} {count}")
-    return EXIT_OK
+    return EXIT_PROBLEMS if found.condition in UNUSABLE else EXIT_OK
 
 
-def _behind_or_newer(revision: str, head: str) -> str:
-    if revision.isdigit() and int(revision) > int(head):
-        return "written by a newer FieldLog"
-    return "behind: the next launch (or `fieldlog db upgrade`) upgrades it"
+UNUSABLE = (
+    Condition.NEWER_UNREADABLE,
+    Condition.UNKNOWN,
+    Condition.UNRECORDED,
+    Condition.TABLES_MISSING,
+    Condition.NOT_ITS_SCHEMA,
+)
+RESTORE = "restore the newest backup (`fieldlog db backups`, `fieldlog db restore FILE`)"
+
+
+def _state(found: maintenance.Status) -> str:
+    """What ``found`` means, and for a file FieldLog will not open, what to do."""
+    revision, head = found.revision, found.head
+    if found.condition is Condition.TABLES_MISSING:
+        missing = ", ".join(sorted(found.missing_tables))
+        return (
+            f"its revision says {head}, but it has no table {missing}: FieldLog will not open "
+            f"it. {RESTORE[0].upper()}{RESTORE[1:]}"
+        )
+    doubtful = {
+        Condition.UNKNOWN: (
+            f"revision {revision!r} is not one FieldLog knows (it knows 0001 to {head}), and "
+            "nothing says a newer FieldLog wrote it: FieldLog will not open it"
+        ),
+        Condition.UNRECORDED: (
+            "no revision recorded (its alembic_version record is gone), though it holds "
+            "FieldLog's tables: FieldLog will not open it"
+        ),
+        Condition.NOT_ITS_SCHEMA: (
+            f"its revision says {revision}, but its schema is not {revision}'s, so an upgrade "
+            "would fail"
+        ),
+    }
+    if found.condition in doubtful:
+        return f"{doubtful[found.condition]}. {_what_its_schema_is(found)}"
+    return {
+        Condition.UP_TO_DATE: "up to date",
+        Condition.BEHIND: "behind: the next launch (or `fieldlog db upgrade`) upgrades it",
+        Condition.NEWER: "written by a newer FieldLog, which this version can read and write",
+        Condition.NEWER_UNREADABLE: (
+            "written by a newer FieldLog, in a way this version cannot use safely: it opens "
+            "nothing. Install the newer FieldLog to work with it"
+        ),
+    }[found.condition]
+
+
+def _what_its_schema_is(found: maintenance.Status) -> str:
+    if found.schema_of is None:
+        return f"Its schema is that of no revision: {RESTORE}"
+    then = "" if found.schema_of == found.head else ", then the next launch upgrades it"
+    return (
+        f"Its schema is that of {found.schema_of}: `fieldlog db stamp {found.schema_of}` "
+        f"records that{then}"
+    )
 
 
 def _upgrade(args: argparse.Namespace) -> int:
@@ -101,6 +166,16 @@ def _restore(args: argparse.Namespace) -> int:
     print(f"{args.db_path}: restored from {args.file}")
     if kept:
         print(f"the replaced database was backed up to {kept}")
+    return EXIT_OK
+
+
+def _stamp(args: argparse.Namespace) -> int:
+    saved = maintenance.stamp(
+        args.db_path, args.revision, force=args.force, progress=report_progress
+    )
+    print(f"{args.db_path}: stamped {args.revision}; its schema was not migrated")
+    if saved:
+        print(f"its schema differs from {args.revision}'s; backup taken first: {saved}")
     return EXIT_OK
 
 

@@ -229,6 +229,26 @@ def test_tables_without_a_revision_record_are_refused(tmp_path: Path) -> None:
         open_database(path)
 
 
+def test_a_file_whose_revision_row_was_deleted_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = behind_head(tmp_path / "old.db", "0004")
+    execute(path, "DELETE FROM alembic_version")
+    before = sha256(path)
+    with pytest.raises(CorruptDatabaseError, match="no schema revision record") as caught:
+        open_database(path)
+    assert "fieldlog db status" in str(caught.value) and "fieldlog db stamp" in str(caught.value)
+    assert sha256(path) == before and not backups_dir(path).exists()
+
+
+def test_a_file_at_head_without_its_tables_is_refused_with_what_to_do(launched) -> None:
+    """Opened as it was, every query would fail with 'no such table: devices'."""
+    path = launched.database.path
+    launched.database.close()
+    execute(path, "DROP TABLE readings", "DROP TABLE devices")
+    with pytest.raises(CorruptDatabaseError, match="has no table devices, readings") as caught:
+        open_database(path)
+    assert "Restore the newest backup" in str(caught.value)
+
+
 def test_a_folder_in_place_of_the_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "folder.db").mkdir()
     with pytest.raises(NotADatabaseError, match="is a folder"):

@@ -1,6 +1,5 @@
 """Helpers for the migration suite: real SQLite files, schemas built only by migrating."""
 
-import re
 import sqlite3
 import sys
 from collections.abc import Collection, Iterator
@@ -33,7 +32,7 @@ def script() -> "ScriptDirectory":
 @cache
 def revision_ids() -> tuple[str, ...]:
     """Every revision, oldest first."""
-    return tuple(reversed([rev.revision for rev in script().walk_revisions()]))
+    return migrate.revision_chain()
 
 
 def previous(revision: str) -> str:
@@ -135,39 +134,16 @@ def same(a: object, b: object) -> bool:
     return type(a) is type(b) and a == b
 
 
-def schema_shape(path: Path) -> dict[str, Any]:
-    """Tables, columns, foreign keys, indexes and named constraints, as SQLite reports them.
+def rebuild_from_reflection(path: Path, table: str) -> None:
+    """What a batch-mode step on ``table`` does (the downgrade autogenerate used to write for a
+    new column): the table copied from what SQLite reflection sees of it."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
 
-    Two databases with equal shapes have the same schema even if the stored SQL is spelled
-    differently (a batch rebuild re-renders CREATE TABLE). ``alembic_version`` is left out: it
-    stays, empty, after a downgrade to base.
-    """
-    shape: dict[str, Any] = {}
-    with plain(path) as conn:
-        tables = conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
-            "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
-        ).fetchall()
-        for name, sql in tables:
-            shape[name] = {
-                "columns": conn.execute(f'PRAGMA table_xinfo("{name}")').fetchall(),
-                "foreign_keys": sorted(
-                    row[2:] for row in conn.execute(f'PRAGMA foreign_key_list("{name}")')
-                ),
-                "indexes": sorted(
-                    _index(conn, row) for row in conn.execute(f'PRAGMA index_list("{name}")')
-                ),
-                "constraints": sorted(re.findall(r'constraint\s+"?(\w+)"?', sql, re.IGNORECASE)),
-            }
-    return shape
-
-
-def _index(conn: sqlite3.Connection, row: tuple[Any, ...]) -> tuple[Any, ...]:
-    _, name, unique, origin, partial = row
-    columns = tuple(info[2] for info in conn.execute(f'PRAGMA index_info("{name}")'))
-    (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()
-    where = (sql or "").lower().replace('"', "").partition(" where ")[2]
-    return name, unique, origin, partial, columns, " ".join(where.split())
+    with connect(path) as conn, migrate.migration_transaction(conn):
+        operations = Operations(MigrationContext.configure(conn))
+        with operations.batch_alter_table(table, recreate="always"):
+            pass
 
 
 def executable(name: str) -> str:

@@ -6,8 +6,16 @@ from pathlib import Path
 import pytest
 from alembic import command
 
-from core import migrate
-from tests.migrations.support import REPO_ROOT, connect, executable, migrated, revision_of
+from core import maintenance, migrate
+from tests.migrations.support import (
+    REPO_ROOT,
+    connect,
+    executable,
+    migrated,
+    plain,
+    rebuild_from_reflection,
+    revision_of,
+)
 
 
 def test_models_and_migrated_head_agree(tmp_path: Path) -> None:
@@ -48,3 +56,34 @@ def test_alembic_command_line_upgrades_and_checks(tmp_path: Path) -> None:
     assert revision_of(target) == migrate.script_directory().get_current_head()
     checked = alembic_cli("-x", f"db={target}", "check")
     assert checked.returncode == 0, checked.stderr + checked.stdout
+
+
+def test_the_schema_check_reports_a_foreign_key_that_lost_its_name(tmp_path: Path) -> None:
+    path = migrated(tmp_path / "rebuilt.db", "head")
+    rebuild_from_reflection(path, "devices")
+    with plain(path) as conn:
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'devices'").fetchone()
+    assert "fk_devices_batch_id_import_batches" not in sql  # the trap is real
+    problems = maintenance.check(path)
+    assert problems == [
+        "constraint fk_devices_batch_id_import_batches of devices is missing or has lost its name"
+    ]
+
+
+def test_the_schema_check_reports_a_renamed_constraint(tmp_path: Path) -> None:
+    path = migrated(tmp_path / "renamed.db", "head")
+    with plain(path) as conn:
+        (sql,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'readings'").fetchone()
+        renamed = sql.replace("fk_readings_device_id_devices", "fk_readings_device")
+        conn.execute("PRAGMA writable_schema = ON")
+        conn.execute("UPDATE sqlite_master SET sql = ? WHERE name = 'readings'", (renamed,))
+        conn.commit()
+    problems = maintenance.check(path)
+    assert (
+        "constraint fk_readings_device_id_devices of readings is missing or has lost its name"
+        in problems
+    )
+    assert (
+        "readings has a constraint named fk_readings_device, which the models do not declare "
+        "(renamed?)" in problems
+    )

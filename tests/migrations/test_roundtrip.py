@@ -6,6 +6,7 @@ import pytest
 
 from core import migrate
 from core.schema import APPLICATION_ID, SchemaMarker
+from core.schema_shape import file_shape
 from tests.migrations.support import (
     connect,
     leftover_temp_tables,
@@ -15,7 +16,6 @@ from tests.migrations.support import (
     previous,
     revision_ids,
     revision_of,
-    schema_shape,
 )
 
 REVISIONS = revision_ids()
@@ -46,14 +46,14 @@ def test_downgrade_restores_the_previous_schema(tmp_path: Path, revision: str) -
     before = previous(revision)
     reference = migrated(tmp_path / "reference.db", *([before] if before != "base" else []))
     roundtrip = migrated(tmp_path / "down.db", revision, f"-{before}")
-    assert schema_shape(roundtrip) == schema_shape(reference)
+    assert file_shape(roundtrip) == file_shape(reference)
 
 
 @pytest.mark.parametrize("revision", REVISIONS)
 def test_upgrade_after_downgrade_gives_the_same_schema(tmp_path: Path, revision: str) -> None:
     straight = migrated(tmp_path / "straight.db", revision)
     again = migrated(tmp_path / "again.db", revision, f"-{previous(revision)}", revision)
-    assert schema_shape(again) == schema_shape(straight)
+    assert file_shape(again) == file_shape(straight)
 
 
 def test_downgrade_to_base_and_back_to_head(tmp_path: Path) -> None:
