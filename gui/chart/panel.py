@@ -90,8 +90,8 @@ class ChartPanel(QWidget):
         self.plot.setMenuEnabled(False)
         self.time_range = TimeRange(self.plot_widget, shown=lambda: self._target or self.series,
                                     drawn=lambda: bool(self._traces), parent=self)  # fmt: skip
-        self.axes = ValueAxes(self.plot, self, on_manual_range=self.time_range.mark_manual)
-        self.time_range.preset_shown.connect(self.axes.fit_values)
+        self.axes = ValueAxes(self.plot, self, on_manual_range=self.time_range.mark_manual,
+                              traces=lambda: self._traces)  # fmt: skip
         zone = datetime.now().astimezone().tzname()
         self.plot.setLabel("bottom", f"Local time ({zone})")
         self._apply_palette()
@@ -191,6 +191,7 @@ class ChartPanel(QWidget):
     def _after_drawing(self) -> None:
         if self._traces:
             self.time_range.keep_preset()
+            self.axes.fit_values()  # the data changed, if the time range did not
         self._update_message()
 
     @property
@@ -252,6 +253,7 @@ class ChartPanel(QWidget):
             first = False
         self.axes.sync_views()
         self.axes.show_limits(self._traces, crowded=len(self._target) > LEGEND_ENTRIES)
+        self.axes.fit_values()
         if self.drawing:
             self._show_message(f"Drawing {len(self._traces)} of {len(self._target)} devices…")
             self._draw_timer.start()
@@ -273,6 +275,7 @@ class ChartPanel(QWidget):
 
     def _on_resized(self) -> None:
         self.axes.sync_views()
+        self.axes.fit_values()  # the margin depends on the height
         self.grid.viewRangeChanged()
         for trace in self._traces:
             trace.markers.viewRangeChanged()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QPointF, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QTimer
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QButtonGroup, QPushButton
 
@@ -52,8 +52,6 @@ class TimeRange(QObject):
     ``shown`` gives the series "All" spans; ``drawn`` says whether any curve is drawn yet
     (the wheel zooms nothing before).
     """
-
-    preset_shown = Signal()  # a preset set the time range: the value axes fit it again
 
     def __init__(self, plot_widget: pg.PlotWidget, *, shown: Callable[[], list[ChartSeries]],
                  drawn: Callable[[], bool], parent: QObject | None = None) -> None:  # fmt: skip
@@ -107,7 +105,6 @@ class TimeRange(QObject):
             end = time.time()
             start = end - seconds
         self._view.setXRange(start, end, padding=0)
-        self.preset_shown.emit()
 
     def keep_preset(self) -> None:
         """Set the active preset again (new data: "All" spans it, the others end now); a range

@@ -6,6 +6,7 @@ Long series stay smooth with peak downsampling, clip-to-view and float64 x value
 
 from dataclasses import dataclass
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
@@ -63,6 +64,14 @@ class Trace:
         self.series = one
         self.curve.setData(one.times_s, one.values)
         self.markers.set_series(one)
+
+    def value_span(self, start_s: float, end_s: float) -> tuple[float, float] | None:
+        """The lowest and highest reading with ``start_s <= time <= end_s`` (None: none is).
+        ``fmin``/``fmax`` pass over a NaN, as pyqtgraph's own bounds do."""
+        shown = self.series.values[self.series.visible(start_s, end_s)]
+        if not len(shown):
+            return None
+        return float(np.fmin.reduce(shown)), float(np.fmax.reduce(shown))
 
     def limits(self) -> Limits:
         one = self.series

@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
+import pytest
 from pytestqt.qtbot import QtBot
 
 from core.db import Database
@@ -70,3 +71,20 @@ def test_the_wheel_zooms_time_and_values_follow_what_is_visible(
             shown += [v for v in (one.low, one.high) if v is not None]
             assert low <= min(shown) and max(shown) <= high
             assert high - low <= 1.5 * (max(shown) - min(shown))
+
+
+def test_a_time_range_set_anywhere_refits_the_values_before_the_paint(
+    qtbot: QtBot, chart: ChartPanel, devices: list[int]
+) -> None:
+    """A range set in code (as T4 and the presets do) is fitted at once, in the same turn,
+    with pyqtgraph's margin: no auto-range is left to run at paint time, where it re-ran for
+    two or three paints."""
+    loaded(qtbot, chart, devices)
+    gauge = chart.traces[0]
+    assert not any(axis.view.autoRangeEnabled()[1] for axis in chart.axes)
+    first = gauge.series.times_s[0]
+    chart.plot.setXRange(first - 60, gauge.series.times_s[2] + 60, padding=0)
+    low, high = y_range(chart)  # no wait: fitted before this line
+    shown = [*gauge.series.values[:3], 2.0, 4.0]  # and its limits (the spare's is later)
+    margin = (max(shown) - min(shown)) * gauge.view.suggestPadding(1)
+    assert (low, high) == pytest.approx((min(shown) - margin, max(shown) + margin))
