@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen, QPolygonF
 
 from core.chart_data import ChartSeries
@@ -22,6 +22,7 @@ MARKER_SIZE_PX = 7
 BAND_ALPHA = 22
 LABEL_MARGIN_PX = 4.0
 MAX_LABELS = 6  # more limit lines than this on one axis are drawn without their labels
+FILL_STRIP_PX = 64  # rows filled at once (Qt's raster engine threads a fill of 96 or more)
 Floats = npt.NDArray[np.float64]
 
 
@@ -184,10 +185,24 @@ class LimitBands(pg.GraphicsObject):  # type: ignore[misc]
             self._paint_line(painter, view, one, name, value, labelled=labelled)
 
     def _paint_band(self, painter: QPainter, view: QRectF, one: Limits) -> None:
+        """The band's visible part, filled in whole screen pixels and in strips of
+        ``FILL_STRIP_PX`` rows: a rectangle filled in data coordinates goes through the
+        antialiased path filler, and Qt hands a fill taller than about 96 rows to its thread
+        pool and waits for it; either cost a millisecond or more a band, on a busy machine,
+        where the inline fill of a strip costs microseconds (T9, docs/PERFORMANCE.md)."""
         assert one.low is not None and one.high is not None
         tint = QColor(one.color)
         tint.setAlpha(BAND_ALPHA)
-        painter.fillRect(QRectF(view.left(), one.low, view.width(), one.high - one.low), tint)
+        band = QRectF(view.left(), one.low, view.width(), one.high - one.low).intersected(view)
+        if band.isEmpty():
+            return
+        pixels = painter.transform().mapRect(band).toRect()
+        painter.save()
+        painter.resetTransform()
+        for top in range(pixels.top(), pixels.bottom() + 1, FILL_STRIP_PX):
+            height = min(FILL_STRIP_PX, pixels.bottom() + 1 - top)
+            painter.fillRect(QRect(pixels.left(), top, pixels.width(), height), tint)
+        painter.restore()
 
     def _paint_line(self, painter: QPainter, view: QRectF, one: Limits, name: str, value: float,
                     *, labelled: bool) -> None:  # fmt: skip
