@@ -277,7 +277,8 @@ class ChartPanel(QWidget):
         self.axes.sync_views()
         self.axes.fit_values()  # the margin depends on the height
         self.grid.viewRangeChanged()
-        for trace in self._traces:
+        for trace in self._traces:  # both depend on the width, which changed
+            trace.curve.viewRangeChanged()
             trace.markers.viewRangeChanged()
 
     def _show_message(self, text: str | None) -> None:
