@@ -2,9 +2,10 @@
 
 The panel loads the series (``core.chart_data``) through an op and draws them: one trace per
 device (``traces.py``), one value axis per unit (``axes.py``), the legend above the plot
-(``legend.py``). Many devices are drawn a few per event-loop turn, so that selecting all of them
-never freezes the window (T9). The time range (``time_range.py``), the label of the point under
-the mouse (``hover.py``) and the toolbar's exports (``export.py``) are pieces of their own.
+(``legend.py``). Many devices are drawn a few per event-loop turn, out of sight until all are
+in, so that selecting all of them never freezes the window (T9). The time range
+(``time_range.py``), the label of the point under the mouse (``hover.py``) and the toolbar's
+exports (``export.py``) are pieces of their own.
 """
 
 import logging
@@ -57,7 +58,6 @@ class ChartPanel(QWidget):
         self._requests = Requests()  # each load of the series
         self._traces: list[Trace] = []
         self._target: list[ChartSeries] = []  # what is to be drawn; ``_traces`` so far
-        self._axes_made = False  # for ``_target``
         self._colors: dict[int, str] = {}
         self._reveal: float | None = None  # a time to bring into view once loaded
         self._emitted: tuple[int, int] | None = None
@@ -185,7 +185,8 @@ class ChartPanel(QWidget):
 
     @property
     def drawing(self) -> bool:
-        """True while series are still being drawn, a few per event-loop turn."""
+        """True while series are still being drawn, a few per event-loop turn (the plot is
+        hidden meanwhile)."""
         return len(self._traces) < len(self._target)
 
     def _after_drawing(self) -> None:
@@ -214,50 +215,38 @@ class ChartPanel(QWidget):
     # --- drawing -------------------------------------------------------------------------
 
     def _rebuild(self, series: list[ChartSeries]) -> None:
-        """Draw ``series`` from scratch, a few per event-loop turn (a new call starts over).
-        Clearing the old curves, making the axes and drawing are turns of their own when there
-        are many: each costs tens of milliseconds with dozens of devices."""
+        """Draw ``series`` from scratch (a new call starts over). Many devices are drawn a few
+        per event-loop turn, out of sight: the plot shows again once every curve is in, and
+        meanwhile says how far it is. Showing each few as they came cost a layout and a paint
+        of the whole chart per turn (T9, docs/PERFORMANCE.md)."""
         self._clear()
         self._target = list(series)
         self._colors = device_colors([one.device_id for one in series], self._colors)
         # Whole at once: a legend that grows would resize the plot each turn.
         self.legend.show_series(self._target, self._colors)
-        self._axes_made = False
         if len(series) <= DRAWN_AT_ONCE:
             self._draw_some()
         else:
             self._show_message(f"Drawing {len(series)} devices…")
             self._draw_timer.start()
 
-    def _make_axes(self) -> None:
-        """Every value axis before any curve (an axis added later would resize the plot), and
-        the time range (curves are cut to it as they are added)."""
-        for one in self._target:
-            self.axes.axis_for(one.unit, self._colors[one.device_id])
-        if self._target:
-            self.time_range.keep_preset()
-        self._axes_made = True
-
     def _draw_some(self) -> None:
-        """Add traces for about ``DRAW_SLICE_S``, then let the window paint and answer."""
-        if not self._axes_made:
-            self._make_axes()
-            if len(self._target) > DRAWN_AT_ONCE:
-                self._draw_timer.start()
-                return
+        """Add traces (and the value axes they need) for about ``DRAW_SLICE_S``, then let the
+        window answer; the last turn shows them."""
+        if not self._traces and self._target:
+            self.time_range.keep_preset()  # first: curves are cut to the time range as added
         deadline = time.perf_counter() + DRAW_SLICE_S
         few = len(self._target) <= DRAWN_AT_ONCE
         first = True
         while self.drawing and (first or few or time.perf_counter() < deadline):
             self._add_trace(self._target[len(self._traces)])
             first = False
-        self.axes.sync_views()
-        self.axes.show_limits(self._traces, crowded=len(self._target) > LEGEND_ENTRIES)
-        self.axes.fit_values()
         if self.drawing:
             self._show_message(f"Drawing {len(self._traces)} of {len(self._target)} devices…")
             self._draw_timer.start()
         else:
+            self.axes.sync_views()
+            self.axes.show_limits(self._traces, crowded=len(self._target) > LEGEND_ENTRIES)
             self._after_drawing()
 
     def _add_trace(self, one: ChartSeries) -> None:
@@ -284,7 +273,7 @@ class ChartPanel(QWidget):
     def _show_message(self, text: str | None) -> None:
         self.message.setText(text or "")
         self.message.setVisible(text is not None)
-        self.plot_widget.setVisible(bool(self._traces))
+        self.plot_widget.setVisible(bool(self._traces) and not self.drawing)
 
     def _update_message(self) -> None:
         if not self._traces:
