@@ -6,6 +6,7 @@ panels, and the heavy libraries behind them (SQLAlchemy's ORM, pyqtgraph), are b
 after the first paint, so that the window appears at once.
 """
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -235,6 +236,8 @@ class MainWindow(QMainWindow):
         workspace.set_database(self.database)
         self._stack.setCurrentWidget(workspace)
         self._set_ready(True)
+        if not gc.get_freeze_count():  # once: see "Garbage collection" in docs/PERFORMANCE.md
+            gc.freeze()
         self.setWindowTitle(f"{self.path.name} — FieldLog")
         self.file_label.setText(self.path.name)
         self.file_label.setToolTip(str(self.path))
