@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPainter, QPalette, QPicture
 from PySide6.QtWidgets import QWidget
 
 from gui.chart.items import LimitBands
@@ -136,6 +136,23 @@ class ValueAxes:
                 low, high = span
                 margin = (high - low) * axis.view.suggestPadding(1)
                 axis.view.setYRange(low - margin, high + margin, padding=0)
+
+    def draw_labels(self) -> None:
+        """Each value axis draws its ticks and labels for its range now, and the plot is laid
+        out at once if one needs more room. pyqtgraph's axis does both when it paints, and one
+        that grows then re-lays out the plot and paints it all a second time: after most zooms
+        and every redraw with many devices (T9). An axis keeps what it drew for its paint,
+        unless it was resized meanwhile."""
+        picture = QPicture()
+        painter = QPainter(picture)
+        widths = [axis.axis.maximumWidth() for axis in self._axes]
+        for axis in self._axes:
+            axis.axis.paint(painter, None, None)
+        painter.end()
+        if widths != [axis.axis.maximumWidth() for axis in self._axes]:
+            self._plot.layout.activate()
+        for axis in self._axes:
+            axis.view.updateMatrix()
 
     def sync_views(self) -> None:
         """The extra views take the main one's place (they are not in the plot's layout)."""
