@@ -227,7 +227,10 @@ class ChartPanel(QWidget):
         self._colors = device_colors([one.device_id for one in series], self._colors)
         # Whole at once: a legend that grows would resize the plot each turn.
         self.legend.show_series(self._target, self._colors)
-        self._column.activate()  # the plot resized for the legend now: hidden, it would not be
+        # The plot (empty now) in its place and laid out for the legend before it is hidden: a
+        # hidden widget is resized only when shown, and the last turn would pay for it.
+        self.plot_widget.setVisible(True)
+        self._column.activate()
         self._steps = [self._fit, self._lay_out, self._update_message]
         if len(series) <= DRAWN_AT_ONCE:
             self._add_traces(deadline=None)
