@@ -7,7 +7,8 @@ each value axis fits what is visible.
 The fit is done here (``ValueAxes.fit_values``), once per change of time range or data, not by
 pyqtgraph's auto-range: that one runs when a view is about to paint, and setting a view's range
 moves the view's items, which asks for another auto-range, so one zoom with 36 devices in 7
-units took three paints (T9, docs/PERFORMANCE.md).
+units took three paints (T9, docs/PERFORMANCE.md). For the same reason the axes draw their
+labels, and the plot is laid out for them, before the paint (``ValueAxes.draw_labels``).
 """
 
 import math
