@@ -3,13 +3,20 @@
 The first unit gets the plot's own left axis and view; every other unit a right-hand axis with
 a view of its own, linked in time to the main one. The wheel and a drag act on time only, and
 each value axis fits what is visible.
+
+The fit is done here (``ValueAxes.fit_values``), once per change of time range or data, not by
+pyqtgraph's auto-range: that one runs when a view is about to paint, and setting a view's range
+moves the view's items, which asks for another auto-range, so one zoom with 36 devices in 7
+units took three paints (T9, docs/PERFORMANCE.md). For the same reason the axes draw their
+labels, and the plot is laid out for them, before the paint (``ValueAxes.draw_labels``).
 """
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPainter, QPalette, QPicture
 from PySide6.QtWidgets import QWidget
 
 from gui.chart.items import LimitBands
@@ -19,11 +26,18 @@ LABELLED_AXES = 2  # with more value axes, the limit labels of each would overla
 
 
 def values_follow_time(view: pg.ViewBox) -> None:
-    """The wheel and a drag act on time only; each value axis fits what is visible (and the
-    limit lines, which count in the auto-range)."""
+    """The wheel and a drag act on time only; the value range is ``ValueAxes.fit_values``'s
+    (pyqtgraph's own auto-range is off)."""
     view.setMouseEnabled(x=True, y=False)
-    view.setAutoVisible(y=True)
-    view.enableAutoRange(y=True)
+    view.disableAutoRange()
+
+
+def value_span(spans: list[tuple[float, float] | None]) -> tuple[float, float] | None:
+    """The range that holds every span given (None: none is, or none is finite)."""
+    found = [s for s in spans if s is not None and math.isfinite(s[0]) and math.isfinite(s[1])]
+    if not found:
+        return None
+    return min(low for low, _ in found), max(high for _, high in found)
 
 
 def style_axis(axis: pg.AxisItem, widget: QWidget) -> None:
@@ -47,15 +61,21 @@ class ValueAxes:
 
     ``widget`` is the panel: the axes take its palette and the device-pixel ratio of its
     screen. ``on_manual_range`` is told when the user moves an extra view, as the main one.
+    ``traces`` gives the curves drawn, whose visible readings each axis fits.
     """
 
-    def __init__(self, plot: pg.PlotItem, widget: QWidget,
-                 on_manual_range: Callable[..., None]) -> None:  # fmt: skip
+    def __init__(self, plot: pg.PlotItem, widget: QWidget, on_manual_range: Callable[..., None],
+                 traces: Callable[[], list[Trace]]) -> None:  # fmt: skip
         self._plot = plot
         self._widget = widget
         self._on_manual_range = on_manual_range
+        self._traces = traces
         self._axes: list[UnitAxis] = []
-        values_follow_time(plot.getViewBox())
+        main = plot.getViewBox()
+        values_follow_time(main)
+        # Every change of time (wheel, drag, preset, a zoom set in code) refits the values in
+        # the same event-loop turn, before the paint, so that each change is painted once.
+        main.sigXRangeChanged.connect(self.fit_values)
 
     def __iter__(self) -> Iterator[UnitAxis]:
         return iter(list(self._axes))
@@ -104,10 +124,36 @@ class ValueAxes:
             limits = [t.limits() for t in traces if t.view is axis.view]
             axis.bands.set_limits(limits, labelled=labelled)
 
-    def fit_values(self) -> None:
-        """Every value axis fits what is visible again."""
+    def fit_values(self, *_args: object) -> None:
+        """Each value axis fits the readings of its devices in the visible time range and
+        their limits, with the margin pyqtgraph's auto-range gives (``suggestPadding``); an
+        axis with nothing in view keeps its range."""
+        (start, end), _ = self._plot.getViewBox().viewRange()
+        traces = self._traces()
         for axis in self._axes:
-            axis.view.enableAutoRange(y=True)
+            spans = [t.value_span(start, end) for t in traces if t.view is axis.view]
+            span = value_span([*spans, axis.bands.dataBounds(1)])
+            if span is not None:
+                low, high = span
+                margin = (high - low) * axis.view.suggestPadding(1)
+                axis.view.setYRange(low - margin, high + margin, padding=0)
+
+    def draw_labels(self) -> None:
+        """Each value axis draws its ticks and labels for its range now, and the plot is laid
+        out at once if one needs more room. pyqtgraph's axis does both when it paints, and one
+        that grows then re-lays out the plot and paints it all a second time: after most zooms
+        and every redraw with many devices (T9). An axis keeps what it drew for its paint,
+        unless it was resized meanwhile."""
+        picture = QPicture()
+        painter = QPainter(picture)
+        widths = [axis.axis.maximumWidth() for axis in self._axes]
+        for axis in self._axes:
+            axis.axis.paint(painter, None, None)
+        painter.end()
+        if widths != [axis.axis.maximumWidth() for axis in self._axes]:
+            self._plot.layout.activate()
+        for axis in self._axes:
+            axis.view.updateMatrix()
 
     def sync_views(self) -> None:
         """The extra views take the main one's place (they are not in the plot's layout)."""

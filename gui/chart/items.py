@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen, QPolygonF
 
 from core.chart_data import ChartSeries
@@ -22,6 +22,7 @@ MARKER_SIZE_PX = 7
 BAND_ALPHA = 22
 LABEL_MARGIN_PX = 4.0
 MAX_LABELS = 6  # more limit lines than this on one axis are drawn without their labels
+FILL_STRIP_PX = 64  # rows filled at once (Qt's raster engine threads a fill of 96 or more)
 Floats = npt.NDArray[np.float64]
 
 
@@ -74,9 +75,8 @@ class FlagMarkers(pg.GraphicsObject):  # type: ignore[misc]
         x, y = self._thinned()
         self.prepareGeometryChange()
         self._shown = (x, y)
-        self._polygon = QPolygonF(
-            [QPointF(a, b) for a, b in zip(x.tolist(), y.tolist(), strict=True)]
-        )
+        # Filled from the arrays in one go: a QPointF a point cost a millisecond per 2,000.
+        self._polygon = pg.functions.arrayToQPolygonF(x, y) if len(x) else QPolygonF()
         self._rect = QRectF(x.min(), y.min(), np.ptp(x), np.ptp(y)) if len(x) else QRectF()
         self.update()
 
@@ -184,10 +184,24 @@ class LimitBands(pg.GraphicsObject):  # type: ignore[misc]
             self._paint_line(painter, view, one, name, value, labelled=labelled)
 
     def _paint_band(self, painter: QPainter, view: QRectF, one: Limits) -> None:
+        """The band's visible part, filled in whole screen pixels and in strips of
+        ``FILL_STRIP_PX`` rows: a rectangle filled in data coordinates goes through the
+        antialiased path filler, and Qt hands a fill taller than about 96 rows to its thread
+        pool and waits for it; either cost a millisecond or more a band, on a busy machine,
+        where the inline fill of a strip costs microseconds (T9, docs/PERFORMANCE.md)."""
         assert one.low is not None and one.high is not None
         tint = QColor(one.color)
         tint.setAlpha(BAND_ALPHA)
-        painter.fillRect(QRectF(view.left(), one.low, view.width(), one.high - one.low), tint)
+        band = QRectF(view.left(), one.low, view.width(), one.high - one.low).intersected(view)
+        if band.isEmpty():
+            return
+        pixels = painter.transform().mapRect(band).toRect()
+        painter.save()
+        painter.resetTransform()
+        for top in range(pixels.top(), pixels.bottom() + 1, FILL_STRIP_PX):
+            height = min(FILL_STRIP_PX, pixels.bottom() + 1 - top)
+            painter.fillRect(QRect(pixels.left(), top, pixels.width(), height), tint)
+        painter.restore()
 
     def _paint_line(self, painter: QPainter, view: QRectF, one: Limits, name: str, value: float,
                     *, labelled: bool) -> None:  # fmt: skip
@@ -252,17 +266,25 @@ class GridLines(pg.GraphicsObject):  # type: ignore[misc]
         self._pen = QPen(color, 1)
         self._pen.setCosmetic(True)
         self._ticks: tuple[list[float], list[float]] = ([], [])
+        self._asked: tuple[tuple[float, ...], ...] = ((), ())  # the ranges and lengths of them
         self._span = QRectF()
 
     def viewRangeChanged(self) -> None:
-        """Ask the axes for their ticks here, never while painting."""
+        """Ask the axes for their ticks here, never while painting, and each axis only when
+        its own range or length changed (the date axis's ticks cost milliseconds, and the
+        value range changes on every zoom)."""
         box = self.getViewBox()
         if box is None:
             return
         (x0, x1), (y0, y1) = box.viewRange()
         bottom, left = self._axes
-        self._ticks = (_major_ticks(bottom, x0, x1, box.width()),
-                       _major_ticks(left, y0, y1, box.height()))  # fmt: skip
+        asked = ((x0, x1, box.width()), (y0, y1, box.height()))
+        xs, ys = self._ticks
+        if asked[0] != self._asked[0]:
+            xs = _major_ticks(bottom, x0, x1, box.width())
+        if asked[1] != self._asked[1]:
+            ys = _major_ticks(left, y0, y1, box.height())
+        self._asked, self._ticks = asked, (xs, ys)
         self._span = QRectF(x0, y0, x1 - x0, y1 - y0)
         self.prepareGeometryChange()
         self.update()

@@ -2,13 +2,15 @@
 
 The panel loads the series (``core.chart_data``) through an op and draws them: one trace per
 device (``traces.py``), one value axis per unit (``axes.py``), the legend above the plot
-(``legend.py``). Many devices are drawn a few per event-loop turn, so that selecting all of them
-never freezes the window (T9). The time range (``time_range.py``), the label of the point under
-the mouse (``hover.py``) and the toolbar's exports (``export.py``) are pieces of their own.
+(``legend.py``). Many devices are drawn a few per event-loop turn, out of sight until all are
+in, so that selecting all of them never freezes the window (T9). The time range
+(``time_range.py``), the label of the point under the mouse (``hover.py``) and the toolbar's
+exports (``export.py``) are pieces of their own.
 """
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -34,8 +36,8 @@ from gui.stale import Requests
 log = logging.getLogger("fieldlog.gui.chart")
 
 RANGE_SIGNAL_DELAY_MS = 150
-DRAW_SLICE_S = 0.012  # drawing stops for a paint after this long, and goes on
-DRAW_PAUSE_MS = 10  # after that paint, so that it is not in the same event-loop turn
+DRAW_SLICE_S = 0.006  # drawing out of sight stops after this long, for the window to answer
+DRAW_PAUSE_MS = 10  # between two turns of drawing, for input and paints to come in between
 DRAWN_AT_ONCE = 4  # this many devices are drawn in the turn that asks (a frame's worth)
 GRID_ALPHA = 0.12
 NO_DEVICE = "Select a device to see its readings"
@@ -57,7 +59,8 @@ class ChartPanel(QWidget):
         self._requests = Requests()  # each load of the series
         self._traces: list[Trace] = []
         self._target: list[ChartSeries] = []  # what is to be drawn; ``_traces`` so far
-        self._axes_made = False  # for ``_target``
+        self._steps: list[Callable[[], None]] = []  # after the curves, one a turn (_rebuild)
+        self._follows = True  # the views and curves follow the plot's resizes as they come
         self._colors: dict[int, str] = {}
         self._reveal: float | None = None  # a time to bring into view once loaded
         self._emitted: tuple[int, int] | None = None
@@ -75,11 +78,11 @@ class ChartPanel(QWidget):
         self._setup_plot()
         self.legend = Legend()
         self.message, stack = message_over(self.plot_widget, NO_DEVICE, "chartMessage")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self._toolbar())
-        layout.addWidget(self.legend)
-        layout.addLayout(stack, 1)
+        self._column = QVBoxLayout(self)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.addLayout(self._toolbar())
+        self._column.addWidget(self.legend)
+        self._column.addLayout(stack, 1)
         self._timers()
         self._show_message(NO_DEVICE)
 
@@ -89,9 +92,11 @@ class ChartPanel(QWidget):
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
         self.time_range = TimeRange(self.plot_widget, shown=lambda: self._target or self.series,
-                                    drawn=lambda: bool(self._traces), parent=self)  # fmt: skip
-        self.axes = ValueAxes(self.plot, self, on_manual_range=self.time_range.mark_manual)
-        self.time_range.preset_shown.connect(self.axes.fit_values)
+                                    drawn=lambda: bool(self._traces),
+                                    settled=lambda: self.axes.draw_labels(),
+                                    parent=self)  # fmt: skip
+        self.axes = ValueAxes(self.plot, self, on_manual_range=self.time_range.mark_manual,
+                              traces=lambda: self._traces)  # fmt: skip
         zone = datetime.now().astimezone().tzname()
         self.plot.setLabel("bottom", f"Local time ({zone})")
         self._apply_palette()
@@ -179,19 +184,18 @@ class ChartPanel(QWidget):
         if not self.drawing and layout_of(series) == layout_of(self.series):
             for trace, one in zip(self._traces, series, strict=True):
                 trace.set_series(one)
-            self._after_drawing()
+            if self._traces:
+                self.time_range.keep_preset()
+                self.axes.fit_values()  # the data changed, if the time range did not
+                self.axes.draw_labels()
+            self._update_message()
         else:
             self._rebuild(series)
 
     @property
     def drawing(self) -> bool:
-        """True while series are still being drawn, a few per event-loop turn."""
-        return len(self._traces) < len(self._target)
-
-    def _after_drawing(self) -> None:
-        if self._traces:
-            self.time_range.keep_preset()
-        self._update_message()
+        """True while series are still being drawn, a few per event-loop turn, out of sight."""
+        return len(self._traces) < len(self._target) or bool(self._steps)
 
     @property
     def series(self) -> list[ChartSeries]:
@@ -213,50 +217,65 @@ class ChartPanel(QWidget):
     # --- drawing -------------------------------------------------------------------------
 
     def _rebuild(self, series: list[ChartSeries]) -> None:
-        """Draw ``series`` from scratch, a few per event-loop turn (a new call starts over).
-        Clearing the old curves, making the axes and drawing are turns of their own when there
-        are many: each costs tens of milliseconds with dozens of devices."""
+        """Draw ``series`` from scratch (a new call starts over). Many devices are drawn out of
+        sight: their curves a few per event-loop turn, then a turn to fit them, one to lay the
+        plot out for them and one to show it, while the chart says how far it is. Showing each
+        few as they came cost a layout and a paint of the whole chart a turn, and each of the
+        last three steps costs a paint's worth with dozens of devices (T9, PERFORMANCE.md)."""
         self._clear()
         self._target = list(series)
         self._colors = device_colors([one.device_id for one in series], self._colors)
         # Whole at once: a legend that grows would resize the plot each turn.
         self.legend.show_series(self._target, self._colors)
-        self._axes_made = False
+        # The plot (empty now) in its place and laid out for the legend before it is hidden: a
+        # hidden widget is resized only when shown, and the last turn would pay for it.
+        self.plot_widget.setVisible(True)
+        self._column.activate()
+        self._steps = [self._fit, self._lay_out, self._update_message]
         if len(series) <= DRAWN_AT_ONCE:
-            self._draw_some()
+            self._add_traces(deadline=None)
+            while self._steps:
+                self._steps.pop(0)()
         else:
+            self._follows = False  # until the plot is laid out for every curve
             self._show_message(f"Drawing {len(series)} devices…")
             self._draw_timer.start()
 
-    def _make_axes(self) -> None:
-        """Every value axis before any curve (an axis added later would resize the plot), and
-        the time range (curves are cut to it as they are added)."""
-        for one in self._target:
-            self.axes.axis_for(one.unit, self._colors[one.device_id])
-        if self._target:
-            self.time_range.keep_preset()
-        self._axes_made = True
-
     def _draw_some(self) -> None:
-        """Add traces for about ``DRAW_SLICE_S``, then let the window paint and answer."""
-        if not self._axes_made:
-            self._make_axes()
-            if len(self._target) > DRAWN_AT_ONCE:
-                self._draw_timer.start()
-                return
-        deadline = time.perf_counter() + DRAW_SLICE_S
-        few = len(self._target) <= DRAWN_AT_ONCE
-        first = True
-        while self.drawing and (first or few or time.perf_counter() < deadline):
-            self._add_trace(self._target[len(self._traces)])
-            first = False
-        self.axes.sync_views()
-        self.axes.show_limits(self._traces, crowded=len(self._target) > LEGEND_ENTRIES)
-        if self.drawing:
+        """One turn of drawing out of sight: curves (and the value axes they need) for about
+        ``DRAW_SLICE_S``, or the next of the steps after them."""
+        if len(self._traces) < len(self._target):
+            self._add_traces(deadline=time.perf_counter() + DRAW_SLICE_S)
             self._show_message(f"Drawing {len(self._traces)} of {len(self._target)} devices…")
-            self._draw_timer.start()
         else:
-            self._after_drawing()
+            self._steps.pop(0)()
+        if self.drawing:
+            self._draw_timer.start()
+
+    def _add_traces(self, deadline: float | None) -> None:
+        """The next traces of ``_target``, until ``deadline`` (at least one; None: all)."""
+        if not self._traces and self._target:
+            self.time_range.keep_preset()  # first: curves are cut to the time range as added
+        while len(self._traces) < len(self._target):
+            self._add_trace(self._target[len(self._traces)])
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+
+    def _fit(self) -> None:
+        """The limits, the time range and the value ranges, for every curve drawn."""
+        self.axes.show_limits(self._traces, crowded=len(self._target) > LEGEND_ENTRIES)
+        if self._traces:
+            self.time_range.keep_preset()
+        self.axes.sync_views()
+        self.axes.fit_values()
+
+    def _lay_out(self) -> None:
+        """The views and curves follow the plot's geometry (resizes were let pass while the
+        axes were added), then the axes draw their labels and the plot is laid out for them;
+        anything that resizes a view clears what its axis drew, so this comes last."""
+        self._follows = True
+        self._follow_view()
+        self.axes.draw_labels()
 
     def _add_trace(self, one: ChartSeries) -> None:
         color = self._colors[one.device_id]
@@ -265,6 +284,8 @@ class ChartPanel(QWidget):
 
     def _clear(self) -> None:
         self._draw_timer.stop()
+        self._steps = []
+        self._follows = True
         self._target = []
         for trace in self._traces:
             trace.remove()
@@ -272,15 +293,23 @@ class ChartPanel(QWidget):
         self.axes.clear()
 
     def _on_resized(self) -> None:
+        if self._follows:
+            self._follow_view()
+
+    def _follow_view(self) -> None:
+        """The extra views, the value ranges (their margin depends on the height), the grid,
+        and each curve's cut and markers (they depend on the width) follow the main view."""
         self.axes.sync_views()
+        self.axes.fit_values()
         self.grid.viewRangeChanged()
         for trace in self._traces:
+            trace.curve.viewRangeChanged()
             trace.markers.viewRangeChanged()
 
     def _show_message(self, text: str | None) -> None:
         self.message.setText(text or "")
         self.message.setVisible(text is not None)
-        self.plot_widget.setVisible(bool(self._traces))
+        self.plot_widget.setVisible(bool(self._traces) and not self.drawing)
 
     def _update_message(self) -> None:
         if not self._traces:

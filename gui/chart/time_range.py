@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QPointF, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QTimer
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QButtonGroup, QPushButton
 
@@ -50,18 +50,19 @@ class TimeRange(QObject):
     """The preset buttons and Reset zoom of the chart's toolbar, and the wheel over the plot.
 
     ``shown`` gives the series "All" spans; ``drawn`` says whether any curve is drawn yet
-    (the wheel zooms nothing before).
+    (the wheel zooms nothing before); ``settled`` is called after each range the user sets
+    (a preset, Reset zoom, the wheel, a reading brought into view), before the paint.
     """
 
-    preset_shown = Signal()  # a preset set the time range: the value axes fit it again
-
     def __init__(self, plot_widget: pg.PlotWidget, *, shown: Callable[[], list[ChartSeries]],
-                 drawn: Callable[[], bool], parent: QObject | None = None) -> None:  # fmt: skip
+                 drawn: Callable[[], bool], settled: Callable[[], None],
+                 parent: QObject | None = None) -> None:  # fmt: skip
         super().__init__(parent)
         self._widget = plot_widget
         self._view = plot_widget.getPlotItem().getViewBox()
         self._shown = shown
         self._drawn = drawn
+        self._settled = settled
         self._preset: str | None = "All"  # None: a range the user zoomed or panned to
         self._last_preset = "All"  # what Reset zoom goes back to
         self._wheel_delta = 0
@@ -79,7 +80,7 @@ class TimeRange(QObject):
             button.setCheckable(True)
             button.setObjectName(f"preset {label}")
             button.setToolTip(f"Show {'everything' if label == 'All' else 'the last ' + label}")
-            button.clicked.connect(lambda _checked=False, name=label: self.set_preset(name))
+            button.clicked.connect(lambda _checked=False, name=label: self._choose(name))
             self.preset_group.addButton(button)
             self.preset_buttons[label] = button
         self.preset_buttons["All"].setChecked(True)
@@ -107,7 +108,10 @@ class TimeRange(QObject):
             end = time.time()
             start = end - seconds
         self._view.setXRange(start, end, padding=0)
-        self.preset_shown.emit()
+
+    def _choose(self, label: str) -> None:
+        self.set_preset(label)
+        self._settled()
 
     def keep_preset(self) -> None:
         """Set the active preset again (new data: "All" spans it, the others end now); a range
@@ -117,7 +121,7 @@ class TimeRange(QObject):
 
     def reset_zoom(self) -> None:
         """Back to the preset the user zoomed or panned away from."""
-        self.set_preset(self._last_preset)
+        self._choose(self._last_preset)
 
     def preset(self) -> str | None:
         """The active preset, or None after the user zoomed or panned."""
@@ -139,6 +143,7 @@ class TimeRange(QObject):
             width = end - start
             self._view.setXRange(moment - 0.9 * width, moment + 0.1 * width, padding=0)
             self.mark_manual()
+            self._settled()
 
     # --- the wheel -----------------------------------------------------------------------
 
@@ -161,4 +166,5 @@ class TimeRange(QObject):
         self._wheel_delta = 0
         view.scaleBy(x=scale, center=centre)
         view.sigRangeChangedManually.emit([True, False])
+        self._settled()
         self._wheel_timer.start()

@@ -1,16 +1,18 @@
 """One device's series as the chart draws it: its colour, its curve and its out-of-limit markers.
 
 Long series stay smooth with peak downsampling, clip-to-view and float64 x values in seconds
-(T4). Each device keeps its colour whatever else is selected.
+(T4, ``curve.py``). Each device keeps its colour whatever else is selected.
 """
 
 from dataclasses import dataclass
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from core.chart_data import ChartSeries
+from gui.chart.curve import Curve
 from gui.chart.items import FlagMarkers, Limits
 
 # Twelve colours that stay apart on a light and a dark background (none is the markers' red).
@@ -55,14 +57,22 @@ class Trace:
 
     series: ChartSeries
     view: pg.ViewBox
-    curve: pg.PlotDataItem
+    curve: Curve
     markers: FlagMarkers
     color: str
 
     def set_series(self, one: ChartSeries) -> None:
         self.series = one
-        self.curve.setData(one.times_s, one.values)
+        self.curve.set_data(one.times_s, one.values)
         self.markers.set_series(one)
+
+    def value_span(self, start_s: float, end_s: float) -> tuple[float, float] | None:
+        """The lowest and highest reading with ``start_s <= time <= end_s`` (None: none is).
+        ``fmin``/``fmax`` pass over a NaN, as pyqtgraph's own bounds do."""
+        shown = self.series.values[self.series.visible(start_s, end_s)]
+        if not len(shown):
+            return None
+        return float(np.fmin.reduce(shown)), float(np.fmax.reduce(shown))
 
     def limits(self) -> Limits:
         one = self.series
@@ -76,10 +86,8 @@ class Trace:
 def draw_trace(view: pg.ViewBox, one: ChartSeries, color: str, scale: float) -> Trace:
     """``one`` drawn in ``view``; ``scale``, the screen's device-pixel ratio, widens the pens."""
     markers = FlagMarkers(one, scale)
-    curve = pg.PlotDataItem(pen=pg.mkPen(color, width=scale), autoDownsample=True,
-                            downsampleMethod="peak", clipToView=True)  # fmt: skip
-    curve.setObjectName("readings")
-    view.addItem(curve)  # before the data, so that the first frame is clipped to the view
-    curve.setData(one.times_s, one.values)
+    curve = Curve(pg.mkPen(color, width=scale))
+    view.addItem(curve)  # before the data, so that the first frame is cut to the view
+    curve.set_data(one.times_s, one.values)
     view.addItem(markers, ignoreBounds=True)
     return Trace(one, view, curve, markers, color)

@@ -15,6 +15,7 @@ Its parts:
 - ``dialogs.py``: the dialogs it opens (files, import, export, history, backups, about, keys).
 """
 
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,6 +115,8 @@ class MainWindow(QMainWindow):
         workspace = self.ensure_workspace()
         workspace.set_database(db)
         self._stack.setCurrentWidget(workspace)
+        if not gc.get_freeze_count():  # once: see "Garbage collection" in docs/PERFORMANCE.md
+            gc.freeze()
         self.setWindowTitle(f"{db.path.name} — FieldLog")
         self.file_label.setText(db.path.name)
         self.file_label.setToolTip(str(db.path))

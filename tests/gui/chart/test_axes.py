@@ -4,8 +4,10 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
+import pytest
 from pytestqt.qtbot import QtBot
 
+from core.chart_data import ChartSeries
 from core.db import Database
 from core.devices import DeviceFields, create_device
 from core.readings import NewReading, add_reading
@@ -70,3 +72,39 @@ def test_the_wheel_zooms_time_and_values_follow_what_is_visible(
             shown += [v for v in (one.low, one.high) if v is not None]
             assert low <= min(shown) and max(shown) <= high
             assert high - low <= 1.5 * (max(shown) - min(shown))
+
+
+def test_a_time_range_set_anywhere_refits_the_values_before_the_paint(
+    qtbot: QtBot, chart: ChartPanel, devices: list[int]
+) -> None:
+    """A range set in code (as T4 and the presets do) is fitted at once, in the same turn,
+    with pyqtgraph's margin: no auto-range is left to run at paint time, where it re-ran for
+    two or three paints."""
+    loaded(qtbot, chart, devices)
+    gauge = chart.traces[0]
+    assert not any(axis.view.autoRangeEnabled()[1] for axis in chart.axes)
+    first = gauge.series.times_s[0]
+    chart.plot.setXRange(first - 60, gauge.series.times_s[2] + 60, padding=0)
+    low, high = y_range(chart)  # no wait: fitted before this line
+    shown = [*gauge.series.values[:3], 2.0, 4.0]  # and its limits (the spare's is later)
+    margin = (max(shown) - min(shown)) * gauge.view.suggestPadding(1)
+    assert (low, high) == pytest.approx((min(shown) - margin, max(shown) + margin))
+
+
+def test_the_plot_is_laid_out_for_the_labels_before_its_first_paint(
+    qtbot: QtBot, chart: ChartPanel
+) -> None:
+    """An axis learns how wide its labels are when it draws them; the chart has each draw
+    them, and lays the plot out for them, in the turn that shows the data or zooms, so that
+    one that needs more room does not cost a second layout and paint of the whole chart."""
+    times = 1.7e9 + np.arange(100, dtype=np.float64) * 60
+    wide = 100_000 + np.sin(np.arange(100) / 9.0) / 1000
+    chart.set_series_data([ChartSeries(1, "Small", None, "V", None, None, times,
+                                       np.sin(np.arange(100) / 9.0), np.arange(100)),
+                           ChartSeries(2, "Big", None, "Pa", None, None, times, wide,
+                                       np.arange(100))])  # fmt: skip
+    axis = next(a for a in chart.axes if a.unit == "Pa").axis
+    assert axis.geometry().width() == axis.maximumWidth() > 60  # laid out for "100000.0005"
+    wheel(chart)  # the labels keep their width: each axis drew them for the new range
+    assert all(a.axis.picture is not None for a in chart.axes)
+    assert axis.geometry().width() == axis.maximumWidth()

@@ -3,14 +3,15 @@
 from datetime import timedelta
 
 import numpy as np
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 from pytestqt.qtbot import QtBot
 
 from core.chart_data import ChartSeries
 from core.db import Database
 from core.devices import DeviceFields, create_device
 from core.readings import LimitFlag, NewReading, add_reading, list_readings
-from gui.chart.items import Limits, _distinct_bands, _distinct_lines, _major_ticks
+from gui.chart.items import LimitBands, Limits, _distinct_bands, _distinct_lines, _major_ticks
 from gui.chart.panel import ChartPanel
 from gui.ops import Ops
 from tests.gui.chart.chart_support import NOW, bands, loaded, y_range
@@ -81,3 +82,20 @@ def test_equal_limits_of_several_devices_are_one_line(chart) -> None:
     assert list(_distinct_lines(same)) == [("low", 1.0), ("high", 5.0), ("high", 6.0)]
     assert _distinct_lines(same)[("low", 1.0)].color == blue  # the first device's colour
     assert [(b.low, b.high) for b in _distinct_bands(same)] == [(1.0, 5.0)]
+
+
+def test_a_band_is_tinted_on_every_row_between_its_limits_and_nowhere_else(chart) -> None:
+    """The band is filled in strips (Qt threads a tall fill): no row is left out between two
+    strips, none beyond the limits is tinted, and its colour is the device's, faint."""
+    band = LimitBands()
+    band.set_limits([Limits("A", "bar", 2.0, 4.0, QColor("#1f77b4"))], labelled=False)
+    image = QImage(200, 300, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.setTransform(QTransform(1, 0, 0, -50, 0, 300))  # value v at row 300 - 50 v
+    band._paint_band(painter, QRectF(0, 0, 200, 6), band.limits[0])
+    painter.end()
+    tinted = [y for y in range(300) if image.pixelColor(100, y) != QColor("white")]
+    assert tinted == list(range(100, 200))  # the values 4 down to 2, no gap
+    assert all(image.pixelColor(x, 150) == image.pixelColor(100, 150) for x in range(200))
+    assert image.pixelColor(100, 150).blue() > image.pixelColor(100, 150).red()

@@ -18,7 +18,7 @@ from core.devices import DeviceFields, create_device
 from core.readings import NewReading, add_reading, correct_reading, list_readings
 from gui.chart.panel import NO_DEVICE, NO_READINGS, NONE_IN_RANGE, ChartPanel
 from tests.core.launch_support import REPO_ROOT
-from tests.gui.chart.chart_support import GAUGE_VALUES, NOW, loaded, long_series
+from tests.gui.chart.chart_support import GAUGE_VALUES, NOW, bands, loaded, long_series, y_range
 
 
 def test_the_chart_shows_the_saved_readings(
@@ -26,7 +26,7 @@ def test_the_chart_shows_the_saved_readings(
 ) -> None:
     loaded(qtbot, chart, devices[:1])
     saved = list_readings(db, devices[0], newest_first=False, limit=None)
-    x, y = chart.traces[0].curve.getOriginalDataset()
+    x, y = chart.traces[0].curve.getData()  # a short series is drawn whole
     assert x.tolist() == [r.recorded_at.timestamp() for r in saved]
     assert y.tolist() == [r.value for r in saved]
     assert x.dtype == np.float64
@@ -79,7 +79,8 @@ def test_many_devices_are_drawn_a_few_at_a_time_and_a_new_choice_starts_over(
     qtbot: QtBot, chart: ChartPanel
 ) -> None:
     """Drawing 40 long series happens over several event-loop turns (the window answers in
-    between); choosing others meanwhile draws only the new choice."""
+    between); until the last is in, the plot is hidden and the chart says how far it is, then
+    it shows every one. Choosing others meanwhile draws only the new choice."""
     many = [long_series(n) for n in range(40)]
 
     def drawing() -> bool:  # read anew each time (mypy would narrow the property)
@@ -87,15 +88,23 @@ def test_many_devices_are_drawn_a_few_at_a_time_and_a_new_choice_starts_over(
 
     chart.set_series_data(many)
     assert drawing() and chart.message.text() == "Drawing 40 devices…"
+    assert not chart.plot_widget.isVisible()
     qtbot.waitUntil(lambda: len(chart.traces) > 0)
     assert drawing() and len(chart.traces) < 40
     assert chart.message.isVisible() and chart.message.text().startswith("Drawing ")
+    assert f"{len(chart.traces)} of 40 devices" in chart.message.text()
+    assert not chart.plot_widget.isVisible()  # a part of the chart is never shown as all of it
     chart.set_series_data(many[3:6])  # few: drawn in the turn that asks
     assert [s.device_id for s in chart.series] == [3, 4, 5] and not drawing()
+    assert chart.plot_widget.isVisible()
     chart.set_series_data(many)
     qtbot.waitUntil(lambda: not drawing(), timeout=10_000)
     assert [s.device_id for s in chart.series] == list(range(40))
-    assert not chart.message.isVisible()
+    assert not chart.message.isVisible() and chart.plot_widget.isVisible()
+    assert chart.units() == ["V", "A", "bar", "°C"]  # every axis, each with its limits
+    assert all(bands(chart, axis.view).limits for axis in chart.axes)
+    low, high = y_range(chart)
+    assert low <= -0.5 and high >= 0.5  # the values fitted once all were in
 
 
 @pytest.mark.slow

@@ -1,6 +1,7 @@
 """The window's database on real files: opened, switched, restored, checked and replaced; each
 launch failure gets its dialog and the file is untouched."""
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -292,3 +293,16 @@ def test_a_stray_wal_is_set_aside_from_its_dialog(qtbot, window, tmp_path) -> No
     assert f"the stray file was kept as {kept[0]}" in window.statusBar().currentMessage()
     model = window.workspace.devices.model
     qtbot.waitUntil(lambda: model.rowCount() == 1)
+
+
+def test_what_start_up_built_is_left_out_of_later_collections(qtbot, window, tmp_path) -> None:
+    """Once the first file is open, the objects start-up made (modules, the window, its
+    panels, pyqtgraph, SQLAlchemy) are frozen out of the garbage collector: a full collection
+    walked all of them and stalled the window for 40 ms or more, from whichever thread set it
+    off (docs/PERFORMANCE.md, T9). A second file freezes nothing more."""
+    gc.unfreeze()
+    opened(qtbot, window, tmp_path / "a.db")
+    frozen = gc.get_freeze_count()
+    assert frozen > 10_000
+    opened(qtbot, window, tmp_path / "b.db")  # frozen objects that are freed leave it
+    assert gc.get_freeze_count() <= frozen
