@@ -30,6 +30,7 @@ XLSX_WIDTHS = (28, 14, 20, 10, 12, 8, 8, 16, 40, 8)
 DEVICE_COLUMNS = ("Name", "Serial", "Type", "Location", "Unit", "Low limit", "High limit",
                   "Calibration due")  # fmt: skip
 DEVICE_WIDTHS = (28, 14, 24, 20, 8, 10, 10, 16)
+SHEET_ROWS = 1_048_575  # readings a sheet holds under its header (Excel's 1,048,576 rows)
 ALARM_FILL = "#F4CCCC"  # the light red of an out-of-limit row
 BOOK_OPTIONS = {
     "constant_memory": True,
@@ -68,14 +69,20 @@ def write_xlsx(job: ExportJob, tmp: Path) -> None:
 
 
 def _write_sheets(job: ExportJob, book: Any) -> None:
+    """The readings in "Readings", continued in "Readings 2", "Readings 3"… past the rows a
+    sheet can hold (XlsxWriter would drop the rest without a word); then "Devices"."""
     styles = _Styles(book, job.has_milliseconds)
     readings = _sheet(book, "Readings", XLSX_COLUMNS, XLSX_WIDTHS, styles)
     devices = _sheet(book, "Devices", DEVICE_COLUMNS, DEVICE_WIDTHS, styles)
     for number, device in enumerate(job.devices, start=1):
         _device_row(devices, number, device, styles)
-    number = 1
+    number, sheets = 1, 1
     for device, page in job.all_pages():
         for row in page:
+            if number > SHEET_ROWS:
+                sheets += 1
+                readings = _sheet(book, f"Readings {sheets}", XLSX_COLUMNS, XLSX_WIDTHS, styles)
+                number = 1
             _reading_row(job, readings, number, device, row, styles)
             number += 1
 

@@ -76,3 +76,21 @@ def test_text_is_never_a_link_a_number_or_a_formula(db: Database, tmp_path: Path
     cells = [sheet.cell(row=r, column=9) for r in range(2, 2 + len(notes))]
     assert [c.value for c in cells] == [*notes[:5], "nul\ufffd"]
     assert all(c.data_type == "s" and c.hyperlink is None for c in cells)
+
+
+def test_readings_past_a_sheets_rows_continue_on_the_next_sheet(
+    two_devices: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sheet holds 1,048,575 readings; XlsxWriter drops rows past that without a word, so
+    the export carries on in "Readings 2". Shown here with sheets of two rows."""
+    from core.exporting import xlsx
+
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 2)
+    path = tmp_path / "long.xlsx"
+    assert export(two_devices, path, ExportFormat.XLSX, local_zone=BERLIN).readings == 3
+    book = load_workbook(path)
+    assert book.sheetnames == ["Readings", "Devices", "Readings 2"]
+    first = [r[0] for r in book["Readings"].iter_rows(min_row=2, values_only=True)]
+    rest = [r[0] for r in book["Readings 2"].iter_rows(min_row=2, values_only=True)]
+    assert first == ["=Conductivity", "Boiler"] and rest == ["Boiler"]
+    assert book["Readings 2"]["A1"].value == "Device"  # every sheet has its header
