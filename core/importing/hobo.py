@@ -175,7 +175,7 @@ def _refuse_misaligned(
         raise source.fail(
             f"line {line}: {misaligned_reason(len(fields), len(header))}. The file looks written "
             "with decimal commas and comma separators: export it again from HOBOconnect with "
-            "the phone set to a language that writes decimal points, or with ';' as separator"
+            "the phone set to a language that writes decimal points"
         )
 
 
