@@ -9,7 +9,6 @@ import enum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -25,6 +24,7 @@ from core.readings import LimitFlag
 from gui.colors import alarm_brushes
 from gui.ops import Ops
 from gui.stale import Requests
+from gui.table_model import FlatTableModel
 
 PAGE = 500
 Index = QModelIndex | QPersistentModelIndex
@@ -88,9 +88,10 @@ def row_tooltip(row: ReadingRow, column: Columns) -> str | None:
     return None
 
 
-class ReadingsTableModel(QAbstractTableModel):
+class ReadingsTableModel(FlatTableModel):
     """Readings of some devices in ``[start_ms, end_ms)``, newest first, paged through ops."""
 
+    headers = HEADERS
     page_loaded = Signal(int)  # how many rows the page had (0: the range has no more)
     load_failed = Signal(object)  # the exception
 
@@ -153,16 +154,8 @@ class ReadingsTableModel(QAbstractTableModel):
         self._fetching = self._more = False
         self.load_failed.emit(exc)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Role.DisplayRole:
-            return HEADERS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def reading(self, row: int) -> ReadingRow:
         return self._rows[row]
