@@ -15,6 +15,7 @@ from core.db import Database
 from core.devices import DeviceFields, create_device
 from core.models import DeviceStatus, ReadingSource
 from core.progress import Say
+from core.readings import insert_sql
 from core.timeutil import now_ms, to_epoch_ms
 
 DAY_MS = 86_400_000
@@ -158,10 +159,8 @@ def _value(rng: random.Random, kind: Kind, moment: int) -> float:
     return value
 
 
-_INSERT = (
-    "INSERT INTO readings (device_id, recorded_at, value, unit, operator, note, source, "
-    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
+_INSERT = insert_sql(("device_id", "recorded_at", "value", "unit", "operator", "note", "source",
+                      "created_at"))  # fmt: skip
 
 
 def _insert(db: Database, rows: list[tuple[object, ...]]) -> None:

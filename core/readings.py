@@ -7,6 +7,7 @@ that names the one it corrects; the original is kept and marked superseded.
 import enum
 import sqlite3
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -92,10 +93,20 @@ def add_reading(db: Database, new: NewReading) -> ReadingRecord:
 
 _INSERT_COLUMNS = ("device_id", "value", "unit", "recorded_at", "operator", "note", "source",
                    "created_at", "decimals")  # fmt: skip
-_INSERT_SQL = (
-    f"INSERT INTO readings ({', '.join(_INSERT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
-)
+
+
+def insert_sql(bound: Sequence[str], literals: Mapping[str, str] | None = None) -> str:
+    """The one ``INSERT INTO readings`` of the driver paths (a typed save, the import, the
+    sample data; a correction goes through SQLAlchemy Core): ``bound`` columns take ``?``
+    parameters, ``literals`` are SQL text the same in every row of an ``executemany`` (the
+    import's batch and source: each bound value costs the driver time, T1)."""
+    fixed = literals or {}
+    names = ", ".join([*fixed, *bound])
+    values = ", ".join([*fixed.values(), *"?" * len(bound)])
+    return f"INSERT INTO readings ({names}) VALUES ({values})"
+
+
+_INSERT_SQL = insert_sql(_INSERT_COLUMNS)
 
 
 def _device_limits_raw(conn: sqlite3.Connection, device_id: int) -> "_DeviceLimits":

@@ -21,6 +21,7 @@ from core.importing.matching import DeviceMatcher, Target, no_device_text
 from core.importing.parsed import ParsedFile, Rejected, SampleBatch
 from core.importing.report import KEPT_REJECTIONS, DeviceMatch, ImportReport
 from core.models import ReadingSource
+from core.readings import insert_sql
 from core.timeutil import TOO_EARLY, TOO_LATE, now_ms, out_of_window
 from core.validation import unit_clash
 
@@ -191,9 +192,7 @@ class BatchWriter:
     ) -> None:
         """INSERT ``rows``, values of the ``bound`` columns, into readings, with the same SQL
         ``literals`` in every row."""
-        names = ", ".join([*literals, *bound])
-        values = ", ".join([*literals.values(), *"?" * len(bound)])
-        self.conn.executemany(f"INSERT INTO readings ({names}) VALUES ({values})", rows)
+        self.conn.executemany(insert_sql(bound, literals), rows)
 
     def _count(
         self,

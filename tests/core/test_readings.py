@@ -191,3 +191,14 @@ def test_the_typed_resolution_is_kept_and_a_correction_brings_its_own(db, gauge)
     assert fixed.text == "4.5"
     plain = add_reading(db, NewReading(gauge.id, 1234.5678, T0 + timedelta(minutes=1)))
     assert plain.decimals is None and plain.text == "1234.5678"
+
+
+def test_the_one_driver_insert_binds_what_varies_and_writes_the_rest_once() -> None:
+    from core.readings import insert_sql
+
+    assert insert_sql(("value", "recorded_at")) == (
+        "INSERT INTO readings (value, recorded_at) VALUES (?, ?)"
+    )
+    assert insert_sql(("value",), {"batch_id": "7", "unit": "'bar'"}) == (
+        "INSERT INTO readings (batch_id, unit, value) VALUES (7, 'bar', ?)"
+    )
