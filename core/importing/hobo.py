@@ -158,8 +158,13 @@ def open_hobo(source: Source) -> ParsedFile:
                          delimiter=delimiter, skip_lines=at + 1)  # fmt: skip
 
 
+# The events whose column holds "Logged" or nothing, never a number: where a number stands in
+# one, the row's values have slid. ("Battery…" is left out: a logger may log its voltage.)
+_PURE_EVENTS = tuple(e for e in _EVENTS if e != "Battery")
+
+
 def _event_columns(header: list[str]) -> tuple[int, ...]:
-    return tuple(i for i, name in enumerate(header) if name.strip().startswith(_EVENTS))
+    return tuple(i for i, name in enumerate(header) if name.strip().startswith(_PURE_EVENTS))
 
 
 def _refuse_misaligned(

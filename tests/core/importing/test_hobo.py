@@ -61,3 +61,12 @@ def test_one_row_that_runs_past_the_header_is_rejected_by_line(tmp_path: Path) -
     assert "fields where the header names 9" in bad.reason
     kept = [r for r in rows if isinstance(r, Sample) and r.line in (2, 4)]
     assert [r.value for r in kept if r.channel == 0] == [13.93, 12.87]  # lines 2 and 4, as written
+
+
+def test_a_column_of_battery_voltages_is_not_taken_for_slid_values(tmp_path: Path) -> None:
+    """Numbers in an event column mean the values slid; a battery column may hold numbers."""
+    lines = _lines()
+    lines[0] = lines[0].replace("Millivolts   (mv)", "Battery   (V)")
+    rows = rows_of(open_import(_write(tmp_path, lines), ImportOptions()))
+    assert not [r for r in rows if isinstance(r, Rejected)]
+    assert next(r.value for r in rows if isinstance(r, Sample) and r.line == 2) == 13.93
