@@ -124,9 +124,10 @@ def _time_text(
 
     def text(fields: list[str]) -> str:
         moment = f"{_at(fields, date)} {_at(fields, time)}"
-        if fraction is None or not _at(fields, fraction).isdigit():
+        tenths = _at(fields, fraction) if fraction is not None else ""
+        if not (tenths.isascii() and tenths.isdigit()):  # "²".isdigit() too, but not int()'s
             return moment
-        return f"{moment}.{int(_at(fields, fraction)) * step_ms:03d}"
+        return f"{moment}.{int(tenths) * step_ms:03d}"
 
     return text
 

@@ -217,7 +217,8 @@ def _exo_time(date: int, time: int, fraction: int | None) -> Callable[[list[str]
     def text(fields: list[str]) -> str:
         moment = f"{_at(fields, date)} {_at(fields, time)}"
         part = _at(fields, fraction) if fraction is not None else ""
-        if part and part.replace(".", "", 1).isdigit() and float(part):
+        digits = part.replace(".", "", 1)
+        if digits.isascii() and digits.isdigit() and float(part):  # not "²": float() refuses it
             return f"{moment}.{part.partition('.')[2] or '0'}"
         return moment
 
