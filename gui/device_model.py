@@ -38,17 +38,18 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.db import Database
-from core.devices import (
-    Calibration,
-    DeviceRecord,
-    DeviceSort,
-    count_unsortable,
-    device_ids,
-    devices_by_ids,
-)
+from core.devices import Calibration, DeviceRecord, DeviceSort
 from core.models import DeviceStatus
 from core.validation import value_text
 from gui.colors import alarm_brushes
+from gui.operations import DatabaseOp
+from gui.operations.devices import (
+    DeviceFilter,
+    Listing,
+    device_listing,
+    device_rows,
+    reordered_listing,
+)
 from gui.ops import Ops
 from gui.stale import Requests
 from gui.table_model import FlatTableModel
@@ -117,23 +118,10 @@ class DeviceQuery:
     descending: bool = False
 
 
-@dataclass(frozen=True)
-class Listing:
-    """What one (re)load brings back from the database thread."""
-
-    ids: list[int]  # every matching device, in order
-    first: list[DeviceRecord]  # the first block's rows: the first paint needs no second trip
-    unsortable: int  # how many ids at the end have no value to sort by (last either way)
-
-
-def load_listing(db: Database, query: DeviceQuery) -> Listing:
-    sort, text, archived = SORTS[query.sort_column], query.filter_text, query.show_archived
-    due = query.calibration
-    ids = device_ids(db, filter_text=text, sort=sort, descending=query.descending,
-                     include_archived=archived, calibration=due)  # fmt: skip
-    unsortable = count_unsortable(db, sort=sort, filter_text=text, include_archived=archived,
-                                  calibration=due)  # fmt: skip
-    return Listing(ids, devices_by_ids(db, ids[:BLOCK]), min(unsortable, len(ids)))
+def device_filter(query: DeviceQuery) -> DeviceFilter:
+    """What ``query`` asks of the database."""
+    return DeviceFilter(query.filter_text, SORTS[query.sort_column], query.descending,
+                        query.show_archived, query.calibration)  # fmt: skip
 
 
 def reversed_ids(ids: list[int], unsortable: int) -> list[int]:
@@ -273,7 +261,7 @@ class DeviceTableModel(FlatTableModel):
         """The list backwards: only the new first block is fetched, not the ids."""
         ids, unsortable = reversed_ids(self._ids, self._unsortable), self._unsortable
         self.query = query
-        self._start(lambda db: Listing(ids, devices_by_ids(db, ids[:BLOCK]), unsortable))
+        self._start(lambda db: reordered_listing(self._ops, db, ids, unsortable, BLOCK))
 
     def _set_query(self, query: DeviceQuery) -> None:
         if query != self.query:
@@ -289,34 +277,24 @@ class DeviceTableModel(FlatTableModel):
 
     def reload(self) -> None:
         """Fetch the ordered ids again (after a filter, sort or edit); rows come lazily."""
-        query = self.query
-        self._start(lambda db: load_listing(db, query))
+        wanted = device_filter(self.query)
+        self._start(lambda db: device_listing(self._ops, db, wanted, BLOCK))
 
-    def _start(self, fetch: Callable[[Database], Listing]) -> None:
-        """Run ``fetch`` as an op and show its listing, unless a newer one was asked for."""
+    def _start(self, listing: Callable[[Database], DatabaseOp[Listing]]) -> None:
+        """Run the ``listing`` op and show what it brings, unless a newer one was asked for."""
         request, db = self._requests.new(), self._db
         if db is None:
             self._loading = False
             self._replace([], [])
             return
         self._loading = True
+        listing(db).for_request(request).done(self._on_loaded).failed(self._on_failed).run()
 
-        def work() -> Listing | None:
-            return None if request.stale else fetch(db)  # stale: a newer load is queued
-
-        self._ops.run(
-            work,
-            done=request.unless_stale(self._on_loaded),
-            failed=request.unless_stale(self._on_failed),
-            label="Loading devices",
-        )
-
-    def _on_loaded(self, listing: Listing | None) -> None:
-        if listing is not None:
-            self._loading = False
-            self._unsortable = listing.unsortable
-            self._replace(listing.ids, listing.first)
-            self.loaded.emit()
+    def _on_loaded(self, listing: Listing) -> None:
+        self._loading = False
+        self._unsortable = listing.unsortable
+        self._replace(listing.ids, listing.first)
+        self.loaded.emit()
 
     def _on_failed(self, exc: BaseException) -> None:
         self._loading = False
@@ -340,22 +318,11 @@ class DeviceTableModel(FlatTableModel):
         if block in self._asked or db is None:
             return
         self._asked.add(block)
-        request = self._requests.newest()
         wanted = self._ids[block * BLOCK : (block + 1) * BLOCK]
+        rows = device_rows(self._ops, db, wanted).for_request(self._requests.newest())
+        rows.done(lambda found: self._on_block(block, found)).failed(self._on_failed).run()
 
-        def work() -> list[DeviceRecord] | None:
-            return None if request.stale else devices_by_ids(db, wanted)
-
-        self._ops.run(
-            work,
-            done=request.unless_stale(lambda found: self._on_block(block, found)),
-            failed=request.unless_stale(self._on_failed),
-            label="Loading devices",
-        )
-
-    def _on_block(self, block: int, found: list[DeviceRecord] | None) -> None:
-        if found is None:
-            return
+    def _on_block(self, block: int, found: list[DeviceRecord]) -> None:
         self._rows.update((device.id, device) for device in found)
         self._arrived.append(block)
         self._evict_old_blocks()

@@ -19,9 +19,10 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from core.db import Database
 from core.models import ReadingSource
-from core.reading_pages import ReadingRow, readings_page
+from core.reading_pages import ReadingRow
 from core.readings import LimitFlag
 from gui.colors import alarm_brushes
+from gui.operations.readings import reading_page
 from gui.ops import Ops
 from gui.stale import Requests
 from gui.table_model import FlatTableModel
@@ -130,15 +131,11 @@ class ReadingsTableModel(FlatTableModel):
         if not self.canFetchMore(parent) or db is None:
             return
         self._fetching = True
-        ids, (start, end), request = self._device_ids, self._span, self._requests.newest()
         after = self._rows[-1].key if self._rows else None
-        self._ops.run(
-            lambda: readings_page(db, ids, start, end, after=after, limit=PAGE),
-            done=request.unless_stale(self._on_page),
-            failed=request.unless_stale(self._on_failed),
-            label="Loading readings",
-            latest_only=f"readings-first-page-{id(self)}" if after is None else None,
-        )
+        page = reading_page(self._ops, db, self._device_ids, self._span, after=after, limit=PAGE)
+        if after is None:  # a first page asked for again while the thread was busy runs once
+            page.latest_only(f"readings-first-page-{id(self)}")
+        page.for_request(self._requests.newest()).done(self._on_page).failed(self._on_failed).run()
 
     def _on_page(self, rows: list[ReadingRow]) -> None:
         self._fetching = False

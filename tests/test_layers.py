@@ -33,3 +33,19 @@ def test_the_window_holds_no_sql() -> None:
         if names & {"sqlite3", "sqlalchemy"} or "SELECT " in text or "INSERT INTO" in text:
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_screens_reach_the_database_thread_only_through_named_operations() -> None:
+    """``Ops.run(work, …)`` is called by the operations and the undo stack that reruns them;
+    every screen and model calls a named operation of ``gui/operations/`` instead."""
+    allowed = {"gui/ops.py", "gui/undo.py"}
+    offenders = []
+    for path in sorted((ROOT / "gui").rglob("*.py")):
+        name = str(path.relative_to(ROOT))
+        if name in allowed or name.startswith("gui/operations/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            handed_work = isinstance(node, ast.Call) and (node.args or node.keywords)
+            if handed_work and isinstance(node.func, ast.Attribute) and node.func.attr == "run":
+                offenders.append(f"{name}:{node.lineno}")
+    assert offenders == []

@@ -15,9 +15,10 @@ from PySide6.QtCore import QObject, QPointF, QTimer
 
 from core.chart_data import ChartSeries
 from core.db import Database
-from core.readings import ReadingRecord, get_reading
+from core.readings import ReadingRecord
 from core.validation import value_text
 from gui.chart.traces import Trace
+from gui.operations.readings import fetch_reading
 from gui.ops import Ops
 
 HOVER_RADIUS_PX = 12.0
@@ -152,8 +153,8 @@ class Hover(QObject):
         db, hovered = self._database(), self._hovered
         if db is not None and hovered is not None:
             reading_id = int(hovered[0].series.ids[hovered[1]])
-            self._ops.run(lambda: get_reading(db, reading_id), done=self._on_details,
-                          failed=lambda _exc: None, label="Reading details")  # fmt: skip
+            details = fetch_reading(self._ops, db, reading_id).done(self._on_details)
+            details.failed(lambda _exc: None).run()  # a reading gone since: no details to show
 
     def _on_details(self, reading: ReadingRecord) -> None:
         parts = [f"by {reading.operator}" if reading.operator else "", reading.note or ""]

@@ -19,7 +19,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPalette, QWheelEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from core.chart_data import ChartSeries, chart_series
+from core.chart_data import ChartSeries
 from core.db import Database
 from core.exporting import ExportRequest
 from gui.chart.axes import ValueAxes, style_axis
@@ -29,6 +29,7 @@ from gui.chart.items import GridLines
 from gui.chart.legend import LEGEND_ENTRIES, Legend
 from gui.chart.time_range import TimeRange, visible_ms, visible_s
 from gui.chart.traces import Trace, device_colors, draw_trace, layout_of, pixel_ratio
+from gui.operations.readings import series
 from gui.ops import Ops
 from gui.overlay import message_over
 from gui.stale import Requests
@@ -161,9 +162,8 @@ class ChartPanel(QWidget):
         if db is None or not ids:
             self.set_series_data([])
             return
-        self._ops.run(lambda: chart_series(db, ids), done=request.unless_stale(self._on_loaded),
-                      failed=request.unless_stale(self._on_load_failed),
-                      label="Loading the chart", latest_only=f"chart-{id(self)}")  # fmt: skip
+        load = series(self._ops, db, ids).for_request(request).latest_only(f"chart-{id(self)}")
+        load.done(self._on_loaded).failed(self._on_load_failed).run()
 
     def _on_loaded(self, series: list[ChartSeries]) -> None:
         self.set_series_data(series)

@@ -18,7 +18,9 @@ The work runs on the one database thread, in order with every other op, and ``do
   background integrity check, closing.
 
 Long work that reports its steps (a launch, a restore) is a ``ProgressOp``: a dialog over the
-window shows the steps if the work lasts.
+window shows the steps if the work lasts. A model's load is part of one of its requests
+(``for_request``, ``gui/stale.py``): once the model asks again, the older load skips its query
+if it is still queued, and what it brings back is dropped.
 """
 
 from collections.abc import Callable
@@ -27,7 +29,8 @@ from typing import Generic, Self, TypeVar
 from PySide6.QtWidgets import QWidget
 
 from core.progress import Say
-from gui.ops import Failed, Op, Ops
+from gui.ops import SKIPPED, Failed, Op, Ops
+from gui.stale import Request
 
 T = TypeVar("T")
 
@@ -46,6 +49,7 @@ class DatabaseOp(Generic[T]):
         self._done: Callable[[T], None] | None = None
         self._failed: Failed | None = None
         self._latest_only: str | None = None
+        self._request: Request | None = None
 
     def done(self, callback: Callable[[T], None]) -> Self:
         """``callback(result)`` on the UI thread once the work has succeeded."""
@@ -64,9 +68,30 @@ class DatabaseOp(Generic[T]):
         self._latest_only = name
         return self
 
+    def for_request(self, request: Request) -> Self:
+        """Part of a model's ``request``: once a newer request is made, this op skips its work
+        if it has not started, and its answer or failure is dropped (``gui/stale.py``)."""
+        self._request = request
+        return self
+
     def run(self) -> Op:
-        return self.ops.run(self.work, done=self._done, failed=self._failed, label=self.label,
+        work: Callable[[], object] = self.work
+        done, failed, request = self._done, self._failed, self._request
+        if request is not None:
+            work = _unless_stale(request, work)
+            done = None if done is None else request.unless_stale(done)
+            failed = None if failed is None else request.unless_stale(failed)
+        return self.ops.run(work, done=done, failed=failed, label=self.label,
                             latest_only=self._latest_only)  # fmt: skip
+
+
+def _unless_stale(request: Request, work: Callable[[], T]) -> Callable[[], object]:
+    """``work``, skipped on the database thread (no callbacks at all) once ``request`` is stale."""
+
+    def guarded() -> object:
+        return SKIPPED if request.stale else work()
+
+    return guarded
 
 
 class ProgressOp(DatabaseOp[T]):

@@ -1,10 +1,13 @@
-"""The readings' actions: save one, correct one, withdraw one, and the readings screens ask for."""
+"""The readings' actions: save one, correct one, withdraw one, and the readings screens ask for
+(a device's context, a page of the readings table, the chart's series)."""
 
 from dataclasses import dataclass
 
 from core import readings
+from core.chart_data import ChartSeries, chart_series
 from core.db import Database
 from core.devices import DeviceRecord, get_device
+from core.reading_pages import ReadingRow, readings_page
 from core.readings import NewReading, ReadingRecord
 from gui.operations import DatabaseOp
 from gui.ops import Ops
@@ -53,3 +56,22 @@ def device_context(ops: Ops, db: Database, device_id: int) -> DatabaseOp[DeviceC
         return DeviceContext(get_device(db, device_id), readings.latest_reading(db, device_id))
 
     return DatabaseOp(ops, work, "Loading the device")
+
+
+Span = tuple[int | None, int | None]  # ms, either end open
+
+
+def reading_page(
+    ops: Ops, db: Database, device_ids: list[int], span: Span, *,
+    after: tuple[int, int] | None, limit: int,
+) -> DatabaseOp[list[ReadingRow]]:  # fmt: skip
+    """Up to ``limit`` readings of the devices in ``span`` (ms), newest first, after the row
+    keyed ``after`` (``core.reading_pages.readings_page``)."""
+    start, end = span
+    return DatabaseOp(ops, lambda: readings_page(db, device_ids, start, end, after=after,
+                                                 limit=limit), "Loading readings")  # fmt: skip
+
+
+def series(ops: Ops, db: Database, device_ids: list[int]) -> DatabaseOp[list[ChartSeries]]:
+    """The devices' series for the chart (``core.chart_data.chart_series``)."""
+    return DatabaseOp(ops, lambda: chart_series(db, device_ids), "Loading the chart")

@@ -127,7 +127,7 @@ def test_a_block_is_asked_for_once(qtbot, model, db, monkeypatch) -> None:
         asked.append(len(ids))
         return real(database, ids)
 
-    monkeypatch.setattr("gui.device_model.devices_by_ids", counting)
+    monkeypatch.setattr("gui.operations.devices.devices.devices_by_ids", counting)
     for column in Columns:
         model.data(model.index(700, column))
         model.data(model.index(650, column), Role.ToolTipRole)
@@ -171,7 +171,7 @@ def test_reversing_the_order_queries_no_ids_and_matches_sql(qtbot, model, db, mo
         queried.append(kwargs["sort"])
         return real(database, **kwargs)
 
-    monkeypatch.setattr("gui.device_model.device_ids", counting)
+    monkeypatch.setattr("gui.operations.devices.devices.device_ids", counting)
     with qtbot.waitSignal(model.loaded):
         model.sort(Columns.LOCATION, Qt.SortOrder.DescendingOrder)
     assert queried == []  # only the rows of the new first block were fetched

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, QObject
 from pytestqt.qtbot import QtBot
 
-import gui.readings_model as readings_model
+import gui.operations.readings as reading_operations
 from core.db import Database
 from core.devices import DeviceFields, create_device
 from core.reading_pages import readings_page
@@ -70,7 +70,7 @@ def test_a_failure_of_a_page_asked_for_before_a_new_load_is_dropped(
             raise OSError("disk gone")
         return readings_page(db, ids, *args, **kwargs)
 
-    monkeypatch.setattr(readings_model, "readings_page", failing_for_the_logger)
+    monkeypatch.setattr(reading_operations, "readings_page", failing_for_the_logger)
     failures: list[BaseException] = []
     model.load_failed.connect(failures.append)
     model.fetchMore(QModelIndex())  # the logger's second page, which fails

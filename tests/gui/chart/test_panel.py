@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-import gui.chart.panel as panel_module
+import gui.operations.readings as reading_operations
 from core.db import Database
 from core.devices import DeviceFields, create_device
 from core.readings import NewReading, add_reading, correct_reading, list_readings
@@ -133,7 +133,7 @@ def test_a_failed_load_says_so_unless_a_newer_load_was_asked_for(
     def broken(_db: Database, _ids: list[int]) -> None:
         raise OSError("disk gone")
 
-    monkeypatch.setattr(panel_module, "chart_series", broken)
+    monkeypatch.setattr(reading_operations, "chart_series", broken)
     chart.show_devices(devices[:1])
     qtbot.waitUntil(lambda: not chart._ops.busy)
     assert chart.message.text() == "Could not load the readings: disk gone"

@@ -7,6 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from core.progress import Say
 from gui.operations import DatabaseOp, ProgressOp
+from gui.stale import Requests
 from tests.gui.operations.support import WatchedOps, finished
 
 
@@ -83,3 +84,32 @@ def test_progress_work_run_as_plain_work_shows_nothing(qtbot: QtBot, ops: Watche
     long = ProgressOp(ops, work, "Working…", parent)
     assert finished(qtbot, ops, DatabaseOp(ops, long.work, "plain")).result == "quiet"
     assert parent.findChild(QWidget, "progressDialog") is None
+
+
+def test_an_op_of_a_stale_request_skips_its_work_and_drops_its_answer(
+    qtbot: QtBot, ops: WatchedOps
+) -> None:
+    requests, release = Requests(), threading.Event()
+    ran, answers, failures = list[str](), list[str](), list[BaseException]()
+    DatabaseOp(ops, lambda: release.wait(10), "slow").run()
+
+    def work(name: str) -> str:
+        ran.append(name)
+        return name
+
+    older = requests.new()
+    DatabaseOp(ops, lambda: work("older"), "load").for_request(older).done(answers.append).run()
+    newer = requests.new()  # made while the older one is still queued
+    DatabaseOp(ops, lambda: work("newer"), "load").for_request(newer).done(answers.append).run()
+    release.set()
+    qtbot.waitUntil(lambda: not ops.busy)
+    assert ran == ["newer"] and answers == ["newer"]
+
+    def broken() -> str:
+        requests.new()  # the model asks again while this one runs
+        raise ValueError("gone")
+
+    started = requests.new()
+    DatabaseOp(ops, broken, "load").for_request(started).failed(failures.append).run()
+    qtbot.waitUntil(lambda: not ops.busy)
+    assert failures == []
