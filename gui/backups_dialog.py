@@ -2,15 +2,13 @@
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import (
 from core.backup import BackupInfo
 from gui.operations.backups import list_backups
 from gui.ops import Ops
+from gui.pick_table import PickTable
 
 REASONS = {
     "pre-upgrade": "before an upgrade",
@@ -37,12 +36,7 @@ class BackupsDialog(QDialog):
         self.setWindowTitle("Backups")
         self.resize(720, 360)
         self._backups: list[BackupInfo] = []
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Taken", "Schema", "Why", "Size"])
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = PickTable(["Taken", "Schema", "Why", "Size"])
         self.restore_button = QPushButton("&Restore…")
         self.restore_button.setEnabled(False)
         self.restore_button.clicked.connect(self._confirm_restore)
@@ -60,21 +54,10 @@ class BackupsDialog(QDialog):
 
     def _show(self, backups: list[BackupInfo]) -> None:
         self._backups = backups
-        self.table.setRowCount(len(backups))
-        for row, info in enumerate(backups):
-            cells = (
-                info.created.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-                info.revision or "—",
-                REASONS.get(info.reason, info.reason),
-                f"{info.size / 1024 / 1024:.1f} MB",
-            )
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(str(info.path))
-                if column == 3:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight)
-                self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        rows = [((info.created.astimezone().strftime("%Y-%m-%d %H:%M:%S"), info.revision or "—",
+                  REASONS.get(info.reason, info.reason), f"{info.size / 1024 / 1024:.1f} MB"),
+                 str(info.path)) for info in backups]  # fmt: skip
+        self.table.fill(rows, numbers={3})
         if backups:
             self.table.selectRow(0)
 

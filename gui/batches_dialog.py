@@ -7,8 +7,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -18,6 +16,7 @@ from core.importing.history import BatchRecord, BatchUndone
 from gui.messages import explain
 from gui.operations.imports import list_imports, undo_import
 from gui.ops import Ops
+from gui.pick_table import PickTable
 
 HEADERS = ("Imported", "File", "Format", "New", "Duplicates", "Rejected", "Devices made", "Now")
 NUMBERS = {3, 4, 5, 6}
@@ -40,12 +39,7 @@ class BatchesDialog(QDialog):
         self.resize(900, 380)
         self._ops, self._db = ops, db
         self.batches: list[BatchRecord] = []
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = PickTable(HEADERS)
         self.undo_button = QPushButton("&Undo Import…")
         self.undo_button.setObjectName("undoImport")
         self.undo_button.setEnabled(False)
@@ -72,22 +66,12 @@ class BatchesDialog(QDialog):
 
     def _show(self, batches: list[BatchRecord]) -> None:
         self.batches = batches
-        self.table.setRowCount(len(batches))
-        for row, batch in enumerate(batches):
-            cells = (
-                f"{batch.imported_at.astimezone():%Y-%m-%d %H:%M}", batch.file_name, batch.format,
-                f"{batch.readings_added:,}", f"{batch.duplicates:,}", f"{batch.rejected:,}",
-                str(batch.devices_created), state_text(batch),
-            )  # fmt: skip
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(f"{batch.file_name}\nSHA-256 {batch.file_hash}")
-                if column in NUMBERS:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.table.setItem(row, column, item)
-        self.table.resizeColumnsToContents()
+        rows = [((f"{batch.imported_at.astimezone():%Y-%m-%d %H:%M}", batch.file_name,
+                  batch.format, f"{batch.readings_added:,}", f"{batch.duplicates:,}",
+                  f"{batch.rejected:,}", str(batch.devices_created), state_text(batch)),
+                 f"{batch.file_name}\nSHA-256 {batch.file_hash}")
+                for batch in batches]  # fmt: skip
+        self.table.fill(rows, numbers=NUMBERS)
         if not batches:
             self.message.setText("Nothing has been imported into this database yet.")
         elif self.selected() is None:

@@ -105,6 +105,12 @@ def time_layout(
         raise source.no_layout(error) from None
 
 
+def header_line(lines: list[str], is_header: Callable[[str], bool], within: int) -> int | None:
+    """The index of the first of the first ``within`` lines that ``is_header``, if any: where
+    a table starts under a vendor's block of settings."""
+    return next((i for i, line in enumerate(lines[:within]) if is_header(line)), None)
+
+
 def column_texts(
     source: Source, delimiter: str, skip: int, text: Callable[[list[str]], str]
 ) -> Callable[[], Iterator[str]]:

@@ -23,7 +23,14 @@ Diver-Office writes ";" and a decimal comma in locales that use one.
 import re
 from collections.abc import Callable, Iterator
 
-from core.importing.common import PREVIEW, build, column_texts, time_layout, wide_csv_file
+from core.importing.common import (
+    PREVIEW,
+    build,
+    column_texts,
+    header_line,
+    time_layout,
+    wide_csv_file,
+)
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.parsed import Channel, ParsedFile
 from core.importing.units import usual_unit
@@ -51,8 +58,7 @@ def open_diver(source: Source) -> ParsedFile:
     lines = source.text.splitlines()
     if any(ln.strip() == "[Data]" for ln in lines[:_HEADER_WITHIN]):
         return _open_mon(source, lines)
-    at = next((i for i, ln in enumerate(lines[:_HEADER_WITHIN])
-               if ln.lower().startswith("date/time")), None)  # fmt: skip
+    at = header_line(lines, lambda line: line.lower().startswith("date/time"), _HEADER_WITHIN)
     if at is None:
         raise source.fail(
             "no 'Date/time' header after the settings of this Diver file; export the series "

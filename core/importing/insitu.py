@@ -17,7 +17,13 @@ the user chooses it, and the refusal quotes what the file says.
 import re
 from datetime import tzinfo
 
-from core.importing.common import PREVIEW, column_texts, time_layout, wide_csv_file
+from core.importing.common import (
+    PREVIEW,
+    column_texts,
+    header_line,
+    time_layout,
+    wide_csv_file,
+)
 from core.importing.options import NEEDS_ZONE, Source
 from core.importing.parsed import Channel, ParsedFile
 from core.importing.units import usual_unit
@@ -38,7 +44,7 @@ def looks_like_winsitu(text: str) -> bool:
 
 def open_winsitu(source: Source) -> ParsedFile:
     lines = source.text.splitlines()
-    at = next((i for i, ln in enumerate(lines[:_HEADER_WITHIN]) if _is_header(ln)), None)
+    at = header_line(lines, _is_header, _HEADER_WITHIN)
     if at is None:
         raise source.fail(
             "no 'Date and Time, Seconds, …' header under 'Log Data:' in this Win-Situ export; "
@@ -115,8 +121,8 @@ def open_hydrovu(source: Source) -> ParsedFile:
     """HydroVu CSV: "Location Properties" lines, "Time shown in UTC", then a header of
     "Date Time" and "<parameter> (<unit>)" columns, every cell quoted."""
     lines = source.text.splitlines()
-    at = next((i for i, ln in enumerate(lines[:_HEADER_WITHIN])
-               if ln.startswith(('"Date Time"', "Date Time,"))), None)  # fmt: skip
+    at = header_line(lines, lambda line: line.startswith(('"Date Time"', "Date Time,")),
+                     _HEADER_WITHIN)  # fmt: skip
     if at is None:
         raise source.fail("no 'Date Time' header after the location lines of this HydroVu export")
     head: list[list[str]] = [[] for _ in range(at)] + table_from(lines, at, ",")

@@ -27,6 +27,7 @@ from core.importing.common import (
     PREVIEW,
     build,
     column_texts,
+    header_line,
     time_layout,
     wide_csv_file,
     zone_or_fail,
@@ -61,7 +62,7 @@ _NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 def open_solinst_csv(source: Source) -> ParsedFile:
     lines = source.text.splitlines()
-    at = next((i for i, ln in enumerate(lines[:_HEADER_WITHIN]) if _is_header(ln)), None)
+    at = header_line(lines, _is_header, _HEADER_WITHIN)
     if at is None:
         raise source.fail(
             "no 'Date,Time,…' header after the settings block of this Solinst export; export it "

@@ -163,3 +163,22 @@ def gauge_database(path: Path, readings: int = 0) -> Path:
     finally:
         db.close()
     return path
+
+
+def damaged_below_the_schema(path: Path) -> Path:
+    """A FieldLog database at ``path`` with 400 devices whose last page (a leaf of devices,
+    below the schema) is overwritten: it opens, and only a full check finds the damage."""
+    from core.devices import DeviceFields, create_device
+    from core.launch import open_database
+
+    db = open_database(path).database
+    try:
+        for n in range(400):
+            create_device(db, DeviceFields(f"Device {n} " + "x" * 150))
+    finally:
+        db.close()
+    data, page = bytearray(path.read_bytes()), 4096
+    last = len(data) // page - 1
+    data[last * page + 8 : last * page + 200] = b"\x00\xff" * 96
+    path.write_bytes(bytes(data))
+    return path

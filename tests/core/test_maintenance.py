@@ -10,7 +10,12 @@ from core.files import sha256
 from core.launch import LaunchResult, open_database
 from core.launch_errors import UpgradeFailedError
 from core.schema import HEAD_REVISION
-from tests.core.launch_support import EXTRA_REVISION, rows, scripts_with_extra_revision
+from tests.core.launch_support import (
+    EXTRA_REVISION,
+    damaged_below_the_schema,
+    rows,
+    scripts_with_extra_revision,
+)
 
 
 def smash(path: Path) -> bytes:
@@ -48,20 +53,9 @@ def test_check_while_open_finds_a_sound_file_sound(launched) -> None:
 
 
 def test_check_while_open_reports_damage_below_the_schema(tmp_path) -> None:
-    from core.devices import DeviceFields, create_device
     from core.maintenance import check_while_open
 
-    path = tmp_path / "big.db"
-    made = open_database(path)
-    for n in range(400):
-        create_device(made.database, DeviceFields(f"Device {n} " + "x" * 150))
-    made.database.close()
-    data = bytearray(path.read_bytes())
-    page = 4096
-    last = len(data) // page - 1
-    data[last * page + 8 : last * page + 200] = b"\x00\xff" * 96  # a leaf page of devices
-    path.write_bytes(bytes(data))
-    problems = check_while_open(path)
+    problems = check_while_open(damaged_below_the_schema(tmp_path / "big.db"))
     assert problems, "the damaged page went unnoticed"
 
 

@@ -16,7 +16,13 @@ from core.open_lock import LOCK_SUFFIX
 from core.schema import HEAD_MARKER, HEAD_REVISION, SchemaMarker
 from gui.main_window import MainWindow
 from gui.operations import launch
-from tests.core.launch_support import behind_head, execute, scripts_with_extra_revision, stamp
+from tests.core.launch_support import (
+    behind_head,
+    damaged_below_the_schema,
+    execute,
+    scripts_with_extra_revision,
+    stamp,
+)
 from tests.gui.windows import opened, shown_window
 
 
@@ -190,15 +196,7 @@ def test_a_file_opened_at_head_is_checked_in_the_background(qtbot, window, tmp_p
 
 
 def test_damage_found_after_opening_is_reported_with_a_way_out(qtbot, window, tmp_path) -> None:
-    path = tmp_path / "damaged.db"
-    made = open_database(path)
-    for n in range(400):
-        create_device(made.database, DeviceFields(f"Device {n} " + "x" * 150))
-    made.database.close()
-    data = bytearray(path.read_bytes())
-    last = len(data) // 4096 - 1
-    data[last * 4096 + 8 : last * 4096 + 200] = b"\x00\xff" * 96  # below the schema page
-    path.write_bytes(bytes(data))
+    path = damaged_below_the_schema(tmp_path / "damaged.db")
     opened(qtbot, window, path)  # the header and schema are fine: it opens
     qtbot.waitUntil(lambda: bool(window.damage), timeout=10000)
     box = window.failure_box
