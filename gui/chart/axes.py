@@ -41,10 +41,13 @@ def value_span(spans: list[tuple[float, float] | None]) -> tuple[float, float] |
 
 
 def style_axis(axis: pg.AxisItem, widget: QWidget) -> None:
-    """Draw ``axis`` in ``widget``'s text colour (the system's light or dark palette)."""
+    """Draw ``axis`` in ``widget``'s text colour (the system's light or dark palette). Its
+    room for labels grows when they need it and does not shrink back while the user zooms:
+    each change of an axis's width lays the plot out again and redraws every curve (T9)."""
     text = widget.palette().color(QPalette.ColorRole.Text)
     axis.setPen(text)
     axis.setTextPen(text)
+    axis.setStyle(autoReduceTextSpace=False)
 
 
 @dataclass
@@ -139,21 +142,22 @@ class ValueAxes:
                 axis.view.setYRange(low - margin, high + margin, padding=0)
 
     def draw_labels(self) -> None:
-        """Each value axis draws its ticks and labels for its range now, and the plot is laid
-        out at once if one needs more room. pyqtgraph's axis does both when it paints, and one
-        that grows then re-lays out the plot and paints it all a second time: after most zooms
-        and every redraw with many devices (T9). An axis keeps what it drew for its paint,
-        unless it was resized meanwhile."""
+        """Each axis, the time axis too, draws its ticks and labels for its range now, and the
+        plot is laid out at once if one needs more room. pyqtgraph's axis does both when it
+        paints, and one that grows then re-lays out the plot and paints it all a second time:
+        after most zooms and every redraw with many devices (T9). An axis keeps what it drew
+        for its paint, unless it was resized meanwhile (a layout clears it)."""
+        axes = [axis.axis for axis in self._axes] + [self._plot.getAxis("bottom")]
         picture = QPicture()
         painter = QPainter(picture)
-        widths = [axis.axis.maximumWidth() for axis in self._axes]
-        for axis in self._axes:
-            axis.axis.paint(painter, None, None)
+        sizes = [(axis.maximumWidth(), axis.maximumHeight()) for axis in axes]
+        for axis in axes:
+            axis.paint(painter, None, None)
         painter.end()
-        if widths != [axis.axis.maximumWidth() for axis in self._axes]:
+        if sizes != [(axis.maximumWidth(), axis.maximumHeight()) for axis in axes]:
             self._plot.layout.activate()
-        for axis in self._axes:
-            axis.view.updateMatrix()
+        for value_axis in self._axes:
+            value_axis.view.updateMatrix()
 
     def sync_views(self) -> None:
         """The extra views take the main one's place (they are not in the plot's layout)."""

@@ -231,7 +231,8 @@ class ChartPanel(QWidget):
         # hidden widget is resized only when shown, and the last turn would pay for it.
         self.plot_widget.setVisible(True)
         self._column.activate()
-        self._steps = [self._fit, self._lay_out, self._update_message]
+        self._steps = [self._fit, self._follow, self._lay_out, self._draw_axes,
+                       self._update_message]  # fmt: skip
         if len(series) <= DRAWN_AT_ONCE:
             self._add_traces(deadline=None)
             while self._steps:
@@ -269,12 +270,21 @@ class ChartPanel(QWidget):
         self.axes.sync_views()
         self.axes.fit_values()
 
-    def _lay_out(self) -> None:
-        """The views and curves follow the plot's geometry (resizes were let pass while the
-        axes were added), then the axes draw their labels and the plot is laid out for them;
-        anything that resizes a view clears what its axis drew, so this comes last."""
+    def _follow(self) -> None:
+        """The views and curves follow the plot's geometry: resizes were let pass while the
+        axes were added."""
         self._follows = True
         self._follow_view()
+
+    def _lay_out(self) -> None:
+        """The axes draw their labels and the plot is laid out for them. A layout resizes
+        the axes and the views, which clears what each axis drew, so this comes after
+        ``_follow`` and before ``_draw_axes``."""
+        self.axes.draw_labels()
+
+    def _draw_axes(self) -> None:
+        """The axes draw their labels again for the plot as laid out, so that the first paint
+        of the chart finds them drawn (with dozens of devices a turn of its own, T9)."""
         self.axes.draw_labels()
 
     def _add_trace(self, one: ChartSeries) -> None:

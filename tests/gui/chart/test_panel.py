@@ -8,8 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPainter
 from pytestqt.qtbot import QtBot
 
 import gui.operations.readings as reading_operations
@@ -105,6 +106,26 @@ def test_many_devices_are_drawn_a_few_at_a_time_and_a_new_choice_starts_over(
     assert all(bands(chart, axis.view).limits for axis in chart.axes)
     low, high = y_range(chart)
     assert low <= -0.5 and high >= 0.5  # the values fitted once all were in
+
+
+def test_the_first_paint_of_many_devices_finds_every_axis_drawn(
+    qtbot: QtBot, chart: ChartPanel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Drawn out of sight, the axes' ticks and labels are ready (and the plot laid out for
+    them) before the chart is shown: its first paint computes no axis again (T9)."""
+    computed: list[str] = []
+    real = pg.AxisItem.generateDrawSpecs
+
+    def counting(axis: pg.AxisItem, painter: QPainter) -> object:
+        computed.append(axis.orientation)
+        return real(axis, painter)
+
+    chart.set_series_data([long_series(n) for n in range(40)])
+    qtbot.waitUntil(lambda: not chart.drawing, timeout=10_000)
+    monkeypatch.setattr(pg.AxisItem, "generateDrawSpecs", counting)
+    chart.plot_widget.grab()  # the first paint
+    assert computed == []
+    assert len(list(chart.axes)) == 4
 
 
 @pytest.mark.slow
