@@ -35,6 +35,7 @@ SETTINGS = {
     "full_page_writes": "off",
     "max_connections": "50",
 }
+_numbers = itertools.count(1)  # the session's databases, test_<pid>_<n>
 SERVICE_USER = "postgres"  # Debian's package makes it; the server's owner when we are root
 INSTALL = (
     "install PostgreSQL 15 or newer (Debian: apt-get install postgresql; `make test` does it "
@@ -94,6 +95,16 @@ class Server:
             host=str(self.folder), port=PORT, user=ROLE, dbname="postgres", autocommit=True
         ) as conn:
             conn.execute(sql.encode())
+
+    def create_database(self) -> str:
+        """A new empty database, by a name no other test uses; its URL."""
+        name = f"test_{os.getpid()}_{next(_numbers)}"
+        self.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        name = url.partition("@/")[2].partition("?")[0]
+        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def run(self, program: str, *args: str) -> subprocess.CompletedProcess[str]:
         command = [str(self.bindir / program), *args]
@@ -158,13 +169,9 @@ def postgres_server() -> Iterator[Server]:
     server.stop()
 
 
-_numbers = itertools.count(1)
-
-
 @pytest.fixture
 def postgres_url(postgres_server: Server) -> Iterator[str]:
     """The URL of an empty database made for this test alone (dropped afterwards)."""
-    name = f"test_{os.getpid()}_{next(_numbers)}"
-    postgres_server.execute(f'CREATE DATABASE "{name}"')
-    yield postgres_server.url(name)
-    postgres_server.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(url)

@@ -58,6 +58,10 @@ UPDATE alembic_version SET version_num='0006' WHERE alembic_version.version_num 
 -- upgrade 0007
 ALTER TABLE readings ADD COLUMN decimals SMALLINT;
 UPDATE alembic_version SET version_num='0007' WHERE alembic_version.version_num = '0006';
+-- upgrade 0008
+UPDATE alembic_version SET version_num='0008' WHERE alembic_version.version_num = '0007';
+-- downgrade 0008
+UPDATE alembic_version SET version_num='0007' WHERE alembic_version.version_num = '0008';
 -- downgrade 0007
 ALTER TABLE readings DROP COLUMN decimals;
 UPDATE alembic_version SET version_num='0006' WHERE alembic_version.version_num = '0007';
