@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: run test lint bench bench-full frozen lint-workflows
+.PHONY: run test lint postgres bench bench-full frozen lint-workflows
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# The suite starts a PostgreSQL server of its own (tests/postgres.py) from these binaries.
+postgres:
+	.ci/install-postgres
+
+test: lint postgres
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

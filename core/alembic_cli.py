@@ -3,7 +3,9 @@ database it works on, what each command may do to it, and what it refuses.
 
 From the repository root, with no database named, every command works on ``dev.db`` beside
 ``alembic.ini`` (git-ignored), as a fresh checkout expects: ``rm dev.db; alembic upgrade head;
-sqlite3 dev.db ".tables"``. ``-x db=PATH`` names any other file. Neither the per-user database
+sqlite3 dev.db ".tables"``. ``-x db=PATH`` names any other file, and ``-x
+db=postgresql+psycopg://user@host/database`` (or ``sqlalchemy.url`` in alembic.ini, when no
+``-x db`` is given) a PostgreSQL database (``core.postgres``). Neither the per-user database
 nor ``FIELDLOG_DB`` is ever used unless it is named so: a developer's command line must never
 migrate a technician's data by default. The app never comes here: it hands Alembic its own
 connection (``core.migrate``).
@@ -27,12 +29,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine
+from sqlalchemy.engine import URL, make_url
 
-from core import migrate
+from core import migrate, postgres
 from core.db import create_sqlite_engine
 from core.errors import FieldLogError
 from core.migration_lock import migration_lock
 from core.paths import DB_ENV
+from core.schema import HEAD_TABLES
 
 DEV_DB = "dev.db"
 
@@ -108,10 +112,20 @@ FORCE_HINT = "run it with -x force=1"
 
 
 @contextmanager
-def database(command: Command, config_file: str | None) -> Iterator[Connection]:
-    """The connection ``command`` works through, on ``-x db`` or dev.db (named in the log, as
-    is a ``FIELDLOG_DB`` this does not use)."""
-    path = database_path(command.db, config_file)
+def database(
+    command: Command, config_file: str | None, configured_url: str | None = None
+) -> Iterator[Connection]:
+    """The connection ``command`` works through, on ``-x db``, else alembic.ini's
+    ``sqlalchemy.url``, else dev.db (named in the log, as is a ``FIELDLOG_DB`` this does not
+    use)."""
+    target = database_target(command.db or configured_url, config_file)
+    if isinstance(target, URL):
+        if command.use is not Use.NONE:
+            log.info("Database: %s", target.render_as_string(hide_password=True))
+        with postgres_connection(target, command) as conn:
+            yield conn
+        return
+    path = target
     if command.use is not Use.NONE:
         note = ignored_environment(command.db)
         if note:
@@ -166,6 +180,77 @@ def _writing(path: Path, command: Command) -> Iterator[Connection]:
                 log.warning("Its schema differs from %s's; backup taken first: %s", target, saved)
         with migrate.migration_connection(path) as conn:
             yield conn
+
+
+@contextmanager
+def postgres_connection(url: URL, command: Command) -> Iterator[Connection]:
+    """As ``connection``, on a PostgreSQL database: a command that writes migrates in one
+    transaction under the migration lock (``core.postgres``); one that reads does so in a
+    read-only transaction, so that it creates nothing."""
+    if command.use is Use.NONE:
+        with _connected(create_engine("sqlite://")) as conn:
+            yield conn
+        return
+    with _connected(postgres.create_postgres_engine(url)) as conn:
+        refuse_on_postgres(conn, url, command)
+        conn.rollback()
+        if command.use.writes:
+            with migrate.migration_transaction(conn):
+                yield conn
+        else:
+            with conn.begin():
+                conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+                yield conn
+
+
+def refuse_on_postgres(conn: Connection, url: URL, command: Command) -> None:
+    """What ``refuse_what_alembic_fails_on`` refuses, on a PostgreSQL database: a revision no
+    script defines, FieldLog's tables without a revision, a database at head without its
+    tables, a compare on a database not at head; and a stamp, whose schema check reads SQLite
+    files only, unless forced."""
+    from sqlalchemy import inspect
+
+    name = url.render_as_string(hide_password=True)
+    revision = migrate.current_revision(conn)
+    tables = set(inspect(conn).get_table_names()) & HEAD_TABLES
+    if command.use is Use.STAMP:
+        if not command.force:
+            raise FieldLogError(
+                f"{name}: a stamp on PostgreSQL cannot yet check that the schema is the "
+                f"target's (issue 15). Make sure it is, dump it (pg_dump), and {FORCE_HINT}."
+            )
+        if revision and not command.purge and not _known(revision, command):
+            raise FieldLogError(_unknown_revision_on(name, revision))
+        return
+    if revision is None and tables:
+        raise FieldLogError(
+            f"{name} holds FieldLog's tables but no revision record, so Alembic would run "
+            "every migration over them: record the revision its schema is (alembic stamp)."
+        )
+    if revision and not _known(revision, command):
+        raise FieldLogError(_unknown_revision_on(name, revision))
+    head = migrate.script_directory(command.scripts).get_current_head()
+    if revision == head and tables != HEAD_TABLES:
+        raise FieldLogError(
+            f"{name} says it is at {revision}, the head, but has no table "
+            f"{', '.join(sorted(HEAD_TABLES - tables))} (queries fail with 'no such table'): "
+            "drop its tables and alembic_version, then alembic upgrade head."
+        )
+    if command.use.compares and revision != head:
+        raise FieldLogError(
+            f"Target database is not up to date: {name} is at {revision or 'no revision'} and "
+            f"the head is {head}. {command.use.value.capitalize()} compares the models with a "
+            "database at head: run `alembic upgrade head` first, then this again."
+        )
+
+
+def _unknown_revision_on(name: str, revision: str) -> str:
+    return (
+        f"Can't locate revision identified by {revision!r}: {name} is at a revision no file in "
+        "migrations/versions defines (a revision file deleted or renamed since, or one from "
+        "another branch). Bring that file back, or record the revision its schema really is "
+        "(alembic stamp --purge REVISION)."
+    )
 
 
 def refuse_what_alembic_fails_on(path: Path, command: Command) -> None:
@@ -275,6 +360,19 @@ def _connected(engine: Any) -> Iterator[Connection]:
             yield conn
     finally:
         engine.dispose()
+
+
+def database_target(named: str | None, config_file: str | None) -> "Path | URL":
+    """The file, or the PostgreSQL database's URL, that ``named`` names (``database_path``);
+    a ``sqlite:///PATH`` URL names its file."""
+    if not named or not postgres.is_url(named):
+        return database_path(named, config_file)
+    if named.startswith("sqlite"):
+        database = make_url(named).database
+        if not database or database == ":memory:":
+            raise FieldLogError(f"{named}: name a file (sqlite:///PATH), or leave -x db out.")
+        return database_path(database, config_file)
+    return postgres.database_url(named)
 
 
 def database_path(named: str | None, config_file: str | None) -> Path:

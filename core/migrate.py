@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, text
 from sqlalchemy.schema import CreateIndex
 
-from core import fk_scope
+from core import fk_scope, postgres
 from core.db import create_sqlite_engine
 from core.models import metadata
 from core.schema import APPLICATION_ID, SchemaMarker
@@ -91,9 +91,16 @@ def _driver(conn: Connection) -> sqlite3.Connection:
 
 @contextmanager
 def migration_transaction(conn: Connection) -> Iterator[None]:
-    """Foreign keys off, BEGIN IMMEDIATE, foreign-key check, COMMIT; foreign keys on again."""
+    """Foreign keys off, BEGIN IMMEDIATE, foreign-key check, COMMIT; foreign keys on again.
+    On PostgreSQL, which checks every foreign key as it goes: BEGIN, the migration lock
+    (``core.postgres.lock_migrations``), COMMIT."""
     if conn.in_transaction():
         raise RuntimeError("migration_transaction needs a connection outside any transaction")
+    if postgres.is_postgres(conn):
+        with conn.begin():
+            postgres.lock_migrations(conn)
+            yield
+        return
     driver = _driver(conn)
     driver.execute("PRAGMA foreign_keys = OFF")
     try:
@@ -135,7 +142,10 @@ def marker_for(script: "ScriptDirectory", revision: str | None) -> SchemaMarker:
 
 
 def write_marker(conn: Connection, script: "ScriptDirectory") -> None:
-    """Record the current revision in ``PRAGMA user_version`` (inside the open transaction)."""
+    """Record the current revision in ``PRAGMA user_version`` (inside the open transaction).
+    A PostgreSQL database has no such marker yet: Alembic's record is all it keeps."""
+    if postgres.is_postgres(conn):
+        return
     marker = marker_for(script, current_revision(conn)).encode()
     if conn.exec_driver_sql("PRAGMA user_version").scalar() != marker:
         conn.exec_driver_sql(f"PRAGMA user_version = {marker}")
@@ -202,6 +212,8 @@ def schema_object_problems(conn: Connection) -> list[str]:
     table rebuilt from reflection loses the name of a foreign key declared in its column, as
     0005 declares ``batch_id``'s); this compares the stored SQL itself.
     """
+    if postgres.is_postgres(conn):
+        return _inspected_object_problems(conn)
     stored: dict[str, str] = dict(conn.execute(text("SELECT name, sql FROM sqlite_master")).all())
     problems = []
     for table in metadata.tables.values():
@@ -215,6 +227,45 @@ def schema_object_problems(conn: Connection) -> list[str]:
         if table.name in stored:
             problems += _constraint_name_problems(table, _squash(stored[table.name]))
     return problems
+
+
+def _inspected_object_problems(conn: Connection) -> list[str]:
+    """``schema_object_problems`` where the database reports its own objects (PostgreSQL):
+    each index with its columns, uniqueness and condition, and each constraint's name."""
+    from sqlalchemy import inspect
+
+    seen = inspect(conn)
+    problems = []
+    for table in metadata.tables.values():
+        indexes = {found["name"]: found for found in seen.get_indexes(table.name)}
+        for index in table.indexes:
+            if _index_key(conn, indexes.get(str(index.name))) != _model_index_key(conn, index):
+                problems.append(f"index {index.name} is missing or differs")
+        stored = [str(seen.get_pk_constraint(table.name)["name"])]
+        stored += [str(key["name"]) for key in seen.get_foreign_keys(table.name)]
+        stored += [str(key["name"]) for key in seen.get_unique_constraints(table.name)]
+        stored += [str(check["name"]) for check in seen.get_check_constraints(table.name)]
+        problems += _constraint_name_problems(table, " ".join(f"constraint {n}" for n in stored))
+    return problems
+
+
+def _index_key(conn: Connection, found: Any) -> tuple[Any, ...] | None:
+    if found is None:
+        return None
+    where = found["dialect_options"].get(f"{conn.dialect.name}_where")
+    return tuple(found["column_names"]), bool(found["unique"]), _squash_where(where)
+
+
+def _model_index_key(conn: Connection, index: Any) -> tuple[Any, ...]:
+    where = index.dialect_options[conn.dialect.name]["where"]
+    compiled = None if where is None else str(where.compile(dialect=conn.dialect))
+    columns = tuple(column.name for column in index.columns)
+    return columns, bool(index.unique), _squash_where(compiled)
+
+
+def _squash_where(condition: str | None) -> str | None:
+    """A partial index's condition without the parentheses PostgreSQL adds around it."""
+    return None if condition is None else _squash(condition.replace("(", "").replace(")", ""))
 
 
 def _constraint_name_problems(table: Any, stored_sql: str) -> list[str]:

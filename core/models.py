@@ -27,11 +27,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Uuid,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -54,16 +56,32 @@ class ReadingSource(enum.IntEnum):
 
 
 class UuidBlob(TypeDecorator[uuid.UUID]):
-    """A UUID as 16 raw bytes: a quarter of the disk of SQLAlchemy's CHAR(32) on SQLite."""
+    """A UUID: 16 raw bytes on SQLite (a quarter of the disk of SQLAlchemy's CHAR(32)),
+    PostgreSQL's own ``uuid`` there (0008)."""
 
     impl = LargeBinary(16)
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Dialect) -> bytes | None:
-        return None if value is None else uuid.UUID(str(value)).bytes
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(Uuid(as_uuid=True))
+        return dialect.type_descriptor(LargeBinary(16))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> uuid.UUID | bytes | None:
+        if value is None:
+            return None
+        given = uuid.UUID(str(value))
+        return given if dialect.name == "postgresql" else given.bytes
 
     def process_result_value(self, value: Any, dialect: Dialect) -> uuid.UUID | None:
-        return None if value is None else uuid.UUID(bytes=bytes(value))
+        if value is None or isinstance(value, uuid.UUID):
+            return value
+        return uuid.UUID(bytes=bytes(value))
+
+
+# An id, and every column that holds one: SQLite's INTEGER PRIMARY KEY is already the 64-bit
+# rowid; on PostgreSQL it is a bigint (0008), where an integer would stop at 2^31 rows.
+Id = Integer().with_variant(BigInteger(), "postgresql")
 
 
 class Base(DeclarativeBase):
@@ -75,11 +93,9 @@ class Origin(Base):
 
     __tablename__ = "origins"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     uid: Mapped[uuid.UUID] = mapped_column(UuidBlob, unique=True)
-    is_local: Mapped[bool] = mapped_column(
-        Boolean(create_constraint=False), server_default=text("0")
-    )
+    is_local: Mapped[bool] = mapped_column(Boolean(create_constraint=False), server_default=false())
     created_at: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -92,7 +108,7 @@ class ImportBatch(Base):
 
     __tablename__ = "import_batches"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     uid: Mapped[uuid.UUID] = mapped_column(UuidBlob, unique=True)
     file_name: Mapped[str] = mapped_column(String(255))
     file_hash: Mapped[str] = mapped_column(String(64), index=True)
@@ -108,8 +124,8 @@ class ImportBatch(Base):
     # The batch's readings have consecutive ids (one transaction under the write lock): these
     # bound them for undo and counting, in place of an index on readings.batch_id. NULL when
     # the batch added nothing, or when a 0005 build imported it.
-    first_reading_id: Mapped[int | None] = mapped_column(Integer)
-    last_reading_id: Mapped[int | None] = mapped_column(Integer)
+    first_reading_id: Mapped[int | None] = mapped_column(Id)
+    last_reading_id: Mapped[int | None] = mapped_column(Id)
 
 
 class Device(Base):
@@ -122,7 +138,7 @@ class Device(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
     uid: Mapped[uuid.UUID] = mapped_column(UuidBlob, unique=True)
     name: Mapped[str] = mapped_column(String(200))
     serial_number: Mapped[str | None] = mapped_column(String(100), index=True)
@@ -139,7 +155,7 @@ class Device(Base):
     archived_at: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[int] = mapped_column(BigInteger)
-    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))  # made by
+    batch_id: Mapped[int | None] = mapped_column(Id, ForeignKey("import_batches.id"))  # made by
 
 
 class Reading(Base):
@@ -154,18 +170,20 @@ class Reading(Base):
             "origin_seq",
             unique=True,
             sqlite_where=text("origin_id IS NOT NULL"),
+            postgresql_where=text("origin_id IS NOT NULL"),
         ),
         Index(
             "ix_readings_corrects_id",
             "corrects_id",
             sqlite_where=text("corrects_id IS NOT NULL"),
+            postgresql_where=text("corrects_id IS NOT NULL"),
         ),
         CheckConstraint("(origin_id IS NULL) = (origin_seq IS NULL)", name="origin_pair"),
         CheckConstraint("source IN (0, 1)", name="source"),
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="RESTRICT"))
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    device_id: Mapped[int] = mapped_column(Id, ForeignKey("devices.id", ondelete="RESTRICT"))
     recorded_at: Mapped[int] = mapped_column(BigInteger)
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(32))
@@ -173,13 +191,13 @@ class Reading(Base):
     note: Mapped[str | None] = mapped_column(Text)
     source: Mapped[int] = mapped_column(SmallInteger, server_default=text("0"))
     created_at: Mapped[int] = mapped_column(BigInteger)
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("readings.id"))
+    corrects_id: Mapped[int | None] = mapped_column(Id, ForeignKey("readings.id"))
     superseded: Mapped[bool] = mapped_column(
-        Boolean(create_constraint=False), server_default=text("0")
+        Boolean(create_constraint=False), server_default=false()
     )
-    origin_id: Mapped[int | None] = mapped_column(ForeignKey("origins.id"))
-    origin_seq: Mapped[int | None] = mapped_column(Integer)
-    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    origin_id: Mapped[int | None] = mapped_column(Id, ForeignKey("origins.id"))
+    origin_seq: Mapped[int | None] = mapped_column(Id)
+    batch_id: Mapped[int | None] = mapped_column(Id, ForeignKey("import_batches.id"))
     # Digits typed after the decimal point (4.00: 2); NULL when not known (see 0007).
     decimals: Mapped[int | None] = mapped_column(SmallInteger)
 

@@ -14,8 +14,8 @@ its script). ``PRAGMA application_id`` marks the file as FieldLog's.
 
 from dataclasses import dataclass
 
-HEAD_REVISION = "0007"
-HEAD_SCHEMA_VERSION = 7
+HEAD_REVISION = "0008"
+HEAD_SCHEMA_VERSION = 8
 READER_COMPAT = 3
 HEAD_TABLES = frozenset({"origins", "import_batches", "devices", "readings"})  # the models'
 APPLICATION_ID = 0x464C4F47  # "FLOG"

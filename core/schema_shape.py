@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from core import migrate
 from core.db import create_sqlite_engine
 from core.errors import FieldLogError
@@ -48,6 +50,47 @@ def shape_of(conn: sqlite3.Connection) -> Shape:
             "constraints": sorted(re.findall(r'constraint\s+"?(\w+)"?', sql, re.IGNORECASE)),
         }
     return shape
+
+
+def inspected_shape(conn: Connection) -> Shape:
+    """The shape of any database, as SQLAlchemy's inspector reports it: what a PostgreSQL
+    database is compared by (a SQLite file's is ``shape_of``, read from its own records)."""
+    from sqlalchemy import inspect
+
+    seen = inspect(conn)
+    where = f"{conn.dialect.name}_where"
+    names = sorted(set(seen.get_table_names()) - {"alembic_version"})
+    return {name: _inspected_table(seen, name, where) for name in names}
+
+
+def _inspected_table(seen: Any, name: str, where: str) -> dict[str, Any]:
+    columns = [
+        (c["name"], str(c["type"]), c["nullable"], c["default"], c.get("comment"))
+        for c in seen.get_columns(name)
+    ]
+    foreign_keys = [
+        (
+            k["name"],
+            k["constrained_columns"],
+            k["referred_table"],
+            k["referred_columns"],
+            sorted(k["options"].items()),
+        )
+        for k in seen.get_foreign_keys(name)
+    ]
+    indexes = [
+        (i["name"], bool(i["unique"]), i["column_names"], i["dialect_options"].get(where))
+        for i in seen.get_indexes(name)
+    ]
+    constraints = [str(seen.get_pk_constraint(name)["name"])]
+    constraints += [f"{c['name']}: {c['sqltext']}" for c in seen.get_check_constraints(name)]
+    constraints += [f"{u['name']}: {u['column_names']}" for u in seen.get_unique_constraints(name)]
+    return {
+        "columns": columns,
+        "foreign_keys": sorted(map(str, foreign_keys)),
+        "indexes": sorted(map(str, indexes)),
+        "constraints": sorted(constraints),
+    }
 
 
 def file_shape(path: Path) -> Shape:
@@ -91,9 +134,15 @@ def shape_at(revision: str, script_location: Path | None = None) -> Shape:
     raise KeyError(revision)
 
 
+def matching_revisions(shape: Shape, script_location: Path | None = None) -> list[str]:
+    """Every revision whose schema ``shape`` is (``BASE``: no tables), oldest first. Several
+    in a row when a revision changes nothing on SQLite (0008 changes PostgreSQL alone)."""
+    return [rev for rev, known in revision_shapes(script_location) if known == shape]
+
+
 def matching_revision(shape: Shape, script_location: Path | None = None) -> str | None:
-    """The newest revision whose schema ``shape`` is (``BASE``: no tables), or None."""
-    matches = [rev for rev, known in revision_shapes(script_location) if known == shape]
+    """The newest revision whose schema ``shape`` is, or None."""
+    matches = matching_revisions(shape, script_location)
     return matches[-1] if matches else None
 
 
@@ -140,14 +189,16 @@ def stamp_problem(
 
 def _instead(path: Path, found: Shape, script_location: Path | None) -> str:
     """What to do instead of stamping a file whose schema is ``found``."""
-    matching = matching_revision(found, script_location)
-    if matching is None:
+    matches = matching_revisions(found, script_location)
+    if not matches:
         return "Its schema is that of no revision: restore a backup of it."
-    if matching == recorded_revision(path):
+    recorded = recorded_revision(path)
+    if recorded in matches:
         return (
-            f"It is at {matching}, as recorded: upgrade it instead (fieldlog db upgrade, or "
+            f"It is at {recorded}, as recorded: upgrade it instead (fieldlog db upgrade, or "
             "alembic upgrade head)."
         )
+    matching = matches[-1]
     return f"Its schema is that of {matching}: stamp {matching} instead, then upgrade it."
 
 

@@ -5,7 +5,8 @@ Two callers:
   already inside the ``BEGIN IMMEDIATE`` transaction it owns, and keeps its logging;
 - a developer's ``alembic`` command line, for which this file opens the database itself and runs
   every pending revision in one transaction, exactly as the app does. The database is ``dev.db``
-  beside alembic.ini unless ``-x db=PATH`` names another (``core.alembic_cli``): never a user's.
+  beside alembic.ini unless ``-x db=PATH`` names another, or ``-x db=postgresql+psycopg://…``
+  (or ``sqlalchemy.url``) a PostgreSQL database (``core.alembic_cli``): never a user's.
 """
 
 import logging.config
@@ -57,7 +58,8 @@ def run_migrations_online() -> None:
         return
     command = _command()
     try:
-        with alembic_cli.database(command, config.config_file_name) as conn:
+        configured = config.get_main_option("sqlalchemy.url")
+        with alembic_cli.database(command, config.config_file_name, configured) as conn:
             _run(conn, writes=command.use.writes)
     except FieldLogError as exc:  # alembic prints it as one line, "FAILED: ...", and exits 1
         raise CommandError(str(exc)) from exc

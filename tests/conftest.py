@@ -4,6 +4,9 @@ The whole session runs in per-user folders of its own (``tests/user_folders.py``
 before anything of FieldLog's is imported: no fixture of any scope, and no process a test
 starts, can reach a real user's database, backups or logs. Each test then gets its own
 ``FIELDLOG_DB`` and log folder inside its ``tmp_path`` as well.
+
+A test that takes ``postgres_url`` gets a database of its own on the session's private
+PostgreSQL server, which the suite starts itself (``tests/postgres.py``).
 """
 
 import os
@@ -20,6 +23,15 @@ USER_FOLDERS = sandbox()
 
 from core.db import Database  # noqa: E402
 from core.launch import LaunchResult, open_database  # noqa: E402
+from tests.postgres import postgres_server, postgres_url  # noqa: E402, F401  (fixtures)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the PostgreSQL server is marked ``postgres`` (the release build,
+    on machines without one, leaves them out: ``-m "not postgres"``)."""
+    for item in items:
+        if "postgres_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

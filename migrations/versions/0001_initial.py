@@ -32,7 +32,7 @@ def upgrade() -> None:
         sa.Column(
             "is_local",
             sa.Boolean(create_constraint=False),
-            server_default=sa.text("0"),
+            server_default=sa.false(),
             nullable=False,
         ),
         sa.Column("created_at", sa.BigInteger(), nullable=False),
@@ -81,6 +81,7 @@ def upgrade() -> None:
         ["origin_id", "origin_seq"],
         unique=True,
         sqlite_where=sa.text("origin_id IS NOT NULL"),
+        postgresql_where=sa.text("origin_id IS NOT NULL"),
     )
     now_ms = time.time_ns() // 1_000_000
     op.bulk_insert(origins, [{"uid": uuid.uuid4().bytes, "is_local": True, "created_at": now_ms}])

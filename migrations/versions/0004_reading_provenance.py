@@ -39,7 +39,7 @@ def upgrade() -> None:
             sa.Column(
                 "superseded",
                 sa.Boolean(create_constraint=False),
-                server_default=sa.text("0"),
+                server_default=sa.false(),
                 nullable=False,
             )
         )
@@ -65,6 +65,7 @@ def upgrade() -> None:
         "readings",
         ["corrects_id"],
         sqlite_where=sa.text("corrects_id IS NOT NULL"),
+        postgresql_where=sa.text("corrects_id IS NOT NULL"),
     )
 
 
@@ -87,4 +88,5 @@ def _create_origin_index() -> None:
         ["origin_id", "origin_seq"],
         unique=True,
         sqlite_where=sa.text("origin_id IS NOT NULL"),
+        postgresql_where=sa.text("origin_id IS NOT NULL"),
     )

@@ -63,6 +63,7 @@ def upgrade() -> None:
         ["batch_id"],
         unique=False,
         sqlite_where=sa.text("batch_id IS NOT NULL"),
+        postgresql_where=sa.text("batch_id IS NOT NULL"),
     )
 
 

@@ -52,6 +52,7 @@ def downgrade() -> None:
         ["batch_id"],
         unique=False,
         sqlite_where=sa.text("batch_id IS NOT NULL"),
+        postgresql_where=sa.text("batch_id IS NOT NULL"),
     )
     # import_batches is small: batch mode copies it once rather than rely on DROP COLUMN.
     with op.batch_alter_table("import_batches") as batch_op:

@@ -25,6 +25,7 @@ COPIED_TESTS = (
     "tests/__init__.py",
     "tests/conftest.py",
     "tests/user_folders.py",
+    "tests/postgres.py",
     "tests/migrations",
 )
 FIXTURE_DB = REPO_ROOT / "tests" / "fixtures" / "db"

@@ -1,4 +1,5 @@
-"""No drift at head: the migrated schema is exactly what the models say."""
+"""No drift at head: the migrated schema is exactly what the models say, on SQLite and on
+PostgreSQL (``new_database``)."""
 
 import subprocess
 from pathlib import Path
@@ -7,32 +8,28 @@ import pytest
 from alembic import command
 
 from core import maintenance, migrate
+from tests.migrations.databases import NewDatabase
 from tests.migrations.support import (
     REPO_ROOT,
-    connect,
     executable,
     migrated,
     plain,
     rebuild_from_reflection,
-    revision_of,
 )
 
 
-def test_models_and_migrated_head_agree(tmp_path: Path) -> None:
-    with connect(tmp_path / "head.db") as conn:
-        migrate.upgrade(conn, "head")
+def test_models_and_migrated_head_agree(new_database: NewDatabase) -> None:
+    with new_database().migrated("head").connect() as conn:
         assert migrate.schema_drift(conn) == []
 
 
-def test_migrated_head_has_every_named_index_and_check(tmp_path: Path) -> None:
-    with connect(tmp_path / "head.db") as conn:
-        migrate.upgrade(conn, "head")
+def test_migrated_head_has_every_named_index_and_check(new_database: NewDatabase) -> None:
+    with new_database().migrated("head").connect() as conn:
         assert migrate.schema_object_problems(conn) == []
 
 
-def test_alembic_check_passes_at_head(tmp_path: Path) -> None:
-    path = migrated(tmp_path / "head.db", "head")
-    with connect(path) as conn, migrate.migration_transaction(conn):
+def test_alembic_check_passes_at_head(new_database: NewDatabase) -> None:
+    with new_database().migrated("head").connect() as conn, migrate.migration_transaction(conn):
         command.check(migrate.alembic_config(conn))
 
 
@@ -49,13 +46,14 @@ def alembic_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-def test_alembic_command_line_upgrades_and_checks(tmp_path: Path) -> None:
-    target = tmp_path / "cli.db"
-    upgraded = alembic_cli("-x", f"db={target}", "upgrade", "head")
+def test_alembic_command_line_upgrades_and_checks(new_database: NewDatabase) -> None:
+    database = new_database()
+    upgraded = alembic_cli("-x", f"db={database.where}", "upgrade", "head")
     assert upgraded.returncode == 0, upgraded.stderr
-    assert revision_of(target) == migrate.script_directory().get_current_head()
-    checked = alembic_cli("-x", f"db={target}", "check")
+    assert database.revision() == migrate.script_directory().get_current_head()
+    checked = alembic_cli("-x", f"db={database.where}", "check")
     assert checked.returncode == 0, checked.stderr + checked.stdout
+    assert "No new upgrade operations detected" in checked.stdout
 
 
 def test_the_schema_check_reports_a_foreign_key_that_lost_its_name(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ MANIFEST = Path(__file__).with_name("landed.sha256")
 ADD_NEW = (
     "add a line for each new migration to tests/migrations/landed.sha256 "
     "(`sha256sum migrations/versions/NNNN_*.py >> tests/migrations/landed.sha256`); "
-    "never change or remove an existing line"
+    "never change or remove an existing line (see the comment at the top of the manifest)"
 )
 
 
