@@ -48,6 +48,8 @@ class DeviceFields:
     calibration_due: date | None = None
     status: DeviceStatus = DeviceStatus.ACTIVE
     notes: str | None = None
+    # Days between calibrations: recording one sets the due date (core.calibration).
+    calibration_interval_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class DeviceRecord(DeviceFields):
 
 
 DUE_SOON_DAYS = 30
+MAX_INTERVAL_DAYS = 20 * 366  # a calibration interval: twenty years at the most
 
 
 class Calibration(enum.StrEnum):
@@ -123,6 +126,11 @@ def validate(values: DeviceFields) -> DeviceFields:
     low, high = values.low_limit, values.high_limit
     if low is not None and high is not None and low > high and not problems:
         problems["high_limit"] = f"the high limit ({high}) is below the low limit ({low})"
+    interval = values.calibration_interval_days
+    if interval is not None and not 0 < interval <= MAX_INTERVAL_DAYS:
+        problems["calibration_interval_days"] = (
+            f"a whole number of days from 1 to {MAX_INTERVAL_DAYS} (this is {interval})"
+        )
     try:
         status = DeviceStatus(values.status)
     except ValueError:

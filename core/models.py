@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
     false,
     text,
@@ -48,6 +49,14 @@ class DeviceStatus(enum.StrEnum):
     ACTIVE = "active"
     OUT_OF_SERVICE = "out_of_service"
     RETIRED = "retired"
+
+
+class CalibrationResult(enum.StrEnum):
+    """What a calibration found, or left: within tolerance, out of it, or put right."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    ADJUSTED = "adjusted"
 
 
 class ReadingSource(enum.IntEnum):
@@ -150,6 +159,8 @@ class Device(Base):
     low_limit: Mapped[float | None] = mapped_column(Float)
     high_limit: Mapped[float | None] = mapped_column(Float)
     calibration_due: Mapped[date | None] = mapped_column(Date)
+    # How often it is to be calibrated; recording a calibration sets the due date from it.
+    calibration_interval_days: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), server_default=text("'active'"))
     notes: Mapped[str | None] = mapped_column(Text)
     archived_at: Mapped[int | None] = mapped_column(BigInteger)
@@ -202,6 +213,52 @@ class Reading(Base):
     decimals: Mapped[int | None] = mapped_column(SmallInteger)
 
 
+_RESULTS = "('pass', 'fail', 'adjusted')"
+
+
+class CalibrationRecord(Base):
+    """One calibration of a device, as its certificate states it (0009)."""
+
+    __tablename__ = "calibrations"
+    __table_args__ = (
+        Index("ix_calibrations_device_id_performed_on", "device_id", "performed_on"),
+        CheckConstraint(f"as_found IN {_RESULTS}", name="as_found"),
+        CheckConstraint(f"as_left IN {_RESULTS}", name="as_left"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    uid: Mapped[uuid.UUID] = mapped_column(UuidBlob, unique=True)
+    device_id: Mapped[int] = mapped_column(Id, ForeignKey("devices.id", ondelete="RESTRICT"))
+    performed_on: Mapped[date] = mapped_column(Date)
+    performed_by: Mapped[str | None] = mapped_column(String(100))  # the person
+    lab: Mapped[str | None] = mapped_column(String(200))  # NULL: done in-house
+    certificate_number: Mapped[str | None] = mapped_column(String(100))
+    reference_standard: Mapped[str | None] = mapped_column(String(200))
+    as_found: Mapped[str | None] = mapped_column(String(16))
+    as_found_values: Mapped[str | None] = mapped_column(Text)
+    as_left: Mapped[str] = mapped_column(String(16))
+    as_left_values: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    next_due: Mapped[date | None] = mapped_column(Date)  # the due date it set, if any
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class CalibrationFile(Base):
+    """A file attached to a calibration, kept beside the database by its content's SHA-256."""
+
+    __tablename__ = "calibration_files"
+    __table_args__ = (UniqueConstraint("calibration_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    calibration_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("calibrations.id", ondelete="RESTRICT")
+    )
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    added_at: Mapped[int] = mapped_column(BigInteger)
+
+
 metadata = Base.metadata
 
 # The tables as services use them. The classes above declare them (typed columns, one per line);
@@ -210,3 +267,5 @@ origins = cast(Table, Origin.__table__)
 import_batches = cast(Table, ImportBatch.__table__)
 devices = cast(Table, Device.__table__)
 readings = cast(Table, Reading.__table__)
+calibrations = cast(Table, CalibrationRecord.__table__)
+calibration_files = cast(Table, CalibrationFile.__table__)

@@ -14,10 +14,12 @@ its script). ``PRAGMA application_id`` marks the file as FieldLog's.
 
 from dataclasses import dataclass
 
-HEAD_REVISION = "0008"
-HEAD_SCHEMA_VERSION = 8
+HEAD_REVISION = "0009"
+HEAD_SCHEMA_VERSION = 9
 READER_COMPAT = 3
-HEAD_TABLES = frozenset({"origins", "import_batches", "devices", "readings"})  # the models'
+HEAD_TABLES = frozenset(
+    {"origins", "import_batches", "devices", "readings", "calibrations", "calibration_files"}
+)  # the models'
 APPLICATION_ID = 0x464C4F47  # "FLOG"
 
 _VERSION_BITS = 16

@@ -21,6 +21,13 @@ MAX_LENGTHS = {
     "operator": 100,
     "notes": 10_000,
     "note": 10_000,
+    # a calibration's (core.calibration)
+    "performed_by": 100,
+    "lab": 200,
+    "certificate_number": 100,
+    "reference_standard": 200,
+    "as_found_values": 10_000,
+    "as_left_values": 10_000,
 }
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from core.devices import DeviceFields, DeviceRecord, validate
+from core.devices import MAX_INTERVAL_DAYS, DeviceFields, DeviceRecord, validate
 from core.errors import FieldLogError, ValidationError
 from core.models import DeviceStatus
 from core.validation import parse_number
@@ -43,6 +44,7 @@ TEXT_FIELDS = (
 LIMIT_FIELDS = (("low_limit", "Lo&w limit"), ("high_limit", "&High limit"))
 FIELD_ORDER = [name for name, _ in TEXT_FIELDS + LIMIT_FIELDS] + [
     "calibration_due",
+    "calibration_interval_days",
     "status",
     "notes",
 ]
@@ -74,6 +76,7 @@ class DeviceDialog(QDialog):
         for name, label in TEXT_FIELDS + LIMIT_FIELDS:
             self.inputs[name] = self._add_line(name, label)
         self._add_calibration()
+        self._add_interval()
         self._add_status()
         self._add_notes()
         self._build_buttons()
@@ -128,6 +131,17 @@ class DeviceDialog(QDialog):
             "&Calibration", self.has_calibration, self._with_error("calibration_due", row)
         )
 
+    def _add_interval(self) -> None:
+        """Days between calibrations: recording a calibration sets the due date from it."""
+        self.interval = QSpinBox()
+        self.interval.setObjectName("calibration_interval_days")
+        self.interval.setRange(0, MAX_INTERVAL_DAYS)
+        self.interval.setSpecialValueText("not set")  # 0
+        self.interval.setSuffix(" days")
+        self.interval.setToolTip("Recording a calibration sets its next due date this long after")
+        self._add_row("Calibrate &every", self.interval,
+                      self._with_error("calibration_interval_days", self.interval))  # fmt: skip
+
     def _add_status(self) -> None:
         self.status = QComboBox()
         self.status.setObjectName("status")
@@ -172,6 +186,7 @@ class DeviceDialog(QDialog):
         if device.calibration_due is not None:
             self.has_calibration.setChecked(True)
             self.calibration.setDate(_qdate(device.calibration_due))
+        self.interval.setValue(device.calibration_interval_days or 0)
         self.status.setCurrentIndex(self.status.findData(device.status.value))
         self.notes.setPlainText(device.notes or "")
 
@@ -223,6 +238,7 @@ class DeviceDialog(QDialog):
             low_limit=self._number("low_limit", problems),
             high_limit=self._number("high_limit", problems),
             calibration_due=due,
+            calibration_interval_days=self.interval.value() or None,
             status=DeviceStatus(self.status.currentData()),
             notes=self.notes.toPlainText(),
         )

@@ -66,6 +66,24 @@ def test_every_field_is_submitted_checked_and_cleaned(qtbot) -> None:
     assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Accepted
 
 
+def test_the_calibration_interval_is_typed_in_days_and_filled_when_editing(qtbot) -> None:
+    dialog = opened(qtbot)
+    type_into(qtbot, dialog, name="PI-101")
+    dialog.interval.setFocus()
+    qtbot.keyClick(dialog.interval, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(dialog.interval, "182")
+    [sent] = submit(qtbot, dialog)
+    assert sent.calibration_interval_days == 182
+    dialog.saved()
+    edited = opened(qtbot, DeviceRecord(name="PI-101", calibration_interval_days=365, id=4))
+    assert edited.interval.text() == "365 days"
+    edited.interval.setValue(0)
+    assert edited.interval.text() == "not set"
+    [unset] = submit(qtbot, edited)
+    assert unset.calibration_interval_days is None
+    edited.saved()
+
+
 def test_no_calibration_date_unless_ticked(qtbot) -> None:
     dialog = opened(qtbot)
     type_into(qtbot, dialog, name="Probe")

@@ -60,6 +60,20 @@ ALTER TABLE readings ADD COLUMN decimals SMALLINT;
 UPDATE alembic_version SET version_num='0007' WHERE alembic_version.version_num = '0006';
 -- upgrade 0008
 UPDATE alembic_version SET version_num='0008' WHERE alembic_version.version_num = '0007';
+-- upgrade 0009
+ALTER TABLE devices ADD COLUMN calibration_interval_days INTEGER;
+CREATE TABLE calibrations ( id INTEGER NOT NULL, uid BLOB NOT NULL, device_id INTEGER NOT NULL, performed_on DATE NOT NULL, performed_by VARCHAR(100), lab VARCHAR(200), certificate_number VARCHAR(100), reference_standard VARCHAR(200), as_found VARCHAR(16), as_found_values TEXT, as_left VARCHAR(16) NOT NULL, as_left_values TEXT, notes TEXT, next_due DATE, created_at BIGINT NOT NULL, CONSTRAINT ck_calibrations_as_found CHECK (as_found IN ('pass', 'fail', 'adjusted')), CONSTRAINT ck_calibrations_as_left CHECK (as_left IN ('pass', 'fail', 'adjusted')), CONSTRAINT fk_calibrations_device_id_devices FOREIGN KEY(device_id) REFERENCES devices (id) ON DELETE RESTRICT, CONSTRAINT pk_calibrations PRIMARY KEY (id), CONSTRAINT uq_calibrations_uid UNIQUE (uid) );
+CREATE INDEX ix_calibrations_device_id_performed_on ON calibrations (device_id, performed_on);
+CREATE TABLE calibration_files ( id INTEGER NOT NULL, calibration_id INTEGER NOT NULL, sha256 VARCHAR(64) NOT NULL, file_name VARCHAR(255) NOT NULL, size BIGINT NOT NULL, added_at BIGINT NOT NULL, CONSTRAINT fk_calibration_files_calibration_id_calibrations FOREIGN KEY(calibration_id) REFERENCES calibrations (id) ON DELETE RESTRICT, CONSTRAINT pk_calibration_files PRIMARY KEY (id), CONSTRAINT uq_calibration_files_calibration_id_sha256 UNIQUE (calibration_id, sha256) );
+CREATE INDEX ix_calibration_files_sha256 ON calibration_files (sha256);
+UPDATE alembic_version SET version_num='0009' WHERE alembic_version.version_num = '0008';
+-- downgrade 0009
+DROP INDEX ix_calibration_files_sha256;
+DROP TABLE calibration_files;
+DROP INDEX ix_calibrations_device_id_performed_on;
+DROP TABLE calibrations;
+ALTER TABLE devices DROP COLUMN calibration_interval_days;
+UPDATE alembic_version SET version_num='0008' WHERE alembic_version.version_num = '0009';
 -- downgrade 0008
 UPDATE alembic_version SET version_num='0007' WHERE alembic_version.version_num = '0008';
 -- downgrade 0007
