@@ -37,6 +37,9 @@ def _add_device_commands(groups: Groups) -> None:
     add.add_argument("--low", type=number, help="low limit")
     add.add_argument("--high", type=number, help="high limit")
     add.add_argument("--calibration-due", type=date.fromisoformat, help="YYYY-MM-DD")
+    add.add_argument("--calibrate-every", type=int, metavar="DAYS",
+                     help="the calibration interval: a recorded calibration sets the next due "
+                          "date this many days after it")  # fmt: skip
     listing = add_command(device, "list", _device_list, help="list devices")
     listing.add_argument("--filter", default="", help="text in name, serial, location or type")
     listing.add_argument("--archived", action="store_true", help="include archived devices")
@@ -76,6 +79,7 @@ def _device_add(args: argparse.Namespace) -> int:
         high_limit=args.high,
         calibration_due=args.calibration_due,
         notes=args.notes,
+        calibration_interval_days=args.calibrate_every,
     )
     db = open_db(args)
     try:
