@@ -28,6 +28,7 @@ from core.launch_errors import (
 from core.paths import backups_dir
 from core.schema import APPLICATION_ID, HEAD_MARKER, HEAD_REVISION, SchemaMarker
 from tests.core.launch_support import (
+    EXTRA_REVISION,
     behind_head,
     execute,
     finish,
@@ -166,9 +167,9 @@ def test_a_failed_upgrade_of_a_new_file_leaves_no_file(tmp_path: Path) -> None:
 def test_a_database_from_a_newer_incompatible_fieldlog_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "newer.db"
     open_and_close(path)
-    stamp(path, "0009", SchemaMarker(9, HEAD_MARKER.compat + 1))
+    stamp(path, EXTRA_REVISION, SchemaMarker(int(EXTRA_REVISION), HEAD_MARKER.compat + 1))
     before = sha256(path)
-    with pytest.raises(NewerDatabaseError, match="0009") as caught:
+    with pytest.raises(NewerDatabaseError, match=EXTRA_REVISION) as caught:
         open_database(path)
     assert "newer version of FieldLog" in str(caught.value) and str(path) in str(caught.value)
     assert sha256(path) == before and not backups_dir(path).exists()
@@ -177,10 +178,10 @@ def test_a_database_from_a_newer_incompatible_fieldlog_is_refused(tmp_path: Path
 def test_a_database_from_a_newer_compatible_fieldlog_opens(tmp_path: Path) -> None:
     path = tmp_path / "newer.db"
     open_and_close(path)
-    stamp(path, "0009", SchemaMarker(9, HEAD_MARKER.compat))
+    stamp(path, EXTRA_REVISION, SchemaMarker(int(EXTRA_REVISION), HEAD_MARKER.compat))
     result = open_and_close(path)
-    assert (result.outcome, result.revision) == (Outcome.OPENED_NEWER, "0009")
-    assert header(path)[2] == "0009"
+    assert (result.outcome, result.revision) == (Outcome.OPENED_NEWER, EXTRA_REVISION)
+    assert header(path)[2] == EXTRA_REVISION
 
 
 def test_an_unknown_revision_is_refused(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from core.schema import HEAD_MARKER, HEAD_REVISION, SchemaMarker
 from gui.main_window import MainWindow
 from gui.operations import launch
 from tests.core.launch_support import (
+    EXTRA_REVISION,
     behind_head,
     damaged_below_the_schema,
     execute,
@@ -76,7 +77,7 @@ def test_switching_files_shows_the_other_files_devices(qtbot, window, tmp_path) 
 def test_a_newer_database_gets_its_dialog_and_stays_untouched(qtbot, window, tmp_path) -> None:
     path = tmp_path / "newer.db"
     open_database(path).database.close()
-    stamp(path, "0009", SchemaMarker(9, HEAD_MARKER.compat + 1))
+    stamp(path, EXTRA_REVISION, SchemaMarker(int(EXTRA_REVISION), HEAD_MARKER.compat + 1))
     before = sha256(path)
     box = failure(qtbot, window, path)
     assert box.objectName() == "launchFailure-newer"
