@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from core.db import Database
 from core.devices import DeviceFields, DeviceRecord
 from core.errors import FieldLogError
+from gui.calibration_dialog import CalibrationDialog
 from gui.device_dialog import DeviceDialog
 from gui.device_filter import ENTER_KEYS, DeviceFilterBar
 from gui.device_model import Columns, DeviceTableModel
@@ -117,6 +118,8 @@ class DevicePanel(QWidget):
 
         self.add_action = action("&Add Device…", self.add_device, "Ins", "Ctrl+N")
         self.edit_action = action("&Edit Device…", self.edit_selected, "Ctrl+E")
+        self.calibrations_action = action("Ca&librations…", self.show_calibrations, "Ctrl+K")
+        self.calibrations_action.setToolTip("The calibrations of the selected device; record one")
         self.archive_action = action("A&rchive Device", self.archive_selected)
         self.archive_action.setToolTip("Archive the selected devices (Del in the table)")
         self.frozen = FrozenColumn(self.table, Columns.NAME)  # after the actions: it copies them
@@ -213,6 +216,7 @@ class DevicePanel(QWidget):
         self.add_action.setEnabled(ready)
         self.add_button.setEnabled(ready)
         self.edit_action.setEnabled(ready and bool(ids))
+        self.calibrations_action.setEnabled(ready and bool(ids))
         self.archive_action.setEnabled(ready and bool(ids))
         unarchive = bool(ids) and self._all_archived(ids)
         self.archive_action.setText("Un&archive Device" if unarchive else "A&rchive Device")
@@ -332,6 +336,15 @@ class DevicePanel(QWidget):
             self._changed()
 
         editing.done(done).failed(dialog.save_failed).run()
+
+    def show_calibrations(self) -> None:
+        """The first selected device's calibrations, where a new one is recorded."""
+        ids, db = self.selected_device_ids(), self._db
+        if ids and db is not None:
+            dialog = CalibrationDialog(self._ops, db, ids[0], self)
+            dialog.recorded.connect(lambda _entry: self._changed())  # its due date may move
+            dialog.finished.connect(lambda _code: dialog.deleteLater())
+            dialog.open()
 
     def archive_selected(self) -> None:
         """Archive the selected devices, or bring them back if they all are archived."""

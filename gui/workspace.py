@@ -91,7 +91,12 @@ class Workspace(QWidget):
 
     def device_actions(self) -> list[QAction]:
         panel = self.devices
-        return [panel.add_action, panel.edit_action, panel.archive_action]
+        return [
+            panel.add_action,
+            panel.edit_action,
+            panel.calibrations_action,
+            panel.archive_action,
+        ]
 
     def set_database(self, db: Database | None) -> None:
         """Show ``db`` (None: nothing), with the device last selected in that same file."""

@@ -387,3 +387,29 @@ def test_calibration_due_is_in_view_by_default_and_the_name_stays_in_view(
     assert shown == [Columns.NAME]
     table.scrollTo(panel.model.index(29, 0))
     assert frozen.verticalScrollBar().value() == table.verticalScrollBar().value() > 0
+
+
+def test_ctrl_k_shows_the_device_s_calibrations_and_a_record_moves_its_due_date(
+    qtbot: QtBot, panel: DevicePanel, db: Database
+) -> None:
+    from gui.calibration_dialog import CalibrationDialog
+
+    device = create_device(db, DeviceFields(name="Gauge", calibration_interval_days=30))
+    panel.refresh()
+    settle(qtbot, panel)
+    assert not panel.calibrations_action.isEnabled()  # nothing selected
+    panel.select_device(device.id)
+    panel.table.setFocus()
+    qtbot.waitUntil(panel.calibrations_action.isEnabled)
+    qtbot.keyClick(panel.table, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: panel.findChild(CalibrationDialog) is not None)
+    dialog = panel.findChild(CalibrationDialog)
+    assert dialog is not None
+    qtbot.waitUntil(lambda: "Gauge" in dialog.windowTitle())
+    dialog.as_left.setFocus()
+    qtbot.keyClicks(dialog.as_left, "P")
+    qtbot.mouseClick(dialog.record_button, Qt.MouseButton.LeftButton)
+    due = (date.today() + timedelta(days=30)).isoformat()
+    qtbot.waitUntil(lambda: panel.model.data(panel.model.index(0, Columns.CALIBRATION_DUE)) == due)
+    assert list_devices(db)[0].id == device.id
+    dialog.reject()
