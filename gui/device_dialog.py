@@ -14,9 +14,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -30,8 +28,8 @@ from core.errors import FieldLogError, ValidationError
 from core.models import DeviceStatus
 from core.validation import parse_number
 from gui.device_model import STATUS_TEXT, number_text
+from gui.form import FieldForm
 
-ERROR_STYLE = "color: #c62828"
 TEXT_FIELDS = (
     ("name", "&Name"),
     ("serial_number", "&Serial number"),
@@ -70,9 +68,10 @@ class DeviceDialog(QDialog):
         self.device = device
         self.fields: DeviceFields | None = None
         self.inputs: dict[str, QLineEdit] = {}
-        self.errors: dict[str, QLabel] = {}
         self._decimal_point = QLocale().decimalPoint()
-        self._form = QFormLayout()
+        self.form = FieldForm()
+        self.errors = self.form.errors  # each field's message label, by field name
+        self.general_error = self.form.general_error
         for name, label in TEXT_FIELDS + LIMIT_FIELDS:
             self.inputs[name] = self._add_line(name, label)
         self._add_calibration()
@@ -88,30 +87,9 @@ class DeviceDialog(QDialog):
     def _add_line(self, name: str, label: str) -> QLineEdit:
         line = QLineEdit()
         line.setObjectName(name)
-        self._add_row(label, line, self._with_error(name, line))
-        line.textEdited.connect(lambda _text: self._clear_problem(name))
+        self.form.add(name, label, line)
+        line.textEdited.connect(lambda _text: self.form.clear(name))
         return line
-
-    def _add_row(self, text: str, buddy: QWidget, row: QWidget) -> None:
-        label = QLabel(text)
-        label.setBuddy(buddy)  # makes the & in the text an Alt shortcut, not a character
-        self._form.addRow(label, row)
-
-    def _with_error(self, name: str, widget: QWidget) -> QWidget:
-        """``widget`` with a red message label under it, hidden until there is a problem."""
-        error = QLabel()
-        error.setObjectName(f"{name}_error")
-        error.setStyleSheet(ERROR_STYLE)
-        error.setWordWrap(True)
-        error.hide()
-        self.errors[name] = error
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        column.addWidget(widget)
-        column.addWidget(error)
-        return box
 
     def _add_calibration(self) -> None:
         self.has_calibration = QCheckBox("Due on")
@@ -127,9 +105,7 @@ class DeviceDialog(QDialog):
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(self.has_calibration)
         line.addWidget(self.calibration, 1)
-        self._add_row(
-            "&Calibration", self.has_calibration, self._with_error("calibration_due", row)
-        )
+        self.form.add("calibration_due", "&Calibration", row, self.has_calibration)
 
     def _add_interval(self) -> None:
         """Days between calibrations: recording a calibration sets the due date from it."""
@@ -139,29 +115,23 @@ class DeviceDialog(QDialog):
         self.interval.setSpecialValueText("not set")  # 0
         self.interval.setSuffix(" days")
         self.interval.setToolTip("Recording a calibration sets its next due date this long after")
-        self._add_row("Calibrate &every", self.interval,
-                      self._with_error("calibration_interval_days", self.interval))  # fmt: skip
+        self.form.add("calibration_interval_days", "Calibrate &every", self.interval)
 
     def _add_status(self) -> None:
         self.status = QComboBox()
         self.status.setObjectName("status")
         for status, text in STATUS_TEXT.items():
             self.status.addItem(text, status.value)
-        self._add_row("S&tatus", self.status, self._with_error("status", self.status))
+        self.form.add("status", "S&tatus", self.status)
 
     def _add_notes(self) -> None:
         self.notes = QPlainTextEdit()
         self.notes.setObjectName("notes")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(70)
-        self._add_row("N&otes", self.notes, self._with_error("notes", self.notes))
+        self.form.add("notes", "N&otes", self.notes)
 
     def _build_buttons(self) -> None:
-        self.general_error = QLabel()
-        self.general_error.setObjectName("general_error")
-        self.general_error.setStyleSheet(ERROR_STYLE)
-        self.general_error.setWordWrap(True)
-        self.general_error.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -172,7 +142,7 @@ class DeviceDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(self._form)
+        layout.addLayout(self.form.layout)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
         self.setMinimumWidth(480)
@@ -226,9 +196,11 @@ class DeviceDialog(QDialog):
         if isinstance(error, ValidationError):
             self.show_problems(error.problems)
         elif isinstance(error, FieldLogError):
-            self._show_general(str(error))
+            self.form.show_general(str(error))
         else:
-            self._show_general("The device could not be saved; the details are in the log file.")
+            self.form.show_general(
+                "The device could not be saved; the details are in the log file."
+            )
 
     def _read(self, problems: dict[str, str]) -> DeviceFields:
         text = {name: self.inputs[name].text() for name, _ in TEXT_FIELDS}
@@ -260,30 +232,9 @@ class DeviceDialog(QDialog):
     # --- showing problems -------------------------------------------------------------------
 
     def show_problems(self, problems: dict[str, str]) -> None:
-        """Each message under its field; the first bad field gets the focus."""
-        for name, label in self.errors.items():
-            label.setText(problems.get(name, ""))
-            label.setVisible(name in problems)
-        unplaced = [f"{name}: {why}" for name, why in problems.items() if name not in self.errors]
-        self._show_general("\n".join(unplaced))
+        """Each message under its field; the first bad field gets the focus (the due date
+        itself when it is ticked)."""
+        self.form.show_problems(problems, FIELD_ORDER)
         first = next((name for name in FIELD_ORDER if name in problems), None)
-        if first is not None:
-            self._focus(first)
-
-    def _focus(self, name: str) -> None:
-        due = self.calibration if self.calibration.isEnabled() else self.has_calibration
-        widget: QWidget = {
-            "calibration_due": due,
-            "status": self.status,
-            "notes": self.notes,
-        }.get(name) or self.inputs[name]
-        widget.setFocus()
-        if isinstance(widget, QLineEdit):
-            widget.selectAll()
-
-    def _show_general(self, message: str) -> None:
-        self.general_error.setText(message)
-        self.general_error.setVisible(bool(message))
-
-    def _clear_problem(self, name: str) -> None:
-        self.errors[name].hide()
+        if first == "calibration_due" and self.calibration.isEnabled():
+            self.calibration.setFocus()
