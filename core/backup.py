@@ -3,10 +3,12 @@
 A plain file copy of a WAL database misses committed rows still in the ``-wal`` file, so a
 backup is made through SQLite, written under a temporary name, verified by its contents
 (revision and row counts) and only then renamed into place. Automatic backups rotate after a
-successful upgrade; manual ones are never deleted.
+successful upgrade; manual ones are never deleted. The files a backup's calibrations refer to
+are copied beside the backups too (``core.attachments``), once each.
 """
 
 import contextlib
+import logging
 import os
 import re
 import shutil
@@ -16,9 +18,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.attachments import back_up_files
 from core.launch_errors import BackupError, CorruptDatabaseError, NotADatabaseError
 from core.paths import backups_dir
 from core.sqlite_files import has_sqlite_header, quick_check, read_only, sidecars, snapshot
+
+log = logging.getLogger("fieldlog.backup")
 
 KEEP_AUTOMATIC = 10
 ORPHAN_AGE_S = 600.0  # a partial backup untouched this long was left by a killed process
@@ -50,12 +55,16 @@ def make_backup(db_path: Path, reason: str) -> Path:
             partial = final.with_name(final.name + ".partial")
             _copy(source, partial)
         _verify_copy(partial, expected)
+        lost = back_up_files(db_path, partial)  # the attached files go with it
         partial.replace(final)
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(UnboundLocalError, OSError):
             for leftover in (partial, *sidecars(partial)):
                 leftover.unlink(missing_ok=True)
         raise BackupError.not_written(db_path, folder, exc) from exc
+    if lost:
+        log.warning("backup %s: %d attached file(s) were already missing beside %s: %s",
+                    final, len(lost), db_path, ", ".join(lost))  # fmt: skip
     return final
 
 

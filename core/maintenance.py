@@ -6,12 +6,14 @@ line. Each takes the migration lock when it writes, and none leaves a half-done 
 
 import contextlib
 import enum
+import logging
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core import backup as backups
+from core.attachments import restore_files
 from core.db import create_sqlite_engine
 from core.errors import DatabaseError, SchemaMismatchError
 from core.guarded_migration import GuardedMigration
@@ -22,6 +24,8 @@ from core.open_lock import OpenLock
 from core.progress import Say
 from core.schema import HEAD_REVISION, HEAD_SCHEMA_VERSION, READER_COMPAT, SchemaMarker
 from core.sqlite_files import foreign_key_problems, quick_check, read_only, snapshot
+
+log = logging.getLogger("fieldlog.maintenance")
 
 HOLDS_DATA = (FileKind.FIELDLOG, FileKind.UNRECORDED)  # what may be checked and backed up
 
@@ -179,6 +183,10 @@ def restore(path: Path, backup_file: Path, progress: Say | None = None) -> Path 
     with holding_open_lock(path), migration_lock(path, progress):
         keep = _keep_current(path)
         backups.replace_with(path, backup_file)
+        lost = restore_files(path, backup_file)  # the attached files it refers to
+    if lost:
+        log.warning("restored %s: %d attached file(s) are in neither store: %s", path,
+                    len(lost), ", ".join(lost))  # fmt: skip
     return keep
 
 

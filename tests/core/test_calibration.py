@@ -141,3 +141,27 @@ def test_a_device_never_calibrated_here_is_overdue_after_its_due_date(db) -> Non
     assert not overdue_at(spans[device.id], local_ms(date(2026, 1, 31), hour=23))
     assert overdue_at(spans[device.id], local_ms(date(2026, 2, 1), hour=0))
     assert spans[never.id] == []
+
+
+def test_a_backup_carries_the_attached_files_and_a_restore_puts_them_back(
+    db: Database, yearly: DeviceRecord, tmp_path: Path
+) -> None:
+    from core.attachments import backup_store
+    from core.backup import make_backup
+    from core.maintenance import restore
+
+    certificate = tmp_path / "certificate.pdf"
+    certificate.write_bytes(b"%PDF-1.7 the certificate")
+    made = record_calibration(db, NewCalibration(yearly.id, date(2026, 3, 1), PASS,
+                                                 files=(certificate,)))  # fmt: skip
+    digest = made.files[0].sha256
+    backup = make_backup(db.path, "manual")
+    in_backup = backup_store(db.path) / digest[:2] / digest
+    assert in_backup.read_bytes() == b"%PDF-1.7 the certificate"
+    again = make_backup(db.path, "manual")  # a second backup shares the copy
+    assert again != backup and sorted(backup_store(db.path).rglob("*")) == [
+        in_backup.parent, in_backup]  # fmt: skip
+    db.close()
+    kept_path(db.path, digest).unlink()  # the laptop lost the file
+    restore(db.path, backup)
+    assert kept_path(db.path, digest).read_bytes() == b"%PDF-1.7 the certificate"
