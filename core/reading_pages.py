@@ -1,13 +1,15 @@
 """Pages of the readings table: the rows of several devices, newest first, paged by key.
 
 Read with the driver cursor (the table asks for a page at every scroll); each row says whether
-a correction replaced it, so the table can show the originals too.
+a correction replaced it, so the table can show the originals too, and whether it was taken
+while its device was overdue for calibration (``core.calibration.overdue_spans``).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.calibration import Span, overdue_at, overdue_spans
 from core.db import Database
 from core.models import ReadingSource
 from core.readings import LimitFlag
@@ -32,6 +34,7 @@ class ReadingRow:
     corrects_id: int | None
     corrected_by: int | None  # set on a superseded original
     decimals: int | None = None  # as typed (see core.validation.value_text)
+    overdue: bool = False  # taken while its device was overdue for calibration
 
     @property
     def text(self) -> str:
@@ -83,10 +86,11 @@ def readings_page(
     last = min(end - 1, key[0])  # a plain bound, so that SQLite seeks to the page in the index
     with db.driver_read() as conn:  # scrolling asks for a page at a time
         rows = conn.execute(sql, (*device_ids, start, last, *key, limit)).fetchall()
-    return [_row(r) for r in rows]
+    spans = overdue_spans(db, device_ids)
+    return [_row(r, spans) for r in rows]
 
 
-def _row(r: Any) -> ReadingRow:
+def _row(r: Any, spans: dict[int, list[Span]]) -> ReadingRow:
     value = float(r[4])
     return ReadingRow(
         id=int(r[0]),
@@ -102,4 +106,5 @@ def _row(r: Any) -> ReadingRow:
         corrects_id=r[11],
         corrected_by=r[12],
         decimals=r[13],
+        overdue=overdue_at(spans.get(int(r[1]), []), int(r[3])),
     )

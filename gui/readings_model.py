@@ -47,6 +47,7 @@ class Columns(enum.IntEnum):
 HEADERS = ("Time (local)", "Device", "Value", "Unit", "Limit", "Operator", "Note", "Source",
            "Correction")  # fmt: skip
 FLAG_TEXT = {LimitFlag.ABOVE: "▲ high", LimitFlag.BELOW: "▼ low", LimitFlag.WITHIN: ""}
+OVERDUE_TEXT = "calibration overdue"
 SUPERSEDED_FOREGROUND = QColor(128, 128, 128)
 
 
@@ -64,7 +65,8 @@ def cell_text(row: ReadingRow, column: Columns) -> str:
     if column is Columns.VALUE:
         return row.text
     if column is Columns.FLAG:
-        return FLAG_TEXT[row.flag]
+        overdue = OVERDUE_TEXT if row.overdue else ""
+        return " · ".join(text for text in (FLAG_TEXT[row.flag], overdue) if text)
     if column is Columns.NOTE:
         return (row.note or "").replace("\n", " ")
     if column is Columns.SOURCE:
@@ -84,6 +86,8 @@ def row_tooltip(row: ReadingRow, column: Columns) -> str | None:
         return row.recorded_at.astimezone().isoformat(sep=" ", timespec="seconds")
     if column is Columns.NOTE and row.note:
         return row.note
+    if column is Columns.FLAG and row.overdue:
+        return "Taken while the device was overdue for calibration (its due date had passed)."
     if row.superseded:
         return f"Replaced by the correction #{row.corrected_by}; kept for the record."
     return None

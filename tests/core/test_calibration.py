@@ -165,3 +165,18 @@ def test_a_backup_carries_the_attached_files_and_a_restore_puts_them_back(
     kept_path(db.path, digest).unlink()  # the laptop lost the file
     restore(db.path, backup)
     assert kept_path(db.path, digest).read_bytes() == b"%PDF-1.7 the certificate"
+
+
+def test_the_readings_table_marks_what_was_taken_while_overdue(db, yearly) -> None:
+    from core.reading_pages import readings_page
+    from core.readings import NewReading, add_reading
+
+    record_calibration(db, NewCalibration(yearly.id, date(2025, 1, 10), PASS))  # due 2026-01-10
+    record_calibration(db, NewCalibration(yearly.id, date(2026, 2, 1), PASS))  # due 2027-02-01
+    for day in (date(2026, 1, 10), date(2026, 1, 11), date(2026, 1, 31), date(2026, 2, 1)):
+        moment = datetime.combine(day, time(9)).astimezone()
+        add_reading(db, NewReading(yearly.id, 1.0, moment))
+    rows = readings_page(db, [yearly.id])
+    marked = {row.recorded_at.astimezone().date(): row.overdue for row in rows}
+    assert marked == {date(2026, 1, 10): False, date(2026, 1, 11): True,
+                      date(2026, 1, 31): True, date(2026, 2, 1): False}  # fmt: skip

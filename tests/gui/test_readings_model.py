@@ -80,3 +80,24 @@ def test_a_failure_of_a_page_asked_for_before_a_new_load_is_dropped(
     model.load(db, [logger], None, None)  # the newest load's failure is told
     qtbot.waitUntil(lambda: not ops.busy)
     assert [str(f) for f in failures] == ["disk gone"]
+
+
+def test_a_reading_taken_while_its_device_was_overdue_says_so(
+    qtbot: QtBot, ops: Ops, model: ReadingsTableModel, db: Database
+) -> None:
+    from datetime import date
+
+    from PySide6.QtCore import Qt
+
+    from gui.readings_model import Columns
+
+    due = (NOW - timedelta(days=2)).astimezone().date()
+    gauge = create_device(db, DeviceFields(name="Gauge", high_limit=5.0, calibration_due=due))
+    add_reading(db, NewReading(gauge.id, 9.0, NOW - timedelta(hours=1)))  # overdue, and high
+    add_reading(db, NewReading(gauge.id, 1.0, NOW - timedelta(days=4)))  # before it was due
+    model.load(db, [gauge.id], None, None)
+    qtbot.waitUntil(lambda: model.rowCount() == 2 and not model.loading)
+    flags = [model.data(model.index(r, Columns.FLAG)) for r in range(2)]
+    assert flags == ["▲ high · calibration overdue", ""]
+    tip = model.data(model.index(0, Columns.FLAG), Qt.ItemDataRole.ToolTipRole)
+    assert "overdue for calibration" in tip and date.today() > due
