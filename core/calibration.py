@@ -227,6 +227,53 @@ def _entry(row: Any, files: Iterable[AttachedFile]) -> CalibrationEntry:
     )  # fmt: skip
 
 
+# --- the calibration dashboard --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueDevice:
+    """A device whose calibration is overdue or due soon, with its latest calibration."""
+
+    device_id: int
+    name: str
+    serial_number: str | None
+    location: str | None
+    due: date
+    interval_days: int | None
+    last_calibrated: date | None
+    last_lab: str | None  # None with a last calibration: in-house
+
+    def days_left(self, today: date) -> int:
+        """Days until due; negative: days overdue."""
+        return (self.due - today).days
+
+
+def due_devices(db: Database, within_days: int, today: date | None = None) -> list[DueDevice]:
+    """The devices (not archived) due on or before ``within_days`` from today, overdue ones
+    included, the most overdue first."""
+    bound = (today or date.today()) + timedelta(days=within_days)
+    latest = (
+        select(calibrations.c.device_id, calibrations.c.performed_on, calibrations.c.lab)
+        .order_by(calibrations.c.device_id, calibrations.c.performed_on, calibrations.c.id)
+    )  # fmt: skip
+    query = (
+        select(devices.c.id, devices.c.name, devices.c.serial_number, devices.c.location,
+               devices.c.calibration_due, devices.c.calibration_interval_days)
+        .where(devices.c.archived_at.is_(None), devices.c.calibration_due.is_not(None),
+               devices.c.calibration_due <= bound)
+        .order_by(devices.c.calibration_due, devices.c.name, devices.c.id)
+    )  # fmt: skip
+    with db.read() as conn:
+        found = list(conn.execute(query))
+        last: dict[int, tuple[date, str | None]] = {}
+        for chunk in in_chunks([row.id for row in found]):
+            for row in conn.execute(latest.where(calibrations.c.device_id.in_(chunk))):
+                last[row.device_id] = (row.performed_on, row.lab)  # ascending: the last wins
+    return [DueDevice(row.id, row.name, row.serial_number, row.location, row.calibration_due,
+                      row.calibration_interval_days, *last.get(row.id, (None, None)))
+            for row in found]  # fmt: skip
+
+
 # --- readings taken while overdue ----------------------------------------------------------
 
 Span = tuple[int, int | None]  # epoch ms: from (inclusive) to (exclusive), None: still

@@ -29,6 +29,7 @@ from core.db import Database
 from core.devices import DeviceFields, DeviceRecord
 from core.errors import FieldLogError
 from gui.calibration_dialog import CalibrationDialog
+from gui.calibration_status import CalibrationStatusDialog
 from gui.device_dialog import DeviceDialog
 from gui.device_filter import ENTER_KEYS, DeviceFilterBar
 from gui.device_model import Columns, DeviceTableModel
@@ -120,6 +121,8 @@ class DevicePanel(QWidget):
         self.edit_action = action("&Edit Device…", self.edit_selected, "Ctrl+E")
         self.calibrations_action = action("Ca&librations…", self.show_calibrations, "Ctrl+K")
         self.calibrations_action.setToolTip("The calibrations of the selected device; record one")
+        self.status_action = action("Calibration &Status…", self.show_calibration_status,
+                                    "Ctrl+Shift+K")  # fmt: skip
         self.archive_action = action("A&rchive Device", self.archive_selected)
         self.archive_action.setToolTip("Archive the selected devices (Del in the table)")
         self.frozen = FrozenColumn(self.table, Columns.NAME)  # after the actions: it copies them
@@ -217,6 +220,7 @@ class DevicePanel(QWidget):
         self.add_button.setEnabled(ready)
         self.edit_action.setEnabled(ready and bool(ids))
         self.calibrations_action.setEnabled(ready and bool(ids))
+        self.status_action.setEnabled(ready)
         self.archive_action.setEnabled(ready and bool(ids))
         unarchive = bool(ids) and self._all_archived(ids)
         self.archive_action.setText("Un&archive Device" if unarchive else "A&rchive Device")
@@ -345,6 +349,19 @@ class DevicePanel(QWidget):
             dialog.recorded.connect(lambda _entry: self._changed())  # its due date may move
             dialog.finished.connect(lambda _code: dialog.deleteLater())
             dialog.open()
+
+    def show_calibration_status(self) -> None:
+        """The devices overdue or due soon; choosing one opens its calibrations."""
+        if self._db is not None:
+            dialog = CalibrationStatusDialog(self._ops, self._db, self)
+            dialog.chosen.connect(self._calibrate)
+            dialog.finished.connect(lambda _code: dialog.deleteLater())
+            dialog.open()
+
+    def _calibrate(self, device_id: int) -> None:
+        self.select_device(device_id)
+        if self.selected_device_ids()[:1] == [device_id]:
+            self.show_calibrations()
 
     def archive_selected(self) -> None:
         """Archive the selected devices, or bring them back if they all are archived."""

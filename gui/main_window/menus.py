@@ -95,11 +95,12 @@ class WindowMenus:
         help_menu.addAction(self.about_action)
 
     def add_workspace_actions(self, workspace: "Workspace") -> None:
-        """The device actions under Edit and the chart's Reset zoom under View, once the
-        panels are built."""
+        """The device actions under Edit, the calibration status and the chart's Reset zoom
+        under View, once the panels are built."""
         for action in workspace.device_actions():
             self.edit_menu.addAction(action)
         self.view_menu.addSeparator()
+        self.view_menu.addAction(workspace.devices.status_action)
         self.view_menu.addAction(workspace.chart.reset_action)
 
     def set_ready(self, ready: bool) -> None:

@@ -1,9 +1,9 @@
-"""A device's calibrations: record one, and the device's history of them."""
+"""Calibrations: record one, a device's history of them, and the devices due."""
 
 from dataclasses import dataclass
 
 from core import calibration
-from core.calibration import CalibrationEntry, NewCalibration
+from core.calibration import CalibrationEntry, DueDevice, NewCalibration
 from core.db import Database
 from core.devices import DeviceRecord, get_device
 from gui.operations import DatabaseOp
@@ -30,3 +30,9 @@ def record_calibration(ops: Ops, db: Database, new: NewCalibration) -> DatabaseO
     """Record ``new`` with its files (copied beside the database first)."""
     return DatabaseOp(ops, lambda: calibration.record_calibration(db, new),
                       "Recording the calibration")  # fmt: skip
+
+
+def due_for_calibration(ops: Ops, db: Database, within_days: int) -> DatabaseOp[list[DueDevice]]:
+    """The devices overdue or due within ``within_days``, the most overdue first."""
+    return DatabaseOp(ops, lambda: calibration.due_devices(db, within_days),
+                      "Loading the calibration status")  # fmt: skip

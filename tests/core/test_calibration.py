@@ -180,3 +180,22 @@ def test_the_readings_table_marks_what_was_taken_while_overdue(db, yearly) -> No
     marked = {row.recorded_at.astimezone().date(): row.overdue for row in rows}
     assert marked == {date(2026, 1, 10): False, date(2026, 1, 11): True,
                       date(2026, 1, 31): True, date(2026, 2, 1): False}  # fmt: skip
+
+
+def test_the_dashboard_lists_the_devices_due_the_most_overdue_first(db, yearly) -> None:
+    from core.calibration import due_devices
+    from core.devices import archive_device
+
+    today = date(2026, 12, 2)
+    record_calibration(db, NewCalibration(yearly.id, date(2025, 11, 20), PASS,
+                                          lab="Metrolab"))  # fmt: skip  # due 2026-11-20
+    soon = create_device(db, DeviceFields(name="Soon", calibration_due=date(2026, 12, 30)))
+    create_device(db, DeviceFields(name="Later", calibration_due=date(2027, 1, 2)))
+    create_device(db, DeviceFields(name="Never"))
+    gone = create_device(db, DeviceFields(name="Gone", calibration_due=date(2020, 1, 1)))
+    archive_device(db, gone.id)
+    found = due_devices(db, 30, today)
+    assert [(d.name, d.days_left(today)) for d in found] == [("Gauge", -12), ("Soon", 28)]
+    assert (found[0].last_calibrated, found[0].last_lab) == (date(2025, 11, 20), "Metrolab")
+    assert (found[1].last_calibrated, found[1].interval_days) == (None, None)
+    assert found[1].device_id == soon.id

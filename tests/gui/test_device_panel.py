@@ -413,3 +413,30 @@ def test_ctrl_k_shows_the_device_s_calibrations_and_a_record_moves_its_due_date(
     qtbot.waitUntil(lambda: panel.model.data(panel.model.index(0, Columns.CALIBRATION_DUE)) == due)
     assert list_devices(db)[0].id == device.id
     dialog.reject()
+
+
+def test_the_calibration_status_lists_what_is_due_and_enter_opens_its_calibrations(
+    qtbot: QtBot, panel: DevicePanel, db: Database
+) -> None:
+    from gui.calibration_dialog import CalibrationDialog
+    from gui.calibration_status import CalibrationStatusDialog
+
+    create_device(db, DeviceFields(name="Fine", calibration_due=date.today() + timedelta(days=90)))
+    late = create_device(db, DeviceFields(name="Late", calibration_due=date.today() - timedelta(1)))
+    panel.refresh()
+    settle(qtbot, panel)
+    panel.status_action.trigger()
+    qtbot.waitUntil(lambda: panel.findChild(CalibrationStatusDialog) is not None)
+    status = panel.findChild(CalibrationStatusDialog)
+    assert status is not None
+    qtbot.waitUntil(lambda: status.table.rowCount() == 1)
+    cells = [status.table.item(0, c).text() for c in (0, 3, 4, 6)]  # type: ignore[union-attr]
+    assert cells == ["Late", (date.today() - timedelta(1)).isoformat(), "1 day overdue",
+                     "never here"]  # fmt: skip
+    assert status.summary.text().startswith("1 overdue, 0 due within 30 days")
+    qtbot.keyClick(status.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.findChild(CalibrationDialog) is not None)
+    assert panel.selected_device_ids() == [late.id]
+    for dialog in (panel.findChild(CalibrationDialog), status):
+        assert dialog is not None
+        dialog.reject()
