@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 # The subcommands of core.cli (a test keeps the two lists equal).
-CLI_COMMANDS = frozenset({"db", "device", "reading", "import", "export", "batch"})
+CLI_COMMANDS = frozenset({"db", "device", "reading", "calibration", "import", "export", "batch"})
 
 
 def wants_cli(argv: Sequence[str]) -> bool:

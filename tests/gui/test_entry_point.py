@@ -19,6 +19,7 @@ def test_the_dispatcher_knows_every_cli_command() -> None:
         (["--db", "db"], False),  # a file named "db" is not the db command
         (["--db", "x.db", "db", "status"], True),
         (["device", "list"], True),
+        (["calibration", "list", "7"], True),
         (["--self-test", "--screenshot", "s.png"], False),
     ],
 )
