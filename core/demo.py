@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from core.calibration import NewCalibration, record_calibration
 from core.db import Database
-from core.devices import DeviceFields, create_device
-from core.models import DeviceStatus, ReadingSource
+from core.devices import DeviceFields, DeviceRecord, create_device
+from core.models import CalibrationResult, DeviceStatus, ReadingSource
 from core.progress import Say
 from core.readings import insert_sql
 from core.timeutil import now_ms, to_epoch_ms
@@ -87,7 +88,9 @@ def create_demo(
     for number in range(devices):
         kind = KINDS[number % len(KINDS)]
         report(f"Creating sample device {number + 1} of {devices}")
-        device_id = create_device(db, _device_fields(rng, kind, number)).id
+        device = create_device(db, _device_fields(rng, kind, number))
+        _calibrations(db, device, random.Random(seed * 1000 + number), start_ms)
+        device_id = device.id
         rows = list(_rounds(rng, kind, device_id, start_ms, end_ms, logger=number % 9 == 4))
         _insert(db, rows)
         total += len(rows)
@@ -113,9 +116,42 @@ def _device_fields(rng: random.Random, kind: Kind, number: int) -> DeviceFields:
         low_limit=kind.low,
         high_limit=kind.high,
         calibration_due=due,
+        calibration_interval_days=CALIBRATION_INTERVAL_DAYS,
         status=status,
         notes="Sample device created by FieldLog's demo data." if number == 0 else None,
     )
+
+
+CALIBRATION_INTERVAL_DAYS = 365
+LABS = (None, "Metrolab GmbH", None, "Kalibrierdienst Nord")  # None: in-house
+TECHNICIANS = ("A. Souza", "J. Weber", "M. Dubois", "K. Tanaka")
+
+
+def _calibrations(db: Database, device: DeviceRecord, rng: random.Random, start_ms: int) -> None:
+    """A calibration a year, the latest one setting the device's due date, back to the
+    start of the sample's readings (each its own random stream: the readings stay the same)."""
+    due = device.calibration_due
+    assert due is not None
+    interval = timedelta(days=CALIBRATION_INTERVAL_DAYS)
+    days, day = [], due - interval
+    while to_epoch_ms(datetime.combine(day, datetime.min.time(), UTC)) > start_ms:
+        if day <= date.today():
+            days.append(day)
+        day -= interval
+    for n, day in enumerate(reversed(days)):
+        lab = LABS[rng.randrange(len(LABS))]
+        drifted = rng.random() < 0.3
+        record_calibration(db, NewCalibration(
+            device.id, day, CalibrationResult.ADJUSTED if drifted else CalibrationResult.PASS,
+            performed_by=rng.choice(TECHNICIANS), lab=lab,
+            certificate_number=f"{'LAB' if lab else 'IH'}-{day.year}-{rng.randint(100, 999)}",
+            reference_standard="Fluke 754 s/n 4411-2207" if lab is None else None,
+            as_found=CalibrationResult.FAIL if drifted else CalibrationResult.PASS,
+            as_found_values=f"{rng.uniform(-2.5, 2.5):+.1f} % of span" if drifted else None,
+            as_left_values=f"{rng.uniform(-0.3, 0.3):+.2f} % of span",
+            notes="span adjusted" if drifted else None,
+            next_due=day + interval if n < len(days) - 1 else due,
+        ))  # fmt: skip
 
 
 def _times(rng: random.Random, start_ms: int, end_ms: int, logger: bool) -> Iterator[int]:

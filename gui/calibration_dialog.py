@@ -86,7 +86,7 @@ class CalibrationDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("calibrationDialog")
         self.setWindowTitle("Calibrations")
-        self.resize(860, 640)
+        self.resize(860, 720)
         self._ops, self._db, self._device_id = ops, db, device_id
         self._interval: int | None = None
         self.history: list[CalibrationEntry] = []
@@ -96,6 +96,7 @@ class CalibrationDialog(QDialog):
         self.heading.setObjectName("calibrationHeading")
         self.heading.setWordWrap(True)
         self.table = PickTable(HEADERS)
+        self.table.setMinimumHeight(150)
         self.table.itemSelectionChanged.connect(self._show_details)
         self.details = QLabel()
         self.details.setObjectName("calibrationDetails")
@@ -103,6 +104,7 @@ class CalibrationDialog(QDialog):
         self.kept_files = QListWidget()
         self.kept_files.setObjectName("keptFiles")
         self.kept_files.setMaximumHeight(60)
+        self.kept_files.hide()  # until a calibration with files is selected
         self.kept_files.itemActivated.connect(
             lambda item: self.open_kept(self.kept_files.row(item))
         )
@@ -233,6 +235,7 @@ class CalibrationDialog(QDialog):
     def _show_details(self) -> None:
         entry = self.selected()
         self.kept_files.clear()
+        self.kept_files.hide()
         if entry is None:
             self.details.setText("No calibration recorded yet." if not self.history else "")
             return
@@ -243,6 +246,7 @@ class CalibrationDialog(QDialog):
         self.details.setText("\n".join(p for p in parts if p) or "(no values or notes)")
         for kept in entry.files:
             self.kept_files.addItem(f"{kept.name} ({kept.size:,} bytes) — Enter to open")
+        self.kept_files.setVisible(bool(entry.files))
 
     def selected(self) -> CalibrationEntry | None:
         rows = self.table.selectionModel().selectedRows()

@@ -17,6 +17,7 @@ class PickTable(QTableWidget):
         self.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.horizontalHeader().setStretchLastSection(True)
+        self.verticalHeader().hide()  # row numbers say nothing here
 
     def fill(self, rows: Sequence[tuple[Sequence[str], str]], numbers: Collection[int]) -> None:
         """Show ``rows``, each its cells' texts and the tooltip of all its cells; the columns
