@@ -259,6 +259,35 @@ class CalibrationFile(Base):
     added_at: Mapped[int] = mapped_column(BigInteger)
 
 
+_SUBJECTS = "('device', 'reading', 'calibration')"
+_ACTIONS = "('create', 'edit', 'archive', 'unarchive', 'delete', 'correct', 'withdraw', 'record')"
+
+
+class ChangeRecord(Base):
+    """One change to a device, a reading or a calibration: the audit trail (0010). Never
+    updated or deleted (the migration's triggers refuse both)."""
+
+    __tablename__ = "changes"
+    __table_args__ = (
+        Index("ix_changes_device_uid_at", "device_uid", "at"),
+        CheckConstraint(f"subject IN {_SUBJECTS}", name="subject"),
+        CheckConstraint(f"action IN {_ACTIONS}", name="action"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    uid: Mapped[uuid.UUID] = mapped_column(UuidBlob, unique=True)
+    at: Mapped[int] = mapped_column(BigInteger)  # epoch ms, UTC
+    who: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[int] = mapped_column(Id)  # the row's id (kept when the row is gone)
+    device_uid: Mapped[uuid.UUID] = mapped_column(UuidBlob)  # the device it concerns
+    action: Mapped[str] = mapped_column(String(16))
+    field: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)  # JSON
+    new_value: Mapped[str | None] = mapped_column(Text)  # JSON
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
 metadata = Base.metadata
 
 # The tables as services use them. The classes above declare them (typed columns, one per line);
@@ -269,3 +298,4 @@ devices = cast(Table, Device.__table__)
 readings = cast(Table, Reading.__table__)
 calibrations = cast(Table, CalibrationRecord.__table__)
 calibration_files = cast(Table, CalibrationFile.__table__)
+changes = cast(Table, ChangeRecord.__table__)

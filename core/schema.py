@@ -14,11 +14,19 @@ its script). ``PRAGMA application_id`` marks the file as FieldLog's.
 
 from dataclasses import dataclass
 
-HEAD_REVISION = "0009"
-HEAD_SCHEMA_VERSION = 9
+HEAD_REVISION = "0010"
+HEAD_SCHEMA_VERSION = 10
 READER_COMPAT = 3
 HEAD_TABLES = frozenset(
-    {"origins", "import_batches", "devices", "readings", "calibrations", "calibration_files"}
+    {
+        "origins",
+        "import_batches",
+        "devices",
+        "readings",
+        "calibrations",
+        "calibration_files",
+        "changes",
+    }
 )  # the models'
 APPLICATION_ID = 0x464C4F47  # "FLOG"
 

@@ -67,6 +67,16 @@ CREATE INDEX ix_calibrations_device_id_performed_on ON calibrations (device_id, 
 CREATE TABLE calibration_files ( id INTEGER NOT NULL, calibration_id INTEGER NOT NULL, sha256 VARCHAR(64) NOT NULL, file_name VARCHAR(255) NOT NULL, size BIGINT NOT NULL, added_at BIGINT NOT NULL, CONSTRAINT fk_calibration_files_calibration_id_calibrations FOREIGN KEY(calibration_id) REFERENCES calibrations (id) ON DELETE RESTRICT, CONSTRAINT pk_calibration_files PRIMARY KEY (id), CONSTRAINT uq_calibration_files_calibration_id_sha256 UNIQUE (calibration_id, sha256) );
 CREATE INDEX ix_calibration_files_sha256 ON calibration_files (sha256);
 UPDATE alembic_version SET version_num='0009' WHERE alembic_version.version_num = '0008';
+-- upgrade 0010
+CREATE TABLE changes ( id INTEGER NOT NULL, uid BLOB NOT NULL, at BIGINT NOT NULL, who VARCHAR(100) NOT NULL, subject VARCHAR(16) NOT NULL, subject_id INTEGER NOT NULL, device_uid BLOB NOT NULL, action VARCHAR(16) NOT NULL, field VARCHAR(64), old_value TEXT, new_value TEXT, reason TEXT, CONSTRAINT ck_changes_action CHECK (action IN ('create', 'edit', 'archive', 'unarchive', 'delete', 'correct', 'withdraw', 'record')), CONSTRAINT ck_changes_subject CHECK (subject IN ('device', 'reading', 'calibration')), CONSTRAINT pk_changes PRIMARY KEY (id), CONSTRAINT uq_changes_uid UNIQUE (uid) );
+CREATE INDEX ix_changes_device_uid_at ON changes (device_uid, at);
+CREATE TRIGGER changes_no_update BEFORE UPDATE ON changes BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
+UPDATE alembic_version SET version_num='0010' WHERE alembic_version.version_num = '0009';
+-- downgrade 0010
+DROP INDEX ix_changes_device_uid_at;
+DROP TABLE changes;
+UPDATE alembic_version SET version_num='0009' WHERE alembic_version.version_num = '0010';
 -- downgrade 0009
 DROP INDEX ix_calibration_files_sha256;
 DROP TABLE calibration_files;
