@@ -28,11 +28,10 @@ from PySide6.QtWidgets import (
 from core.db import Database
 from core.devices import DeviceFields, DeviceRecord
 from core.errors import FieldLogError
-from gui.calibration_dialog import CalibrationDialog
-from gui.calibration_status import CalibrationStatusDialog
 from gui.device_dialog import DeviceDialog
 from gui.device_filter import ENTER_KEYS, DeviceFilterBar
 from gui.device_model import Columns, DeviceTableModel
+from gui.device_records import DeviceRecords
 from gui.device_table import DeviceTable
 from gui.frozen_column import FrozenColumn
 from gui.operations.devices import (
@@ -119,10 +118,10 @@ class DevicePanel(QWidget):
 
         self.add_action = action("&Add Device…", self.add_device, "Ins", "Ctrl+N")
         self.edit_action = action("&Edit Device…", self.edit_selected, "Ctrl+E")
-        self.calibrations_action = action("Ca&librations…", self.show_calibrations, "Ctrl+K")
-        self.calibrations_action.setToolTip("The calibrations of the selected device; record one")
-        self.status_action = action("Calibration &Status…", self.show_calibration_status,
-                                    "Ctrl+Shift+K")  # fmt: skip
+        self.records = DeviceRecords(self, self, self._ops, action)
+        self.calibrations_action = self.records.calibrations_action
+        self.status_action = self.records.status_action
+        self.history_action = self.records.history_action
         self.archive_action = action("A&rchive Device", self.archive_selected)
         self.archive_action.setToolTip("Archive the selected devices (Del in the table)")
         self.frozen = FrozenColumn(self.table, Columns.NAME)  # after the actions: it copies them
@@ -134,6 +133,7 @@ class DevicePanel(QWidget):
         if self._dialog is not None:
             self._dialog.reject()
         self._db = db
+        self.records.set_database(db)
         self._keep_selected = []  # ids of another file would name other devices
         self.filter_bar.set_ready(db is not None)
         self.table.setEnabled(db is not None)
@@ -219,8 +219,7 @@ class DevicePanel(QWidget):
         self.add_action.setEnabled(ready)
         self.add_button.setEnabled(ready)
         self.edit_action.setEnabled(ready and bool(ids))
-        self.calibrations_action.setEnabled(ready and bool(ids))
-        self.status_action.setEnabled(ready)
+        self.records.update(ready, bool(ids))
         self.archive_action.setEnabled(ready and bool(ids))
         unarchive = bool(ids) and self._all_archived(ids)
         self.archive_action.setText("Un&archive Device" if unarchive else "A&rchive Device")
@@ -341,27 +340,9 @@ class DevicePanel(QWidget):
 
         editing.done(done).failed(dialog.save_failed).run()
 
-    def show_calibrations(self) -> None:
-        """The first selected device's calibrations, where a new one is recorded."""
-        ids, db = self.selected_device_ids(), self._db
-        if ids and db is not None:
-            dialog = CalibrationDialog(self._ops, db, ids[0], self)
-            dialog.recorded.connect(lambda _entry: self._changed())  # its due date may move
-            dialog.finished.connect(lambda _code: dialog.deleteLater())
-            dialog.open()
-
-    def show_calibration_status(self) -> None:
-        """The devices overdue or due soon; choosing one opens its calibrations."""
-        if self._db is not None:
-            dialog = CalibrationStatusDialog(self._ops, self._db, self)
-            dialog.chosen.connect(self._calibrate)
-            dialog.finished.connect(lambda _code: dialog.deleteLater())
-            dialog.open()
-
-    def _calibrate(self, device_id: int) -> None:
-        self.select_device(device_id)
-        if self.selected_device_ids()[:1] == [device_id]:
-            self.show_calibrations()
+    def devices_changed_by_records(self) -> None:
+        """A calibration recorded from the device's records: its due date may have moved."""
+        self._changed()
 
     def archive_selected(self) -> None:
         """Archive the selected devices, or bring them back if they all are archived."""

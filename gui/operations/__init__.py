@@ -14,7 +14,9 @@ The work runs on the one database thread, in order with every other op, and ``do
 - ``imports.py``: read a file, the dry run, the import, the import history and undoing one;
 - ``exports.py``: write readings to a file;
 - ``backups.py``: list the backups, restore one;
-- ``calibrations.py``: record a device's calibration, the device's history of them;
+- ``calibrations.py``: record a device's calibration, the device's history of them, the
+  devices due;
+- ``audit.py``: a device's recorded changes;
 - ``launch.py``: open a file through the launch contract, set a stray WAL aside, the
   background integrity check, closing.
 
