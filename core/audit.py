@@ -113,15 +113,18 @@ def record(conn: Connection, who: str | None, found: Iterable[Change]) -> None:
 
 
 def _json(value: Any) -> str | None:
-    if value is None:
-        return None
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    """What JSON has no type for: dates as ISO text, UUIDs as text, enums as their value."""
     if isinstance(value, date | datetime):
-        value = value.isoformat()
-    elif isinstance(value, uuid.UUID):
-        value = str(value)
-    elif isinstance(value, enum.Enum):
-        value = value.value
-    return json.dumps(value, ensure_ascii=False)
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"{type(value).__name__} has no JSON form in the audit trail")
 
 
 def history(db: Database, device_uid: uuid.UUID) -> list[ChangeEntry]:

@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from core import audit
 from core.attachments import Kept, keep
 from core.db import Database, in_chunks
 from core.errors import NotFoundError, ValidationError
@@ -90,9 +91,11 @@ class CalibrationEntry:
         return self.lab is None
 
 
-def record_calibration(db: Database, new: NewCalibration) -> CalibrationEntry:
+def record_calibration(db: Database, new: NewCalibration, *,
+                       who: str | None = None) -> CalibrationEntry:  # fmt: skip
     """Record ``new`` and attach its files; the device's due date follows if it is the
-    latest. Nothing is written if anything is refused (a file that cannot be read, a field)."""
+    latest. Nothing is written if anything is refused (a file that cannot be read, a field).
+    The audit trail gets the record, and the due date it moved (``who``: its author there)."""
     texts = _checked(new)
     kept = [keep(db.path, path) for path in new.files]  # by content: harmless if unused
     with db.write() as conn:
@@ -108,9 +111,21 @@ def record_calibration(db: Database, new: NewCalibration) -> CalibrationEntry:
                        "next_due": next_due, "created_at": stamp}  # fmt: skip
         made = conn.execute(insert(calibrations).values(row)).lastrowid
         _attach(conn, made, kept, stamp)
+        summary = {"performed_on": new.performed_on, "as_left": new.as_left,
+                   "lab": texts["lab"] or "in-house",
+                   "certificate_number": texts["certificate_number"],
+                   "next_due": next_due}  # fmt: skip
+        found = [audit.Change(audit.Subject.CALIBRATION, made, device["uid"], audit.Action.RECORD,
+                              new=summary)]  # fmt: skip
         if next_due is not None and _is_latest(conn, new.device_id, made):
             conn.execute(update(devices).where(devices.c.id == new.device_id)
                          .values(calibration_due=next_due, updated_at=stamp))  # fmt: skip
+            if device["calibration_due"] != next_due:
+                found.append(audit.Change(audit.Subject.DEVICE, new.device_id, device["uid"],
+                                          audit.Action.EDIT, "calibration_due",
+                                          device["calibration_due"], next_due,
+                                          "set by the calibration recorded"))  # fmt: skip
+        audit.record(conn, who or new.performed_by, found)
     return get_calibration(db, made)
 
 
@@ -140,9 +155,9 @@ def _checked(new: NewCalibration) -> dict[str, str | None]:
 def _device(conn: Connection, device_id: int) -> Any:
     if not storable_id(device_id):
         raise NotFoundError(f"There is no device with id {device_id}.")
-    query = select(devices.c.id, devices.c.calibration_interval_days).where(
-        devices.c.id == device_id
-    )
+    columns = (devices.c.id, devices.c.uid, devices.c.calibration_due,
+               devices.c.calibration_interval_days)  # fmt: skip
+    query = select(*columns).where(devices.c.id == device_id)
     found = conn.execute(query).mappings().first()
     if found is None:
         raise NotFoundError(f"There is no device with id {device_id}.")

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Select,
     String,
     collate,
@@ -24,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from core import audit
 from core.db import Database, in_chunks
 from core.errors import NotFoundError, ValidationError
 from core.ids import uuid7
@@ -141,35 +143,59 @@ def validate(values: DeviceFields) -> DeviceFields:
     return replace(values, **cleaned, status=status)  # type: ignore[arg-type]
 
 
-def create_device(db: Database, values: DeviceFields) -> DeviceRecord:
+def create_device(db: Database, values: DeviceFields, *, who: str | None = None) -> DeviceRecord:
     clean = validate(values)
-    stamp = now_ms()
-    row = _columns(clean) | {"uid": uuid7(), "created_at": stamp, "updated_at": stamp}
+    stamp, uid = now_ms(), uuid7()
+    row = _columns(clean) | {"uid": uid, "created_at": stamp, "updated_at": stamp}
     with db.write() as conn:
         new_id = conn.execute(insert(devices).values(row)).lastrowid
+        given = {name: value for name, value in _columns(clean).items() if value is not None}
+        audit.record(conn, who, [audit.Change(audit.Subject.DEVICE, new_id, uid,
+                                              audit.Action.CREATE, new=given)])  # fmt: skip
     return get_device(db, new_id)
 
 
-def update_device(db: Database, device_id: int, values: DeviceFields) -> DeviceRecord:
+def update_device(
+    db: Database, device_id: int, values: DeviceFields, *, who: str | None = None,
+    reason: str | None = None,
+) -> DeviceRecord:  # fmt: skip
+    """Save ``values`` over the device; each changed field goes into the audit trail, and a
+    change of its limits needs a ``reason``."""
     clean = validate(values)
-    return _update(db, device_id, _columns(clean) | {"updated_at": now_ms()})
-
-
-def archive_device(db: Database, device_id: int, archived: bool = True) -> DeviceRecord:
-    """Hide a device from the list (or show it again). Its readings stay."""
-    stamp = now_ms()
-    return _update(db, device_id, {"archived_at": stamp if archived else None, "updated_at": stamp})
-
-
-def _update(db: Database, device_id: int, values: dict[str, object]) -> DeviceRecord:
+    after = _columns(clean)
     with db.write() as conn:
-        query = update(devices).where(devices.c.id == device_id).values(values)
-        if not conn.execute(query).rowcount:
-            raise NotFoundError(f"There is no device with id {device_id}.")
+        before = _row(conn, device_id)
+        found = audit.edits(audit.Subject.DEVICE, device_id, before["uid"], before, after,
+                            _FIELD_NAMES, reason)  # fmt: skip
+        audit.require_reason(found, reason)
+        query = update(devices).where(devices.c.id == device_id)
+        conn.execute(query.values(after | {"updated_at": now_ms()}))
+        audit.record(conn, who, found)
     return get_device(db, device_id)
 
 
-def archive_devices(db: Database, device_ids: Sequence[int], archived: bool = True) -> list[int]:
+def archive_device(db: Database, device_id: int, archived: bool = True, *,
+                   who: str | None = None) -> DeviceRecord:  # fmt: skip
+    """Hide a device from the list (or show it again). Its readings stay."""
+    archive_devices(db, [_existing(db, device_id)], archived, who=who)
+    return get_device(db, device_id)
+
+
+def _existing(db: Database, device_id: int) -> int:
+    return get_device(db, device_id).id
+
+
+def _row(conn: Connection, device_id: int) -> Any:
+    if not storable_id(device_id):
+        raise NotFoundError(f"There is no device with id {device_id}.")
+    row = conn.execute(select(devices).where(devices.c.id == device_id)).mappings().first()
+    if row is None:
+        raise NotFoundError(f"There is no device with id {device_id}.")
+    return row
+
+
+def archive_devices(db: Database, device_ids: Sequence[int], archived: bool = True, *,
+                    who: str | None = None) -> list[int]:  # fmt: skip
     """Archive (or unarchive) several devices in one transaction.
 
     Returns the ids whose state changed, so that an undo touches only those.
@@ -177,38 +203,38 @@ def archive_devices(db: Database, device_ids: Sequence[int], archived: bool = Tr
     state = devices.c.archived_at.is_(None) if archived else devices.c.archived_at.is_not(None)
     stamp = now_ms()
     values = {"archived_at": stamp if archived else None, "updated_at": stamp}
+    action = audit.Action.ARCHIVE if archived else audit.Action.UNARCHIVE
     changed: list[int] = []
     with db.write() as conn:
         for chunk in in_chunks(device_ids):
-            found = select(devices.c.id).where(devices.c.id.in_(chunk), state)
-            ids = list(conn.execute(found).scalars())
+            found = select(devices.c.id, devices.c.uid).where(devices.c.id.in_(chunk), state)
+            rows = list(conn.execute(found))
+            ids = [row.id for row in rows]
             conn.execute(update(devices).where(devices.c.id.in_(ids)).values(values))
+            audit.record(conn, who, [audit.Change(audit.Subject.DEVICE, row.id, row.uid, action)
+                                     for row in rows])  # fmt: skip
             changed += ids
     return changed
 
 
-def delete_device(db: Database, device_id: int) -> None:
-    """Delete a device that has no readings; one with readings can only be archived."""
+def delete_device(db: Database, device_id: int, *, who: str | None = None) -> None:
+    """Delete a device that has no readings or calibrations (the undo of adding it); one with
+    either can only be archived. Its history stays, with the deletion in it."""
     try:
         with db.write() as conn:
-            query = devices.delete().where(devices.c.id == device_id)
-            deleted = conn.execute(query).rowcount
+            row = _row(conn, device_id)
+            conn.execute(devices.delete().where(devices.c.id == device_id))
+            audit.record(conn, who, [audit.Change(audit.Subject.DEVICE, device_id, row["uid"],
+                                                  audit.Action.DELETE)])  # fmt: skip
     except IntegrityError as exc:
         raise ValidationError(
-            {"device": "it has readings, so it can only be archived, not deleted"}
+            {"device": "it has readings or calibrations, so it can only be archived, not deleted"}
         ) from exc
-    if not deleted:
-        raise NotFoundError(f"There is no device with id {device_id}.")
 
 
 def get_device(db: Database, device_id: int) -> DeviceRecord:
-    if not storable_id(device_id):
-        raise NotFoundError(f"There is no device with id {device_id}.")
     with db.read() as conn:
-        row = conn.execute(select(devices).where(devices.c.id == device_id)).mappings().first()
-    if row is None:
-        raise NotFoundError(f"There is no device with id {device_id}.")
-    return _record(row)
+        return _record(_row(conn, device_id))
 
 
 def list_devices(

@@ -14,10 +14,11 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from core import audit
 from core.db import Database
 from core.errors import NotFoundError, ValidationError
 from core.models import ReadingSource, devices, readings
-from core.timeutil import from_epoch_ms, now_ms, to_epoch_ms
+from core.timeutil import from_epoch_ms, iso_utc, now_ms, to_epoch_ms
 from core.validation import (
     check_finite,
     check_time,
@@ -130,9 +131,15 @@ def correct_reading(
     note: str | None = None,
     operator: str | None = None,
     decimals: int | None = None,
+    reason: str | None = None,
+    who: str | None = None,
 ) -> ReadingRecord:
     """Record a correction of ``reading_id``; the original stays, marked superseded.
-    ``decimals`` goes with a new ``value`` (as it was typed)."""
+    ``decimals`` goes with a new ``value`` (as it was typed). A correction needs a ``reason``,
+    which the audit trail keeps with each field it changed; ``who`` is who corrects (the
+    correction's operator unless given)."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "a correction needs a reason: say why it was wrong"})
     with db.write() as conn:
         original = _reading_row(conn, reading_id)
         if original["superseded"]:
@@ -142,10 +149,34 @@ def correct_reading(
         row = _validated_row(new, device) | {"corrects_id": reading_id}
         new_id = conn.execute(insert(readings).values(row)).lastrowid
         conn.execute(update(readings).where(readings.c.id == reading_id).values(superseded=True))
+        audit.record(conn, who or operator, _corrected(conn, original, row, reason))
     return _record(row | {"id": new_id, "superseded": False}, device)
 
 
-def withdraw_reading(db: Database, reading_id: int) -> ReadingRecord:
+AUDITED = ("value", "recorded_at", "unit", "note", "operator")
+
+
+def _corrected(conn: Connection, original: Any, row: dict[str, Any],
+               reason: str | None) -> list[audit.Change]:  # fmt: skip
+    """The audit's account of a correction: each field it changed, before and after."""
+    uid = _device_uid(conn, original["device_id"])
+    found = [audit.Change(audit.Subject.READING, original["id"], uid, audit.Action.CORRECT,
+                          name, _audited(name, original[name]), _audited(name, row[name]),
+                          reason)
+             for name in AUDITED if original[name] != row[name]]  # fmt: skip
+    return found or [audit.Change(audit.Subject.READING, original["id"], uid,
+                                  audit.Action.CORRECT, reason=reason)]  # fmt: skip
+
+
+def _audited(name: str, value: Any) -> Any:
+    return iso_utc(value) if name == "recorded_at" and value is not None else value
+
+
+def _device_uid(conn: Connection, device_id: int) -> Any:
+    return conn.execute(select(devices.c.uid).where(devices.c.id == device_id)).scalar_one()
+
+
+def withdraw_reading(db: Database, reading_id: int, *, who: str | None = None) -> ReadingRecord:
     """Take back a reading just entered (the user's undo): delete it, and if it was a
     correction, make the reading it corrected current again. Returns what was withdrawn.
 
@@ -160,6 +191,10 @@ def withdraw_reading(db: Database, reading_id: int) -> ReadingRecord:
             restored = update(readings).where(readings.c.id == row["corrects_id"])
             conn.execute(restored.values(superseded=False))
         conn.execute(readings.delete().where(readings.c.id == reading_id))
+        taken = {name: _audited(name, row[name]) for name in AUDITED if row[name] is not None}
+        audit.record(conn, who, [audit.Change(
+            audit.Subject.READING, reading_id, _device_uid(conn, row["device_id"]),
+            audit.Action.WITHDRAW, old=taken)])  # fmt: skip
     return _record(row, device)
 
 

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (
 
 from core.readings import ReadingRecord
 from core.validation import parse_number, typed_decimals
-from gui.entry_panel import OPERATOR_KEY, describe
+from gui.entry_panel import describe
+from gui.who import OPERATOR_KEY
 
 
 class CorrectionDialog(QDialog):
@@ -37,7 +38,7 @@ class CorrectionDialog(QDialog):
         self.value.setObjectName("correctedValue")
         self.reason = QLineEdit()
         self.reason.setObjectName("correctionNote")
-        self.reason.setPlaceholderText("why it is corrected (optional)")
+        self.reason.setPlaceholderText("why it was wrong (the history keeps it)")
         self.who = QLineEdit(str(QSettings().value(OPERATOR_KEY, "") or ""))
         self.who.setObjectName("correctedBy")
         self.who.setPlaceholderText("your name")
@@ -51,7 +52,7 @@ class CorrectionDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("Corrected &value", self.value)
-        form.addRow("&Note", self.reason)
+        form.addRow("&Reason", self.reason)
         form.addRow("Corrected &by", self.who)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -70,5 +71,9 @@ class CorrectionDialog(QDialog):
             self.value.setFocus()
             return
         self.note = self.reason.text().strip() or None
+        if self.note is None:
+            self.error.setText("Reason: a correction needs one; say why the reading was wrong.")
+            self.reason.setFocus()
+            return
         self.corrected_by = self.who.text().strip() or None
         super().accept()

@@ -45,6 +45,7 @@ FIELD_ORDER = [name for name, _ in TEXT_FIELDS + LIMIT_FIELDS] + [
     "calibration_interval_days",
     "status",
     "notes",
+    "reason",
 ]
 
 
@@ -78,6 +79,12 @@ class DeviceDialog(QDialog):
         self._add_interval()
         self._add_status()
         self._add_notes()
+        self.reason = QLineEdit()  # why it changes: the audit trail keeps it
+        if device is not None:
+            self.reason.setObjectName("reason")
+            self.reason.setPlaceholderText("needed when the limits change; kept in the history")
+            self.form.add("reason", "Wh&y", self.reason)
+            self.reason.textEdited.connect(lambda _text: self.form.clear("reason"))
         self._build_buttons()
         if device is not None:
             self._fill(device)
@@ -173,12 +180,29 @@ class DeviceDialog(QDialog):
             cleaned = validate(values)
         except ValidationError as exc:
             problems = exc.problems | problems
+        else:
+            problems |= self._reason_problem(cleaned)
         if problems:
             self.show_problems(problems)
             return
         self.fields = cleaned
         self._set_saving(True)
         self.submitted.emit(cleaned)
+
+    def _reason_problem(self, cleaned: DeviceFields) -> dict[str, str]:
+        """A change of the limits needs a reason (``core.audit``): asked here, before saving."""
+        before = self.device
+        limits_changed = before is not None and (
+            (before.low_limit, before.high_limit) != (cleaned.low_limit, cleaned.high_limit)
+        )
+        if limits_changed and not self.reason.text().strip():
+            return {"reason": "a change of the limits needs a reason: say why"}
+        return {}
+
+    @property
+    def reason_text(self) -> str | None:
+        """Why the device was changed, as typed (None: nothing typed)."""
+        return self.reason.text().strip() or None
 
     def saved(self) -> None:
         """The owner saved the fields: close as accepted."""

@@ -43,6 +43,7 @@ from gui.operations.devices import (
 )
 from gui.ops import Ops
 from gui.undo import push_done, push_made
+from gui.who import current_operator
 
 
 def fields_of(device: DeviceRecord) -> DeviceFields:
@@ -311,11 +312,12 @@ class DevicePanel(QWidget):
     def _create(self, dialog: DeviceDialog, fields: DeviceFields) -> None:
         db, ops = self._db, self._ops
         assert db is not None
-        adding = add_device(ops, db, fields)
+        adding = add_device(ops, db, fields, who=current_operator())
 
         def done(made: DeviceRecord) -> None:
             push_made(self.undo_stack, f"Add device “{made.name}”", made=made, make=adding,
-                      unmake=lambda device: delete_device(ops, db, device.id),
+                      unmake=lambda device: delete_device(ops, db, device.id,
+                                                          who=current_operator()),
                       changed=self._changed)  # fmt: skip
             dialog.saved()
             self.select_device(made.id)
@@ -329,11 +331,14 @@ class DevicePanel(QWidget):
         if fields == old:
             dialog.saved()
             return
-        editing = edit_device(ops, db, before.id, fields)
+        who, why = current_operator(), dialog.reason_text
+        editing = edit_device(ops, db, before.id, fields, who=who, reason=why)
+        undo_why = f"undo of: {why}" if why else None
 
         def done(_after: DeviceRecord) -> None:
             push_done(self.undo_stack, f"Edit device “{before.name}”",
-                      undo=edit_device(ops, db, before.id, old), redo=editing,
+                      undo=edit_device(ops, db, before.id, old, who=who, reason=undo_why),
+                      redo=editing,
                       changed=self._changed)  # fmt: skip
             dialog.saved()
             self._changed()
@@ -352,17 +357,17 @@ class DevicePanel(QWidget):
         archive = not self._all_archived(ids)
         names = [d.name for d in map(self.model.peek, self._selected_rows()) if d is not None]
         verb = "Archive" if archive else "Unarchive"
-        what = described(names, len(ids))
+        what, who = described(names, len(ids)), current_operator()
 
         def done(changed: list[int]) -> None:
             if changed:
                 push_done(self.undo_stack, f"{verb} {what}",
-                          undo=archive_devices(ops, db, changed, not archive),
-                          redo=archive_devices(ops, db, changed, archive),
+                          undo=archive_devices(ops, db, changed, not archive, who=who),
+                          redo=archive_devices(ops, db, changed, archive, who=who),
                           changed=self._changed)  # fmt: skip
             self._changed()
 
-        archive_devices(ops, db, ids, archive).done(done).run()
+        archive_devices(ops, db, ids, archive, who=who).done(done).run()
 
     def _changed(self) -> None:
         """After an edit or its undo: reload, and tell the other panels the devices changed."""

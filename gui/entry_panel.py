@@ -41,8 +41,8 @@ from gui.operations.readings import DeviceContext, device_context, save_reading,
 from gui.ops import Ops
 from gui.reading_time import ReadingTime
 from gui.undo import push_made
+from gui.who import OPERATOR_KEY, current_operator
 
-OPERATOR_KEY = "entry/operator"
 FLAG_TEXT = {LimitFlag.ABOVE: "above the high limit", LimitFlag.BELOW: "below the low limit"}
 UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
 
@@ -380,7 +380,8 @@ class EntryPanel(QWidget):
         )  # fmt: skip
         push_made(self.undo_stack, f"reading {reading.text} {reading.unit}", made=reading,
                   make=save_reading(self._ops, db, entry),
-                  unmake=lambda saved: withdraw_reading(self._ops, db, saved.id),
+                  unmake=lambda saved: withdraw_reading(self._ops, db, saved.id,
+                                                         who=current_operator()),
                   changed=self._after_undo)  # fmt: skip
 
     def _after_undo(self) -> None:

@@ -172,11 +172,12 @@ class Workspace(QWidget):
         assert db is not None
         correcting = correct_reading(ops, db, original.id, value=dialog.corrected_value,
                                      note=dialog.note, operator=dialog.corrected_by,
-                                     decimals=dialog.decimals)  # fmt: skip
+                                     decimals=dialog.decimals, reason=dialog.note)  # fmt: skip
 
         def saved(made: ReadingRecord) -> None:
             push_made(self._undo, f"correction of reading #{original.id}", made=made,
-                      make=correcting, unmake=lambda fix: withdraw_reading(ops, db, fix.id),
+                      make=correcting,
+                      unmake=lambda fix: withdraw_reading(ops, db, fix.id, who=fix.operator),
                       changed=self._on_readings_changed)  # fmt: skip
             self._on_readings_changed()
 

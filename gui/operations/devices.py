@@ -28,28 +28,38 @@ def fetch_device(ops: Ops, db: Database, device_id: int) -> DatabaseOp[DeviceRec
     return DatabaseOp(ops, lambda: devices.get_device(db, device_id), "Opening the device")
 
 
-def add_device(ops: Ops, db: Database, fields: DeviceFields) -> DatabaseOp[DeviceRecord]:
-    return DatabaseOp(ops, lambda: devices.create_device(db, fields), SAVING)
+def add_device(ops: Ops, db: Database, fields: DeviceFields, *,
+               who: str | None = None) -> DatabaseOp[DeviceRecord]:  # fmt: skip
+    """Add a device; ``who`` (the operator's name) goes into the audit trail, as below."""
+    return DatabaseOp(ops, lambda: devices.create_device(db, fields, who=who), SAVING)
 
 
 def edit_device(
-    ops: Ops, db: Database, device_id: int, fields: DeviceFields
-) -> DatabaseOp[DeviceRecord]:
-    return DatabaseOp(ops, lambda: devices.update_device(db, device_id, fields), SAVING)
+    ops: Ops, db: Database, device_id: int, fields: DeviceFields, *, who: str | None = None,
+    reason: str | None = None,
+) -> DatabaseOp[DeviceRecord]:  # fmt: skip
+    """Save the fields; a change of the limits needs ``reason``."""
+
+    def work() -> DeviceRecord:
+        return devices.update_device(db, device_id, fields, who=who, reason=reason)
+
+    return DatabaseOp(ops, work, SAVING)
 
 
 def archive_devices(
-    ops: Ops, db: Database, device_ids: list[int], archive: bool
+    ops: Ops, db: Database, device_ids: list[int], archive: bool, *, who: str | None = None
 ) -> DatabaseOp[list[int]]:
     """Archive the devices (or bring them back); the result is the ids whose state changed."""
     verb = "Archive" if archive else "Unarchive"
-    return DatabaseOp(ops, lambda: devices.archive_devices(db, device_ids, archive),
+    return DatabaseOp(ops, lambda: devices.archive_devices(db, device_ids, archive, who=who),
                       f"{verb} devices")  # fmt: skip
 
 
-def delete_device(ops: Ops, db: Database, device_id: int) -> DatabaseOp[None]:
+def delete_device(ops: Ops, db: Database, device_id: int, *,
+                  who: str | None = None) -> DatabaseOp[None]:  # fmt: skip
     """Delete a device without readings (the undo of adding it)."""
-    return DatabaseOp(ops, lambda: devices.delete_device(db, device_id), "Deleting the device")
+    return DatabaseOp(ops, lambda: devices.delete_device(db, device_id, who=who),
+                      "Deleting the device")  # fmt: skip
 
 
 def inventory_counts(ops: Ops, db: Database) -> DatabaseOp[InventoryCounts]:

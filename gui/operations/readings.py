@@ -27,20 +27,23 @@ def save_reading(ops: Ops, db: Database, new: NewReading) -> DatabaseOp[ReadingR
 
 
 def correct_reading(ops: Ops, db: Database, reading_id: int, *, value: float,
-                    note: str | None, operator: str | None,
-                    decimals: int | None) -> DatabaseOp[ReadingRecord]:  # fmt: skip
-    """Record a correction of ``reading_id`` (the original stays, marked superseded)."""
+                    note: str | None, operator: str | None, decimals: int | None,
+                    reason: str | None) -> DatabaseOp[ReadingRecord]:  # fmt: skip
+    """Record a correction of ``reading_id`` (the original stays, marked superseded), with
+    the reason the audit trail keeps."""
 
     def work() -> ReadingRecord:
         return readings.correct_reading(db, reading_id, value=value, note=note,
-                                        operator=operator, decimals=decimals)  # fmt: skip
+                                        operator=operator, decimals=decimals,
+                                        reason=reason)  # fmt: skip
 
     return DatabaseOp(ops, work, "Correcting the reading")
 
 
-def withdraw_reading(ops: Ops, db: Database, reading_id: int) -> DatabaseOp[ReadingRecord]:
+def withdraw_reading(ops: Ops, db: Database, reading_id: int, *,
+                     who: str | None = None) -> DatabaseOp[ReadingRecord]:  # fmt: skip
     """Take back a reading or a correction (the undo of saving it)."""
-    return DatabaseOp(ops, lambda: readings.withdraw_reading(db, reading_id),
+    return DatabaseOp(ops, lambda: readings.withdraw_reading(db, reading_id, who=who),
                       "Withdrawing the reading")  # fmt: skip
 
 

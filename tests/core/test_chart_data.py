@@ -35,7 +35,7 @@ def test_chart_series_leaves_out_corrected_originals_and_missing_devices(
     db: Database, gauge: DeviceRecord
 ) -> None:
     first = add_at(db, gauge, 9.0, 0)
-    fixed = correct_reading(db, first, value=3.0)
+    fixed = correct_reading(db, first, value=3.0, reason="typed wrong")
     (one,) = chart_series(db, [gauge.id, 999_999])
     assert one.ids.tolist() == [fixed.id] and one.values.tolist() == [3.0]
 

@@ -22,7 +22,7 @@ def history(db: Database, gauge: DeviceRecord) -> Iterator[dict[str, int]]:
         "probe": add_at(db, probe, 20.0, 2),
         "late": add_at(db, gauge, 1.0, 3),
     }
-    made["fix"] = correct_reading(db, made["high"], value=3.5).id
+    made["fix"] = correct_reading(db, made["high"], value=3.5, reason="typed wrong").id
     made["probe_id"] = probe.id
     yield made
 

@@ -93,7 +93,7 @@ def test_a_device_without_a_unit_takes_any_unit(db: Database) -> None:
 def test_a_correction_in_another_unit_is_refused(db, gauge) -> None:
     original = _add(db, gauge, 2.0)
     with pytest.raises(ValidationError, match="psi differs from bar"):
-        correct_reading(db, original, value=30.0, unit="psi")
+        correct_reading(db, original, value=30.0, unit="psi", reason="typed wrong")
     assert get_reading(db, original).superseded is False
 
 
@@ -104,7 +104,7 @@ def test_reading_for_a_missing_device_is_refused(db: Database) -> None:
 
 def test_correction_keeps_the_original(db: Database, gauge: DeviceRecord) -> None:
     original = _add(db, gauge, 2.0, note="typo")
-    fixed = correct_reading(db, original, value=3.0)
+    fixed = correct_reading(db, original, value=3.0, reason="typed wrong")
     assert (fixed.value, fixed.corrects_id, fixed.note, fixed.unit) == (
         3.0,
         original,
@@ -122,9 +122,9 @@ def test_correction_keeps_the_original(db: Database, gauge: DeviceRecord) -> Non
 
 def test_a_superseded_reading_cannot_be_corrected_again(db: Database, gauge: DeviceRecord) -> None:
     original = _add(db, gauge, 2.0)
-    correct_reading(db, original, value=3.0)
+    correct_reading(db, original, value=3.0, reason="typed wrong")
     with pytest.raises(ValidationError, match="already corrected"):
-        correct_reading(db, original, value=4.0)
+        correct_reading(db, original, value=4.0, reason="typed wrong")
 
 
 def test_list_readings_filters_by_range_and_orders(db: Database, gauge: DeviceRecord) -> None:
@@ -170,7 +170,7 @@ def test_withdrawing_a_correction_makes_the_original_current_again(launched) -> 
     db = launched.database
     device = create_device(db, DeviceFields(name="Gauge", default_unit="bar"))
     original = add_reading(db, NewReading(device.id, 1.5, datetime(2026, 1, 1, tzinfo=UTC)))
-    correction = correct_reading(db, original.id, value=1.6)
+    correction = correct_reading(db, original.id, value=1.6, reason="typed wrong")
     with pytest.raises(ValidationError, match="corrected since"):
         withdraw_reading(db, original.id)
     withdraw_reading(db, correction.id)
@@ -185,9 +185,9 @@ def test_the_typed_resolution_is_kept_and_a_correction_brings_its_own(db, gauge)
     assert (saved.decimals, saved.text) == (2, "4.00")
     assert get_reading(db, saved.id).text == "4.00"
     assert [r.text for r in readings_page(db, [gauge.id])] == ["4.00"]
-    noted = correct_reading(db, saved.id, note="checked")
+    noted = correct_reading(db, saved.id, note="checked", reason="typed wrong")
     assert noted.text == "4.00"  # the value stays, so does its resolution
-    fixed = correct_reading(db, noted.id, value=4.5, decimals=1)
+    fixed = correct_reading(db, noted.id, value=4.5, decimals=1, reason="typed wrong")
     assert fixed.text == "4.5"
     plain = add_reading(db, NewReading(gauge.id, 1234.5678, T0 + timedelta(minutes=1)))
     assert plain.decimals is None and plain.text == "1234.5678"

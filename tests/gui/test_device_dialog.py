@@ -172,3 +172,24 @@ def test_an_unexpected_failure_says_where_the_details_are(qtbot) -> None:
     dialog.save_failed(RuntimeError("disk I/O error"))
     assert "log file" in dialog.general_error.text()
     assert "disk" not in dialog.general_error.text()
+
+
+def test_a_change_of_the_limits_asks_why_before_it_is_saved(qtbot) -> None:
+    device = DeviceRecord(name="PI-101", low_limit=0.5, high_limit=6.0, id=4)
+    dialog = opened(qtbot, device)
+    type_into(qtbot, dialog, high_limit="6.5")
+    assert submit(qtbot, dialog) == []
+    assert (
+        dialog.errors["reason"].isVisible() and "needs a reason" in dialog.errors["reason"].text()
+    )
+    qtbot.keyClicks(dialog.reason, "new process spec")
+    assert not dialog.errors["reason"].isVisible()
+    [sent] = submit(qtbot, dialog)
+    assert sent.high_limit == 6.5 and dialog.reason_text == "new process spec"
+    dialog.saved()
+    renamed = opened(qtbot, device)
+    type_into(qtbot, renamed, name="PI-101 Boiler")  # not the limits: no reason needed
+    [sent] = submit(qtbot, renamed)
+    assert sent.name == "PI-101 Boiler" and renamed.reason_text is None
+    renamed.saved()
+    assert opened(qtbot).findChild(type(dialog.reason), "reason") is None  # adding: no reason

@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 from core.devices import DeviceFields, create_device
 from core.launch import LaunchResult
 from core.readings import LimitFlag, count_readings, list_readings
-from gui.entry_panel import OPERATOR_KEY, EntryPanel
+from gui.entry_panel import EntryPanel
 from gui.ops import Ops
+from gui.who import OPERATOR_KEY
 
 
 @pytest.fixture

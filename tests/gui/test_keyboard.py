@@ -156,7 +156,11 @@ def test_enter_or_f2_on_a_reading_corrects_it_and_records_who(qtbot, window) -> 
             dialog.reject()
             qtbot.waitUntil(lambda: _dialog(window) is None)
     dialog.value.setText("4.01")
-    qtbot.keyClick(dialog.value, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.value, Qt.Key.Key_Return)  # no reason yet: refused, the dialog stays
+    assert dialog.isVisible() and "needs one" in dialog.error.text()
+    assert focused(dialog.reason)
+    qtbot.keyClicks(dialog.reason, "misread the dial")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
     device_id = entry.device_id
     qtbot.waitUntil(lambda: len(list_readings(window.database, device_id,
                                               include_superseded=True)) == 2)  # fmt: skip

@@ -101,7 +101,7 @@ def test_corrections_show_both_ways_and_originals_are_struck_through(
     panel.show_devices([gauge])
     shown(qtbot, panel, len(VALUES))
     original = panel.model.reading(3)  # the 5.2 above the limit
-    fixed = correct_reading(db, original.id, value=3.9)
+    fixed = correct_reading(db, original.id, value=3.9, reason="typed wrong")
     panel.refresh()
     shown(qtbot, panel, len(VALUES) + 1)
     model = panel.model
@@ -194,7 +194,7 @@ def test_a_corrected_original_cannot_be_corrected_again(
     panel.show_devices([gauge])
     shown(qtbot, panel, len(VALUES))
     original = panel.model.reading(0).id
-    correct_reading(db, original, value=3.4)
+    correct_reading(db, original, value=3.4, reason="typed wrong")
     panel.table.selectRow(0)
     panel.refresh()
     shown(qtbot, panel, len(VALUES) + 1)

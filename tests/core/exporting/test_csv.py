@@ -73,7 +73,7 @@ def test_corrected_originals_are_left_out_unless_asked(
     db: Database, boiler: DeviceRecord, tmp_path: Path
 ) -> None:
     original = add(db, boiler, 20.0, T0)
-    correct_reading(db, original, value=25.0)
+    correct_reading(db, original, value=25.0, reason="typed wrong")
     assert run(db, tmp_path / "current.csv") == 1
     assert "25.0" in (tmp_path / "current.csv").read_text("utf-8")
     assert run(db, tmp_path / "all.csv", include_superseded=True) == 2

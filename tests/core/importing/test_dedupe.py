@@ -49,7 +49,7 @@ def test_a_reading_typed_in_counts_as_already_there(db: Database, tmp_path: Path
 def test_a_corrected_reading_is_not_brought_back(db: Database, tmp_path: Path) -> None:
     import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 2)), create_devices=True)
     first = first_reading_id(db)
-    correct_reading(db, first, value=19.5, note="sensor offset")
+    correct_reading(db, first, value=19.5, note="sensor offset", reason="typed wrong")
     report = import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 2), content="again"))
     assert (report.accepted, report.duplicates, report.rejected_count) == (0, 2, 0)
 

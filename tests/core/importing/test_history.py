@@ -67,7 +67,7 @@ def test_undo_is_refused_when_a_correction_refers_to_the_batch(
     report = import_parsed(db, parsed_file(tmp_path, [TEMP], samples(0, 2)), create_devices=True)
     assert report.batch_id is not None
     first = first_reading_id(db)
-    correct_reading(db, first, value=1.0)
+    correct_reading(db, first, value=1.0, reason="typed wrong")
     with pytest.raises(BatchUndoError, match="1 of its readings have been corrected"):
         undo_batch(db, report.batch_id)
     assert reading_count(db) == 3

@@ -40,7 +40,7 @@ def test_a_corrected_reading_is_replaced_in_the_series(
 ) -> None:
     loaded(qtbot, chart, devices[:1])
     (wrong,) = (r for r in list_readings(db, devices[0]) if r.value == 5.2)
-    correct_reading(db, wrong.id, value=3.9)
+    correct_reading(db, wrong.id, value=3.9, reason="typed wrong")
     chart.refresh()
     qtbot.waitUntil(lambda: 3.9 in chart.series[0].values)
     assert 5.2 not in chart.series[0].values and chart.point_count() == len(GAUGE_VALUES)

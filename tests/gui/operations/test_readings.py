@@ -41,8 +41,9 @@ def test_a_refused_reading_comes_back_to_failed(qtbot: QtBot, ops: WatchedOps, d
 
 def test_a_correction_and_its_withdrawal(qtbot: QtBot, ops: WatchedOps, db, gauge) -> None:
     original = succeeded(qtbot, ops, save_reading(ops, db, NewReading(gauge, 2.0, NOW)))
-    fixed = succeeded(qtbot, ops, correct_reading(ops, db, original.id, value=2.5, note="typo",
-                                                  operator="Ana", decimals=1))  # fmt: skip
+    correcting = correct_reading(ops, db, original.id, value=2.5, note="typo", operator="Ana",
+                                 decimals=1, reason="typo")  # fmt: skip
+    fixed = succeeded(qtbot, ops, correcting)
     assert fixed.value == 2.5 and fixed.operator == "Ana"
     assert [r.value for r in list_readings(db, gauge)] == [2.5]
     succeeded(qtbot, ops, withdraw_reading(ops, db, fixed.id))
