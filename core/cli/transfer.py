@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from core.cli.common import (
+    DEVICE_HELP,
     EXIT_ERROR,
     EXIT_OK,
     Groups,
@@ -58,7 +59,7 @@ def _add_export_command(groups: Groups) -> None:
     exp = add_command(groups, "export", _export,
                       help="export readings as CSV, Excel or a PDF report")  # fmt: skip
     exp.add_argument("--device", action="append", default=[],
-                     help="device id or serial; repeatable (default: every device)")  # fmt: skip
+                     help=f"{DEVICE_HELP}; repeatable (default: every device)")  # fmt: skip
     exp.add_argument("--from", dest="start", type=moment, help="date or ISO 8601 time")
     exp.add_argument("--to", dest="end", type=end_moment,
                      help="date (the whole day is included) or ISO 8601 time")  # fmt: skip
