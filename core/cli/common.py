@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from core.devices import DeviceRecord
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PROBLEMS = 0, 1, 2, 3
+EXIT_CLOSED_PIPE = 128 + 13  # what a shell reports for a tool a closed pipe stopped (SIGPIPE)
 
 Groups: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Handler = Callable[[argparse.Namespace], int]
