@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.readings import ReadingRecord
-from core.validation import parse_number, typed_decimals
+from core.validation import parse_number, typed_decimals, typed_or_none
 from gui.entry_panel import OPERATOR_KEY, describe
 
 
@@ -69,6 +69,6 @@ class CorrectionDialog(QDialog):
             self.error.setText(f"Value: {exc}.")
             self.value.setFocus()
             return
-        self.note = self.reason.text().strip() or None
-        self.corrected_by = self.who.text().strip() or None
+        self.note = typed_or_none(self.reason.text(), "note")
+        self.corrected_by = typed_or_none(self.who.text())
         super().accept()

@@ -154,3 +154,12 @@ def test_an_unexpected_failure_says_where_the_details_are(qtbot) -> None:
     dialog.save_failed(RuntimeError("disk I/O error"))
     assert "log file" in dialog.general_error.text()
     assert "disk" not in dialog.general_error.text()
+
+
+def test_a_leading_tab_is_kept_and_only_spaces_are_trimmed(qtbot) -> None:
+    dialog = opened(qtbot)
+    dialog.inputs["name"].setText("\tPI-101 ")  # pasted from a spreadsheet's cell
+    dialog.notes.setPlainText("\tindented")
+    (sent,) = submit(qtbot, dialog)
+    assert (sent.name, sent.notes) == ("\tPI-101", "\tindented")
+    dialog.saved()
