@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -273,7 +273,16 @@ class ExportJob:
 
 def utc_offset(moment: datetime) -> str:
     """The UTC offset of an aware datetime as ISO 8601 writes it: "+01:00"."""
-    return moment.isoformat()[-6:] if moment.utcoffset() else "+00:00"
+    return offset_text(moment.utcoffset() or timedelta(0))
+
+
+def offset_text(offset: timedelta) -> str:
+    """An offset as ``isoformat`` writes it: "+01:00", "-00:44:30" (Monrovia until 1972)."""
+    sign = "-" if offset < timedelta(0) else "+"
+    seconds = abs(offset) // timedelta(seconds=1)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
 
 
 def plain_text(text: str | None) -> str:
