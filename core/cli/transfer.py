@@ -44,7 +44,8 @@ def _add_import_command(groups: Groups) -> None:
     imp.add_argument("--format", help="toa5, hobo, gp5w, vemco, csv or xlsx (default: detected)")
     imp.add_argument("--tz", help="time zone of times without an offset, e.g. Europe/Berlin, UTC")
     imp.add_argument("--create-devices", action="store_true",
-                     help="create a device for each channel that matches none")  # fmt: skip
+                     help="create the devices that match none (from a FieldLog export: "
+                          "every field of each)")  # fmt: skip
     imp.add_argument("--encoding", help="e.g. utf-8, cp1252 (default: detected)")
     imp.add_argument("--delimiter", help="',', ';' or 'tab' (default: detected)")
     imp.add_argument("--decimal", choices=(".", ","), help="decimal separator (default: detected)")
@@ -168,6 +169,8 @@ def _export(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"{summary.readings:,} readings of {summary.devices} devices written to {summary.path}")
+    if summary.devices_path is not None:
+        print(f"the devices, every field of each, written to {summary.devices_path}")
     return EXIT_OK
 
 

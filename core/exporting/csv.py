@@ -1,4 +1,5 @@
-"""The CSV export: one header row, then one row per reading, by device name, then time.
+"""The CSV export: one header row, then one row per reading, by device name, then time; and
+the devices, every field of each, in a devices file beside it (``core.device_table``).
 
 Each time is written three ways: ``time``, ISO 8601 with the local offset (exact: what
 FieldLog's importer reads); ``local time``, the wall-clock time as ``YYYY-MM-DD HH:MM:SS``,
@@ -16,7 +17,17 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from core.exporting.job import SOURCE_NAMES, ExportDevice, ExportJob, offset_text, plain_text
+from core.device_table import HEADER as DEVICE_HEADER
+from core.device_table import utc_text
+from core.exporting.job import (
+    SOURCE_NAMES,
+    ExportDevice,
+    ExportJob,
+    TableCell,
+    offset_text,
+    plain_text,
+    table_row,
+)
 
 CSV_COLUMNS = ("device", "serial", "time", "local time", "UTC time", "value", "unit", "limit",
                "operator", "note", "source")  # fmt: skip
@@ -34,6 +45,29 @@ def write_csv(job: ExportJob, tmp: Path) -> None:
         rows = _RowTexts(job, _Clock(job.has_milliseconds))
         for device, page in job.all_plain_pages():
             writer.writerows(rows.of(device, page))
+
+
+def write_devices_csv(job: ExportJob, tmp: Path) -> None:
+    """The devices file beside the readings (``core.device_table``): one row per device of the
+    export, readings or not, with every field, so that an import re-creates it whole."""
+    with tmp.open("w", encoding="utf-8", newline="") as handle:
+        if job.request.excel_bom:
+            handle.write(BOM)
+        writer = csv.writer(handle)
+        writer.writerow(DEVICE_HEADER)
+        writer.writerows([_table_text(c) for c in table_row(d)] for d in job.devices)
+
+
+def _table_text(cell: TableCell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return plain_text(cell)
+    if isinstance(cell, float):
+        return repr(cell)
+    if isinstance(cell, int):  # the archiving time
+        return utc_text(cell)
+    return cell.isoformat()
 
 
 class _RowTexts:

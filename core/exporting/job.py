@@ -8,6 +8,7 @@ millions of rows (core/db.py's rule).
 
 import re
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class ExportSummary:
     readings: int
     devices: int
     format: ExportFormat
+    devices_path: Path | None = None  # a CSV's devices file, written beside it
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,14 @@ class ExportDevice:
     low: float | None
     high: float | None
     calibration_due: date | None
+    # The rest of the device, for the devices table (``core.device_table``): an export carries
+    # every device whole, so that an import can re-create it as it was.
+    manufacturer: str | None = None
+    model: str | None = None
+    status: str = "active"
+    notes: str | None = None
+    archived_at: int | None = None
+    uid: uuid.UUID | None = None
 
     def flag(self, value: float) -> str:
         """The limit column: empty within the limits, else "below" or "above" (as
@@ -84,6 +94,18 @@ class ExportDevice:
         if self.high is not None and value > self.high:
             return LimitFlag.ABOVE.value
         return ""
+
+
+TableCell = str | float | date | int | None
+
+
+def table_row(device: ExportDevice) -> tuple[TableCell, ...]:
+    """The device's cells in the devices table, in ``core.device_table.HEADER``'s order: text,
+    numbers, the calibration date, the archiving time (epoch ms), the UID as text."""
+    return (device.name, device.serial, device.device_type, device.manufacturer, device.model,
+            device.location, device.unit or None, device.low, device.high, device.calibration_due,
+            device.status, device.notes, device.archived_at,
+            str(device.uid) if device.uid else None)  # fmt: skip
 
 
 class Row(NamedTuple):
@@ -121,7 +143,8 @@ def snapshot(db: Database) -> Iterator[sqlite3.Connection]:
 
 _DEVICE_SQL = (
     "SELECT id, name, serial_number, device_type, location, coalesce(default_unit, ''), "
-    "low_limit, high_limit, calibration_due FROM devices"
+    "low_limit, high_limit, calibration_due, manufacturer, model, status, notes, archived_at, "
+    "uid FROM devices"
 )
 
 
@@ -153,9 +176,11 @@ def _devices_by_ids(conn: sqlite3.Connection, device_ids: list[int]) -> list[Any
 
 
 def _device(row: Any) -> ExportDevice:
-    device_id, name, serial, device_type, location, unit, low, high, due = row
+    device_id, name, serial, device_type, location, unit, low, high, due, *rest = row
+    manufacturer, model, status, notes, archived_at, uid = rest
     return ExportDevice(device_id, name, serial, device_type, location, unit, low, high,
-                        calibration_due=date.fromisoformat(due) if due else None)  # fmt: skip
+                        date.fromisoformat(due) if due else None, manufacturer, model, status,
+                        notes, archived_at, uuid.UUID(bytes=bytes(uid)))  # fmt: skip
 
 
 _STATS_SQL = """

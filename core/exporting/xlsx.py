@@ -1,4 +1,5 @@
-"""The Excel export: a "Readings" sheet with real dates and numbers, and a "Devices" sheet.
+"""The Excel export: a "Readings" sheet with real dates and numbers, and a "Devices" sheet
+with every field of each device (``core.device_table``).
 
 Written by XlsxWriter in constant-memory mode: each row goes to the file as it is written, so
 a million readings take the memory of one row, and several times less time than openpyxl's
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from core.device_table import HEADER as DEVICE_HEADER
 from core.exporting.job import (
     ILLEGAL_XML,
     SOURCE_NAMES,
@@ -22,14 +24,13 @@ from core.exporting.job import (
     ExportJob,
     Row,
     offset_text,
+    table_row,
 )
 
 XLSX_COLUMNS = ("Device", "Serial", "Time (local)", "UTC offset", "Time (UTC)", "Value", "Unit",
                 "Limit", "Operator", "Note", "Source")  # fmt: skip
 XLSX_WIDTHS = (28, 14, 20, 10, 20, 12, 8, 8, 16, 40, 8)
-DEVICE_COLUMNS = ("Name", "Serial", "Type", "Location", "Unit", "Low limit", "High limit",
-                  "Calibration due")  # fmt: skip
-DEVICE_WIDTHS = (28, 14, 24, 20, 8, 10, 10, 16)
+DEVICE_WIDTHS = (28, 14, 24, 16, 16, 20, 8, 10, 10, 16, 14, 40, 22, 38)
 SHEET_ROWS = 1_048_575  # readings a sheet holds under its header (Excel's 1,048,576 rows)
 ALARM_FILL = "#F4CCCC"  # the light red of an out-of-limit row
 BOOK_OPTIONS = {
@@ -74,7 +75,7 @@ def _write_sheets(job: ExportJob, book: Any) -> None:
     sheet can hold (XlsxWriter would drop the rest without a word); then "Devices"."""
     styles = _Styles(book, job.has_milliseconds)
     readings = _sheet(book, "Readings", XLSX_COLUMNS, XLSX_WIDTHS, styles)
-    devices = _sheet(book, "Devices", DEVICE_COLUMNS, DEVICE_WIDTHS, styles)
+    devices = _sheet(book, "Devices", DEVICE_HEADER, DEVICE_WIDTHS, styles)
     for number, device in enumerate(job.devices, start=1):
         _device_row(devices, number, device, styles)
     number, sheets, rows = 1, 1, _ReadingRows(job, styles)
@@ -136,6 +137,7 @@ class _Styles:
         self.bold = book.add_format({"bold": True})
         self.time = book.add_format({"num_format": time_format})
         self.date = book.add_format({"num_format": "yyyy-mm-dd"})
+        self.moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss.000"})
         self.alarm = book.add_format({"bg_color": ALARM_FILL, "pattern": 1})
         self.alarm_time = book.add_format(
             {"num_format": time_format, "bg_color": ALARM_FILL, "pattern": 1}
@@ -223,16 +225,18 @@ _DAYS_BEFORE_1970 = 25_568  # from 1899-12-31, XlsxWriter's epoch
 
 
 def _device_row(sheet: Any, at: int, device: ExportDevice, styles: _Styles) -> None:
-    texts = (device.name, device.serial or "", device.device_type or "", device.location or "",
-             device.unit)  # fmt: skip
-    for column, text in enumerate(texts):
-        _text(sheet, at, column, text, None)
-    for column, limit in ((5, device.low), (6, device.high)):
-        if limit is not None:
-            sheet.write_number(at, column, limit)
-    if device.calibration_due is not None:
-        due = datetime.combine(device.calibration_due, datetime.min.time())
-        sheet.write_datetime(at, 7, due, styles.date)
+    """Every field of the device (``core.device_table``): text as text, limits as numbers,
+    the calibration date and the archiving time (UTC) as dates."""
+    for column, cell in enumerate(table_row(device)):
+        if isinstance(cell, str):
+            _text(sheet, at, column, cell, None)
+        elif isinstance(cell, float):
+            sheet.write_number(at, column, cell)
+        elif isinstance(cell, int):
+            sheet.write_number(at, column, excel_time(cell), styles.moment)
+        elif cell is not None:
+            due = datetime.combine(cell, datetime.min.time())
+            sheet.write_datetime(at, column, due, styles.date)
 
 
 def _text(sheet: Any, row: int, column: int, text: str, fill: Any) -> None:

@@ -174,3 +174,37 @@ def test_the_three_time_texts_are_isoformat_s_to_the_millisecond() -> None:
                 utc = from_epoch_ms(ms).isoformat(sep=" ", timespec=timespec)[:-6]
                 expected = (iso, moment.replace(tzinfo=None).isoformat(" ", timespec), utc)
                 assert clock.texts(ms, moment.utcoffset()) == expected, (zone, ms)
+
+
+def test_the_devices_file_beside_holds_every_device_whole(
+    db: Database, boiler: DeviceRecord, tmp_path: Path
+) -> None:
+    """Every device of the export, readings or not, every field; text as safe as the readings'."""
+    from core.devices import DeviceFields, archive_device, create_device
+
+    add(db, boiler, 20.0, T0)
+    fields = DeviceFields("=Spare", manufacturer="WIKA", model="232.50",
+                          notes="line one\nline two", low_limit=0.1 + 0.2)  # fmt: skip
+    spare = create_device(db, fields)
+    archive_device(db, spare.id)
+    path = tmp_path / "march.csv"
+    summary = export(db, path, ExportFormat.CSV, ExportRequest(device_ids=[boiler.id, spare.id]))
+    assert summary.devices_path == tmp_path / "march.devices.csv"
+    text = summary.devices_path.read_bytes().decode("utf-8")
+    archived = archive_time(db, spare.id)
+    assert text == (
+        "\ufeffName,Serial,Type,Manufacturer,Model,Location,Unit,Low limit,High limit,"
+        "Calibration due,Status,Notes,Archived (UTC),UID\r\n"
+        f'\'=Spare,,,WIKA,232.50,,,0.30000000000000004,,,active,"line one\nline two",{archived},'
+        f"{spare.uid}\r\n"
+        f"Boiler,SN-1,Thermometer,,,Plant room,°C,10.0,80.0,2026-06-30,active,,,{boiler.uid}\r\n"
+    )
+
+
+def archive_time(db: Database, device_id: int) -> str:
+    from core.device_table import utc_text
+    from core.models import devices
+
+    with db.read() as conn:
+        ms = conn.execute(devices.select().where(devices.c.id == device_id)).one().archived_at
+    return utc_text(ms)

@@ -62,14 +62,18 @@ def test_the_utc_column_tells_the_autumn_hour_that_repeats_apart(
     ]  # fmt: skip
 
 
-def test_xlsx_devices_sheet(two_devices: Database, tmp_path: Path) -> None:
+def test_xlsx_devices_sheet_holds_every_field(two_devices: Database, tmp_path: Path) -> None:
+    from core.devices import list_devices
+
     path = tmp_path / "out.xlsx"
     export(two_devices, path, ExportFormat.XLSX)
     rows = list(load_workbook(path)["Devices"].iter_rows(values_only=True))
-    assert rows[0] == ("Name", "Serial", "Type", "Location", "Unit", "Low limit", "High limit",
-                       "Calibration due")  # fmt: skip
-    assert rows[2] == ("Boiler", "SN-1", "Thermometer", "Plant room", "°C", 10.0, 80.0,
-                       datetime(2026, 6, 30))  # fmt: skip
+    assert rows[0] == ("Name", "Serial", "Type", "Manufacturer", "Model", "Location", "Unit",
+                       "Low limit", "High limit", "Calibration due", "Status", "Notes",
+                       "Archived (UTC)", "UID")  # fmt: skip
+    boiler = next(d for d in list_devices(two_devices) if d.name == "Boiler")
+    assert rows[2] == ("Boiler", "SN-1", "Thermometer", None, None, "Plant room", "°C", 10.0, 80.0,
+                       datetime(2026, 6, 30), "active", None, None, str(boiler.uid))  # fmt: skip
 
 
 def test_a_cancelled_xlsx_leaves_no_temporary_files(
