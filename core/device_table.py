@@ -63,9 +63,11 @@ class TableDevice:
 
 
 def is_device_header(cells: Sequence[object]) -> bool:
-    """Whether a header row is a devices table's: a "Name" column and another of ours."""
-    names = {str(cell).strip().casefold() for cell in cells if cell is not None}
-    return "name" in names and len(names & FIELD_OF.keys()) >= 2
+    """Whether a header row is a devices table's, as every FieldLog has written it: "Name",
+    "Serial", "Type" first, and no column of a reading's (a readings table that starts so is
+    a readings table)."""
+    names = [str(cell).strip().casefold() for cell in cells if cell is not None]
+    return names[:3] == ["name", "serial", "type"] and not {"time", "value"} & set(names)
 
 
 def read_table(

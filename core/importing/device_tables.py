@@ -8,6 +8,7 @@ read when it is there and its header is a devices table's; a workbook has them i
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 from core.device_table import TableDevice, devices_path, is_device_header, read_table
 from core.importing.options import Source
@@ -60,12 +61,12 @@ def header_only(text: str) -> bool:
     return len([line for line in text.splitlines() if line.strip()]) <= 1
 
 
-def from_workbook(path: Path, book: object) -> tuple[list[TableDevice], str | None]:
-    """The devices of a workbook's "Devices" sheet, when it is a devices table."""
-    names = getattr(book, "sheetnames", [])
-    if DEVICES_SHEET not in names:
+def from_workbook(path: Path, book: Any) -> tuple[list[TableDevice], str | None]:
+    """The devices of a workbook's "Devices" sheet (an openpyxl workbook), when it is a
+    devices table."""
+    if DEVICES_SHEET not in book.sheetnames:
         return [], None
-    sheet = book[DEVICES_SHEET]  # type: ignore[index]
+    sheet = book[DEVICES_SHEET]
     rows = list(enumerate(sheet.iter_rows(values_only=True), start=1))
     if not rows or not is_device_header(rows[0][1]):
         return [], None

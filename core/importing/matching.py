@@ -121,7 +121,8 @@ class DeviceMatcher:
         return Target(row["id"], row["name"], unit, row["low_limit"], row["high_limit"], how)
 
     def _create(self, channel: Channel, entry: TableDevice | None) -> Target:
-        return self._insert(channel.name[:200], entry, channel)
+        name = entry.fields.name if entry is not None else channel.name[:200]
+        return self._insert(name, entry, channel)
 
     def _insert(self, name: str, entry: TableDevice | None, channel: Channel | None) -> Target:
         """A new device: whole from the table's row, else from what the channel says."""

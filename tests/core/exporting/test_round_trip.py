@@ -212,3 +212,12 @@ def test_a_workbook_exported_before_the_devices_had_every_field_still_gives_them
         assert again.differences == [] and not again.written  # no column, no difference
     finally:
         office.close()
+
+
+def test_a_readings_table_whose_header_names_devices_is_still_read_as_readings(
+    db: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "plain.csv"
+    path.write_text("Name,Serial,Unit,Time,Value\nPump,P-1,bar,2026-03-01T10:00:00+01:00,1.5\n")
+    report = import_parsed(db, open_import(path), create_devices=True)
+    assert report.accepted == 1 and report.devices_created == ["Pump"]
