@@ -237,6 +237,13 @@ def get_device(db: Database, device_id: int) -> DeviceRecord:
         return _record(_row(conn, device_id))
 
 
+def devices_with_serial(db: Database, serial: str) -> list[DeviceRecord]:
+    """Every device, archived ones too, whose serial number is exactly ``serial``, by id."""
+    query = select(devices).where(devices.c.serial_number == serial).order_by(devices.c.id)
+    with db.read() as conn:
+        return [_record(row) for row in conn.execute(query).mappings()]
+
+
 def list_devices(
     db: Database,
     *,

@@ -33,17 +33,36 @@ MAX_LENGTHS = {
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
+KEPT_AS_TYPED = frozenset({"notes", "note"})  # free text: every character is the writer's
+
+
 def clean_text(name: str, value: str | None, problems: dict[str, str]) -> str | None:
-    """Strip ``value``; None for blank; record a problem when it is too long."""
-    if value is None:
+    """``value`` as stored: None when blank (nothing but whitespace); a note exactly as typed;
+    any other field without the ordinary spaces at its ends, and nothing else taken off (a
+    leading tab pasted from a spreadsheet cell is the user's, not noise to strip silently).
+    Records a problem when it is too long."""
+    text = None if value is None else typed_or_none(value, name)
+    if text is None:
         return None
-    text = value.strip()
     limit = MAX_LENGTHS[name]
     if len(text) > limit:
         problems[name] = f"at most {limit} characters (this has {len(text)})"
     elif not _is_text(text):
         problems[name] = "holds bytes that are not text (not UTF-8): type it again"
-    return text or None
+    return text
+
+
+def trimmed(text: str) -> str:
+    """``text`` without the ordinary spaces at its ends: the one trim of names and such."""
+    return text.strip(" ")
+
+
+def typed_or_none(text: str, name: str = "") -> str | None:
+    """What a field holds as ``clean_text`` keeps it (for ``name``, a note by its name), or
+    None when it is blank: for a screen that passes on what was typed."""
+    if not text.strip():
+        return None
+    return text if name in KEPT_AS_TYPED else trimmed(text)
 
 
 def _is_text(text: str) -> bool:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.readings import ReadingRecord
-from core.validation import parse_number, typed_decimals
+from core.validation import parse_number, typed_decimals, typed_or_none
 from gui.entry_panel import describe
 from gui.who import OPERATOR_KEY
 
@@ -70,10 +70,10 @@ class CorrectionDialog(QDialog):
             self.error.setText(f"Value: {exc}.")
             self.value.setFocus()
             return
-        self.note = self.reason.text().strip() or None
+        self.note = typed_or_none(self.reason.text(), "note")
         if self.note is None:
             self.error.setText("Reason: a correction needs one; say why the reading was wrong.")
             self.reason.setFocus()
             return
-        self.corrected_by = self.who.text().strip() or None
+        self.corrected_by = typed_or_none(self.who.text())
         super().accept()

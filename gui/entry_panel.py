@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from core.db import Database
 from core.errors import ValidationError
 from core.readings import LimitFlag, NewReading, ReadingRecord
-from core.validation import parse_number, typed_decimals, unit_clash
+from core.validation import parse_number, typed_decimals, typed_or_none, unit_clash
 from gui.colors import alarm
 from gui.messages import explain
 from gui.operations.readings import DeviceContext, device_context, save_reading, withdraw_reading
@@ -252,7 +252,7 @@ class EntryPanel(QWidget):
 
     def _take_entry(self, context: DeviceContext) -> Entry | None:
         """The reading the fields describe now, or None (and why) if it cannot be saved."""
-        text, unit = self.value.text(), self.unit.text().strip() or None
+        text, unit = self.value.text(), typed_or_none(self.unit.text())
         point = QLocale().decimalPoint()
         try:
             value = parse_number(text, point)
@@ -266,14 +266,14 @@ class EntryPanel(QWidget):
             return None
         operator = self._remember_operator()
         reading = NewReading(device.id, value, self.when.entered(), unit, operator or None,
-                             self.note.text().strip() or None,
+                             typed_or_none(self.note.text(), "note"),
                              decimals=typed_decimals(text, point))  # fmt: skip
         return Entry(text.strip(), reading, device.name)
 
     def _remember_operator(self) -> str:
         """The operator's name, kept for the next start and for corrections (written only
         when it changes: a settings write is a disk write)."""
-        operator = self.operator.text().strip()
+        operator = typed_or_none(self.operator.text()) or ""
         settings = QSettings()
         if settings.value(OPERATOR_KEY, "") != operator:
             settings.setValue(OPERATOR_KEY, operator)

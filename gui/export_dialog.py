@@ -40,7 +40,7 @@ FILTERS = {
     ExportFormat.PDF: "PDF report (*.pdf)",
 }
 LABELS = {
-    ExportFormat.CSV: "&CSV (any spreadsheet or script)",
+    ExportFormat.CSV: "&CSV (any spreadsheet or script), the devices in a second file beside it",
     ExportFormat.XLSX: "&Excel workbook, with real dates and numbers",
     ExportFormat.PDF: "&PDF report: details, chart, table and summary per device",
 }

@@ -110,7 +110,8 @@ class FilePage(QWizardPage):
             "How the file writes its dates, e.g. %d.%m.%Y %H:%M:%S: found from the rows, "
             "asked for when more than one order fits."
         )
-        self.create_devices = QCheckBox("Create a device for each channel that matches none")
+        self.create_devices = QCheckBox("Create the devices that match none (a FieldLog export "
+                                        "brings every field of each)")  # fmt: skip
         self.create_devices.setObjectName("createDevices")
         self.problem = QLabel()
         self.problem.setObjectName("fileProblem")
@@ -321,12 +322,15 @@ class CheckPage(QWizardPage):
         self.bar.hide()
         self.cancel.hide()
         self.report_text.setPlainText(report.text())
+        created = len(report.devices_created)
         if report.nothing_importable:
             self.summary.setText("Nothing in this file can be imported: see why below.")
-        elif report.accepted == 0:
+        elif not report.writes:
             self.summary.setText("Every reading in this file is already in the database.")
+        elif report.accepted == 0:
+            self.summary.setText(f"{created} new devices will be created; every reading in "
+                                 "this file is already in the database.")  # fmt: skip
         else:
-            created = len(report.devices_created)
             made = f", and {created} new devices" if created else ""
             self.summary.setText(f"{report.accepted:,} new readings will be imported{made}.")
         self.completeChanged.emit()
@@ -343,7 +347,7 @@ class CheckPage(QWizardPage):
 
     def isComplete(self) -> bool:
         report = self._wizard.report
-        return report is not None and report.accepted > 0 and not self._wizard.busy
+        return report is not None and report.writes and not self._wizard.busy
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:

@@ -8,17 +8,26 @@ user. Each command group is a module that registers its own commands (``database
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from core import __version__
 from core.cli import calibration, database, inventory, transfer
-from core.cli.common import EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
+from core.cli.common import EXIT_CLOSED_PIPE, EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from core.errors import FieldLogError, from_the_database, os_error_text
 from core.paths import log_dir, resolve_db_path
 
-__all__ = ["EXIT_ERROR", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "build_parser", "main"]
+__all__ = [
+    "EXIT_CLOSED_PIPE",
+    "EXIT_ERROR",
+    "EXIT_OK",
+    "EXIT_PROBLEMS",
+    "EXIT_USAGE",
+    "build_parser",
+    "main",
+]
 
 COMMAND_GROUPS = (database, inventory, calibration, transfer)
 
@@ -31,7 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     args.db_path = resolve_db_path(args.db)
     try:
-        return int(args.handler(args))
+        code = int(args.handler(args))
+        sys.stdout.flush()  # a closed pipe is met here, not at exit, where it would be printed
+        return code
+    except BrokenPipeError:
+        return _closed_pipe()
     except FieldLogError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
@@ -46,6 +59,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             _log_traceback()
             return _fail(str(translate(args.db_path, exc)))
         return _fail(f"unexpected error: {exc} (details in {_log_traceback()})")
+
+
+def _closed_pipe() -> int:
+    """The reader of stdout went away (``fieldlog reading list X | head -1``): end quietly, as
+    a Unix tool does. What is still buffered goes to the null device, so that Python's flush at
+    exit finds no pipe to fail on (the way Python's documentation gives, without signals)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # a stdout with no file behind it: nothing to flush there
+        pass
+    return EXIT_CLOSED_PIPE
 
 
 def _fail(message: str) -> int:

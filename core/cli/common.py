@@ -19,8 +19,10 @@ from core.validation import parse_number, typed_decimals
 
 if TYPE_CHECKING:
     from core.db import Database
+    from core.devices import DeviceRecord
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PROBLEMS = 0, 1, 2, 3
+EXIT_CLOSED_PIPE = 128 + 13  # what a shell reports for a tool a closed pipe stopped (SIGPIPE)
 
 Groups: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 Handler = Callable[[argparse.Namespace], int]
@@ -129,17 +131,62 @@ def open_db(args: argparse.Namespace, *, write: bool = True, dry_run: bool = Fal
     return opened.database
 
 
-def device_id_of(db: "Database", key: str) -> int:
-    """The device a user named: by its id (all digits), else by its exact serial number."""
-    from core.devices import get_device, list_devices
+ID_PREFIX, SERIAL_PREFIX = "id:", "serial:"
+DEVICE_HELP = "serial number or id (id:N or serial:S to say which)"
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() takes "²", which int() refuses
 
-    if key.isdigit():
-        return get_device(db, int(key)).id
-    found = list_devices(db, filter_text=key, include_archived=True, limit=None)
-    exact = [d for d in found if d.serial_number == key]
+
+def device_id_of(db: "Database", key: str) -> int:
+    """The device a user named: ``id:N`` is the device with id N, ``serial:S`` the one with
+    serial number S; otherwise the device whose serial number is exactly ``key``, or, for a
+    key of digits that is no serial, the device with that id. A key that is one device's id
+    and another's serial number is refused, naming both."""
+    from core.devices import get_device
+
+    if key.startswith(ID_PREFIX):
+        return get_device(db, _id_in(key.removeprefix(ID_PREFIX), key)).id
+    if key.startswith(SERIAL_PREFIX):
+        return _by_serial(db, key.removeprefix(SERIAL_PREFIX)).id
+    if not _DIGITS.fullmatch(key):
+        return _by_serial(db, key).id
+    return _by_id_or_serial(db, key)
+
+
+def _id_in(text: str, key: str) -> int:
+    if not _DIGITS.fullmatch(text):
+        raise NotFoundError(f"{key!r}: after {ID_PREFIX} comes a device id, a whole number.")
+    return int(text)
+
+
+def _by_serial(db: "Database", serial: str) -> "DeviceRecord":
+    from core.devices import devices_with_serial
+
+    exact = devices_with_serial(db, serial)
     if len(exact) == 1:
-        return exact[0].id
-    raise NotFoundError(f"No single device has the serial number {key!r} (found {len(exact)}).")
+        return exact[0]
+    raise NotFoundError(f"No single device has the serial number {serial!r} (found {len(exact)}).")
+
+
+def _by_id_or_serial(db: "Database", key: str) -> int:
+    from core.devices import devices_with_serial, get_device
+
+    serials = devices_with_serial(db, key)
+    try:
+        by_id = get_device(db, int(key))
+    except NotFoundError:
+        if serials:
+            return _by_serial(db, key).id
+        raise NotFoundError(
+            f"There is no device with id {key} and none with the serial number {key!r}."
+        ) from None
+    others = [d for d in serials if d.id != by_id.id]
+    if not others:
+        return by_id.id
+    named = ", ".join(f"device {d.id} “{d.name}”" for d in others)
+    raise NotFoundError(
+        f"{key} is the id of device {by_id.id} “{by_id.name}” and the serial number of "
+        f"{named}: write {ID_PREFIX}{key} for the first, {SERIAL_PREFIX}{key} for the other."
+    )
 
 
 # --- printing ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import sys
 from datetime import date, datetime
 
 from core.cli.common import (
+    DEVICE_HELP,
     EXIT_OK,
     Groups,
     add_command,
@@ -48,7 +49,7 @@ def _add_device_commands(groups: Groups) -> None:
 def _add_reading_commands(groups: Groups) -> None:
     reading = add_group(groups, "reading", "add and list readings")
     add = add_command(reading, "add", _reading_add, help="add a reading")
-    add.add_argument("device", help="device id or serial number")
+    add.add_argument("device", help=DEVICE_HELP)
     add.add_argument("value", type=typed_number,
                      help="the value, with '.' as decimal separator")  # fmt: skip
     add.add_argument("--unit", help="default: the device's unit")
@@ -57,7 +58,7 @@ def _add_reading_commands(groups: Groups) -> None:
     add.add_argument("--operator")
     add.add_argument("--note")
     listing = add_command(reading, "list", _reading_list, help="list a device's readings")
-    listing.add_argument("device", help="device id or serial number")
+    listing.add_argument("device", help=DEVICE_HELP)
     listing.add_argument("--from", dest="start", type=moment, help="date or ISO 8601 time")
     listing.add_argument("--to", dest="end", type=end_moment,
                          help="date (the whole day is included) or ISO 8601 time")  # fmt: skip

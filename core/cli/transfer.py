@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from core.cli.common import (
+    DEVICE_HELP,
     EXIT_ERROR,
     EXIT_OK,
     Groups,
@@ -43,7 +44,8 @@ def _add_import_command(groups: Groups) -> None:
     imp.add_argument("--format", help="toa5, hobo, gp5w, vemco, csv or xlsx (default: detected)")
     imp.add_argument("--tz", help="time zone of times without an offset, e.g. Europe/Berlin, UTC")
     imp.add_argument("--create-devices", action="store_true",
-                     help="create a device for each channel that matches none")  # fmt: skip
+                     help="create the devices that match none (from a FieldLog export: "
+                          "every field of each)")  # fmt: skip
     imp.add_argument("--encoding", help="e.g. utf-8, cp1252 (default: detected)")
     imp.add_argument("--delimiter", help="',', ';' or 'tab' (default: detected)")
     imp.add_argument("--decimal", choices=(".", ","), help="decimal separator (default: detected)")
@@ -58,7 +60,7 @@ def _add_export_command(groups: Groups) -> None:
     exp = add_command(groups, "export", _export,
                       help="export readings as CSV, Excel or a PDF report")  # fmt: skip
     exp.add_argument("--device", action="append", default=[],
-                     help="device id or serial; repeatable (default: every device)")  # fmt: skip
+                     help=f"{DEVICE_HELP}; repeatable (default: every device)")  # fmt: skip
     exp.add_argument("--from", dest="start", type=moment, help="date or ISO 8601 time")
     exp.add_argument("--to", dest="end", type=end_moment,
                      help="date (the whole day is included) or ISO 8601 time")  # fmt: skip
@@ -167,6 +169,8 @@ def _export(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"{summary.readings:,} readings of {summary.devices} devices written to {summary.path}")
+    if summary.devices_path is not None:
+        print(f"the devices, every field of each, written to {summary.devices_path}")
     return EXIT_OK
 
 

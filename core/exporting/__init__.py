@@ -23,6 +23,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from core.db import Database
+from core.device_table import devices_path
 from core.errors import FieldLogError, os_error_text
 from core.exporting.job import (
     Cancelled,
@@ -61,19 +62,43 @@ def export(
     fmt = ExportFormat(fmt)
     _check_period(request)
     _check_target(path)
+    beside = devices_path(path) if fmt is ExportFormat.CSV else None
+    if beside is not None:
+        _check_target(beside)
     with snapshot(db) as conn:
         devices = selected_devices(conn, request)
         job = ExportJob(conn, request, devices, local_zone, progress, cancelled)
-        try:
-            write_atomically(path, lambda tmp: _writer(fmt)(job, tmp))
-        except PermissionError as exc:
-            raise FieldLogError(
-                f"Cannot write {path}: it is open in another program (Excel locks the files it "
-                "shows) or the folder is read-only. Close it, or choose another folder."
-            ) from exc
-        except OSError as exc:  # a full disk, a pulled stick: name the export, not a temp file
-            raise FieldLogError(os_error_text(exc, f"Cannot export to {path}", str(path))) from exc
-    return ExportSummary(path, job.done, len(devices), fmt)
+
+        def readings() -> None:
+            _written(path, lambda tmp: _writer(fmt)(job, tmp))
+
+        if beside is None:
+            readings()
+        else:  # the readings are renamed into place first, the devices last: a failure or a
+            # cancel in either leaves both files as they were
+            _written(beside, lambda tmp: _write_devices_csv(job, tmp, readings))
+    return ExportSummary(path, job.done, len(devices), fmt, beside)
+
+
+def _written(path: Path, write: Callable[[Path], object]) -> None:
+    """``write_atomically``, its failures said of ``path``."""
+    try:
+        write_atomically(path, write)
+    except PermissionError as exc:
+        raise FieldLogError(
+            f"Cannot write {path}: it is open in another program (Excel locks the files it "
+            "shows) or the folder is read-only. Close it, or choose another folder."
+        ) from exc
+    except OSError as exc:  # a full disk, a pulled stick: name the export, not a temp file
+        raise FieldLogError(os_error_text(exc, f"Cannot export to {path}", str(path))) from exc
+
+
+def _write_devices_csv(job: ExportJob, tmp: Path, then: Callable[[], None]) -> None:
+    """The devices file into ``tmp``, then ``then()``: the readings, renamed into place."""
+    from core.exporting.csv import write_devices_csv
+
+    write_devices_csv(job, tmp)
+    then()
 
 
 def _check_period(request: ExportRequest) -> None:

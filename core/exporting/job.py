@@ -8,10 +8,11 @@ millions of rows (core/db.py's rule).
 
 import re
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -60,6 +61,7 @@ class ExportSummary:
     readings: int
     devices: int
     format: ExportFormat
+    devices_path: Path | None = None  # a CSV's devices file, written beside it
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,15 @@ class ExportDevice:
     low: float | None
     high: float | None
     calibration_due: date | None
+    # The rest of the device, for the devices table (``core.device_table``): an export carries
+    # every device whole, so that an import can re-create it as it was.
+    manufacturer: str | None = None
+    model: str | None = None
+    status: str = "active"
+    notes: str | None = None
+    archived_at: int | None = None
+    uid: uuid.UUID | None = None
+    calibration_interval_days: int | None = None
 
     def flag(self, value: float) -> str:
         """The limit column: empty within the limits, else "below" or "above" (as
@@ -84,6 +95,25 @@ class ExportDevice:
         if self.high is not None and value > self.high:
             return LimitFlag.ABOVE.value
         return ""
+
+
+TableCell = str | float | date | int | None
+
+
+def table_row(device: ExportDevice) -> tuple[TableCell, ...]:
+    """The device's cells in the devices table, in ``core.device_table.HEADER``'s order: text,
+    numbers (the calibration interval's days too), the calibration date, the archiving time
+    (epoch ms), the UID as text."""
+    return (device.name, device.serial, device.device_type, device.manufacturer, device.model,
+            device.location, device.unit or None, device.low, device.high, device.calibration_due,
+            _days(device.calibration_interval_days), device.status, device.notes,
+            device.archived_at,
+            str(device.uid) if device.uid else None)  # fmt: skip
+
+
+def _days(interval: int | None) -> float | None:
+    """The calibration interval as a number cell (an int cell is the archiving time)."""
+    return None if interval is None else float(interval)
 
 
 class Row(NamedTuple):
@@ -121,7 +151,8 @@ def snapshot(db: Database) -> Iterator[sqlite3.Connection]:
 
 _DEVICE_SQL = (
     "SELECT id, name, serial_number, device_type, location, coalesce(default_unit, ''), "
-    "low_limit, high_limit, calibration_due FROM devices"
+    "low_limit, high_limit, calibration_due, manufacturer, model, status, notes, archived_at, "
+    "uid, calibration_interval_days FROM devices"
 )
 
 
@@ -153,9 +184,11 @@ def _devices_by_ids(conn: sqlite3.Connection, device_ids: list[int]) -> list[Any
 
 
 def _device(row: Any) -> ExportDevice:
-    device_id, name, serial, device_type, location, unit, low, high, due = row
+    device_id, name, serial, device_type, location, unit, low, high, due, *rest = row
+    manufacturer, model, status, notes, archived_at, uid, interval = rest
     return ExportDevice(device_id, name, serial, device_type, location, unit, low, high,
-                        calibration_due=date.fromisoformat(due) if due else None)  # fmt: skip
+                        date.fromisoformat(due) if due else None, manufacturer, model, status,
+                        notes, archived_at, uuid.UUID(bytes=bytes(uid)), interval)  # fmt: skip
 
 
 _STATS_SQL = """
@@ -273,7 +306,16 @@ class ExportJob:
 
 def utc_offset(moment: datetime) -> str:
     """The UTC offset of an aware datetime as ISO 8601 writes it: "+01:00"."""
-    return moment.isoformat()[-6:] if moment.utcoffset() else "+00:00"
+    return offset_text(moment.utcoffset() or timedelta(0))
+
+
+def offset_text(offset: timedelta) -> str:
+    """An offset as ``isoformat`` writes it: "+01:00", "-00:44:30" (Monrovia until 1972)."""
+    sign = "-" if offset < timedelta(0) else "+"
+    seconds = abs(offset) // timedelta(seconds=1)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
 
 
 def plain_text(text: str | None) -> str:

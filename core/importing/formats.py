@@ -31,6 +31,7 @@ from pathlib import Path
 from core.importing import (
     campbell,
     common,
+    device_tables,
     diver,
     generic,
     geoprecision,
@@ -114,14 +115,23 @@ def open_import(path: Path, options: ImportOptions = ImportOptions()) -> ParsedF
     text = head_text(head, encoding)
     fmt = options.format or _detect_text(text)
     source = Source(path, options, encoding, text, path.stat().st_size, now_ms())
+    if fmt == "csv" and device_tables.looks_like_devices_csv(text):
+        return device_tables.open_devices_csv(source)
+    if fmt == "csv" and device_tables.header_only(text):  # an export of devices, no readings
+        devices, where = device_tables.beside(path)
+        if where is not None:
+            return device_tables.devices_only(path, fmt, devices, where)
     if fmt == "csv":
         _refuse_mixed_array(source)
     try:
-        return _TEXT_READERS[fmt](source)
+        parsed = _TEXT_READERS[fmt](source)
     except ImportFileError:
         raise
     except Exception as error:
         raise common.reader_failure(path, fmt, error) from error
+    if fmt == "csv":
+        parsed.devices, parsed.devices_from = device_tables.beside(path)
+    return parsed
 
 
 _CAMPBELL_BINARY = (b'"TOB1"', b'"TOB2"', b'"TOB3"', b"TOB1,", b"TOB3,")

@@ -21,7 +21,7 @@ from core.importing.textfile import MAX_FIELD, CountingReader
 from core.importing.timelayout import TimeLayout
 from core.importing.timeparse import parse_times
 from core.importing.wide import GROUPED
-from core.validation import MAX_LENGTHS, formula_unquoted, parse_number
+from core.validation import MAX_LENGTHS, formula_unquoted, parse_number, typed_or_none
 
 BLOCK_BYTES = 1 << 24  # ~250k rows a batch: longer sorted runs into the index (T1)
 _PLAIN_NUMBER = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
@@ -181,10 +181,15 @@ def _device_pairs(batch: pa.RecordBatch, plan: Plan) -> list[tuple[str, str]]:
     return [(_cell(s), _cell(n)) for s, n in zip(serials, names, strict=True)]
 
 
-def _cell(text: str) -> str:
-    """A text cell as FieldLog stores it: trimmed, and without the apostrophe an export puts
-    before a formula-looking start (``core.validation.formula_safe``)."""
-    return formula_unquoted(text.strip())
+def _cell(text: str, role: str = "") -> str:
+    """A text cell as FieldLog stores it (``core.validation.clean_text``'s rule: a note as
+    written, anything else without the spaces at its ends, whitespace alone empty), and
+    without the apostrophe an export puts before a formula-looking start (``formula_safe``)."""
+    kept = typed_or_none(text, role)
+    return "" if kept is None else formula_unquoted(kept)
+
+
+cell_text = _cell  # for the workbook reader, which finds channels in cells of its own
 
 
 def channel_key(serial: str, name: str) -> str:
@@ -321,7 +326,7 @@ def _texts(columns: dict[str, pa.Array], role: str, mask: pa.Array) -> list[str 
     if role not in columns:
         return None
     encoded = pc.dictionary_encode(pc.filter(columns[role], mask))
-    words = [_cell(w) or None for w in encoded.dictionary.to_pylist()]
+    words = [_cell(w, role) or None for w in encoded.dictionary.to_pylist()]
     if not any(words):
         return None
     indices = encoded.indices.to_numpy(zero_copy_only=False)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from core.device_table import TableDevice
 from core.errors import FieldLogError
 
 
@@ -121,3 +122,7 @@ class ParsedFile:
     timezone: str | None = None  # what the times were read in: "UTC-07:00", "Europe/Oslo"
     total_bytes: int = 0  # the file's size, for progress
     position: Callable[[], int] = lambda: 0  # bytes read so far, for progress
+    # The devices table FieldLog's own export carries (``core.device_table``), and where it
+    # was read: the import re-creates or finds each device whole, readings or not.
+    devices: list[TableDevice] = field(default_factory=list)
+    devices_from: str | None = None  # "march.devices.csv", 'sheet "Devices"'

@@ -48,7 +48,7 @@ def import_parsed(
             if progress is not None:
                 progress(parsed.position(), parsed.total_bytes)
         writer.finish()
-        keep = not dry_run and report.accepted > 0
+        keep = not dry_run and report.writes
         if not keep:
             conn.rollback()  # a dry run, or nothing new: nothing written at all
     if not keep:

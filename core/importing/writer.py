@@ -60,8 +60,8 @@ class BatchWriter:
         )]  # fmt: skip
         self.batch_id = self._start_batch(digest)
         report.batch_id = self.batch_id
-        matcher = DeviceMatcher(conn, parsed, self.batch_id, self.created_at)
-        self.targets = matcher.resolve(device_map, create_devices)
+        self.matcher = DeviceMatcher(conn, parsed, self.batch_id, self.created_at)
+        self.targets = self.matcher.resolve(device_map, create_devices)
         self.known = KnownReadings(conn)
 
     def _start_batch(self, digest: str) -> int:
@@ -229,7 +229,9 @@ class BatchWriter:
             if t is not None
             else DeviceMatch(channel, None, channel.name, "unknown")
             for channel, t in zip(self.parsed.channels, self.targets, strict=True)
-        ]
+        ] + self.matcher.table_matches
+        report.differences = self.matcher.differences
+        report.devices_from = self.parsed.devices_from
         # Inside this transaction only this import writes readings, so its readings are
         # exactly those past the largest id stored before it.
         first = last = None

@@ -5,7 +5,8 @@ generic CSV files, so every rule is the same: a date cell is a naive local time 
 zones) and needs the user's zone, unless the row has a "UTC offset" cell (``+01:00``), as
 FieldLog's own workbook export writes, which then applies; a number cell is a number; a text
 cell is parsed like CSV text. openpyxl's read-only mode streams the sheet, so memory stays
-bounded; the workbook is opened twice, once for the devices and once for the readings.
+bounded; the workbook is opened three times: for the channels, the readings, and the
+"Devices" sheet FieldLog's export writes (every field of each device, ``core.device_table``).
 """
 
 import re
@@ -18,8 +19,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from core.device_table import TableDevice
+from core.importing.device_tables import DEVICES_SHEET, devices_only, from_workbook
 from core.importing.generic import PREVIEW, plan_for
-from core.importing.generic_blocks import Plan, channel_key, read_block
+from core.importing.generic_blocks import Plan, cell_text, channel_key, read_block
 from core.importing.options import ImportOptions, Source
 from core.importing.parsed import Channel, ImportFileError, ParsedFile, SampleBatch
 from core.importing.wide import LOOK_AHEAD
@@ -34,6 +37,10 @@ def open_xlsx(path: Path, options: ImportOptions, now_ms: int) -> ParsedFile:
     rows, total = _rows(source)
     header_at, header = _header(source, rows)
     look = [cells for _, cells in _take(rows, LOOK_AHEAD)]
+    if not look:  # an export of devices that had no readings in its period
+        devices, where = _devices(source)
+        if where is not None:
+            return devices_only(path, "xlsx", devices, where)
     offset_at = _offset_column(header)
     plan = plan_for(source, header, [_texts(r, False, offset_at) for r in look], "\t")
     channels, keys = _scan(source, plan, header_at)
@@ -43,6 +50,7 @@ def open_xlsx(path: Path, options: ImportOptions, now_ms: int) -> ParsedFile:
     zone = zone_label(plan.zone) if plan.zone else "the offsets in the file"
     preview = [header, *(_texts(r, offset_at=offset_at) for r in look[: PREVIEW - 1])]
     position = lambda: min(source.size, source.size * done[0] // max(total, 1))  # noqa: E731
+    devices, devices_from = _devices(source)
     return ParsedFile(
         path,
         "xlsx",
@@ -53,7 +61,23 @@ def open_xlsx(path: Path, options: ImportOptions, now_ms: int) -> ParsedFile:
         zone,
         source.size,
         position,
+        devices,
+        devices_from,
     )
+
+
+def _devices(source: Source) -> tuple[list[TableDevice], str | None]:
+    """The workbook's "Devices" sheet, as FieldLog's export writes it (every field of each
+    device), unless that is the sheet being read as readings."""
+    if source.options.sheet == DEVICES_SHEET:
+        return [], None
+    book = _workbook(source)
+    try:
+        return from_workbook(source.path, book)
+    except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as error:
+        raise ImportFileError(source.path, f"the workbook is damaged ({error})") from None
+    finally:
+        book.close()
 
 
 def _workbook(source: Source) -> Any:
@@ -162,8 +186,8 @@ def _scan(source: Source, plan: Plan, header_at: int) -> tuple[list[Channel], di
     for number, cells in rows:
         if number <= header_at:
             continue
-        s = _text(cells[serial]).strip() if serial is not None and serial < len(cells) else ""
-        n = _text(cells[name]).strip() if name is not None and name < len(cells) else ""
+        s = cell_text(_text(cells[serial])) if serial is not None and serial < len(cells) else ""
+        n = cell_text(_text(cells[name])) if name is not None and name < len(cells) else ""
         key = channel_key(s, n)
         if key and key not in keys:
             keys[key] = len(channels)

@@ -82,6 +82,7 @@ class WindowDialogs:
         dialog.exported.connect(
             lambda done: window.statusBar().showMessage(
                 f"Exported {done.readings:,} readings of {done.devices} devices to {done.path}"
+                + (f" (the devices to {done.devices_path.name})" if done.devices_path else "")
             )
         )
         _open(dialog)

@@ -276,3 +276,16 @@ def test_calibration_filters_and_counts(db) -> None:
     both = device_ids(db, calibration=Calibration.OVERDUE, include_archived=True)
     assert both == [gone.id, made["late"]]
     assert count_devices(db, calibration=Calibration.DUE_SOON, filter_text="mon") == 1
+
+
+def test_only_ordinary_spaces_are_trimmed_and_notes_are_kept_as_typed(db) -> None:
+    typed = DeviceFields(name="\tPI-101 ", serial_number=" \tSN-1", location="Hall\t",
+                         notes="\tindented\n  second line \n")  # fmt: skip
+    device = create_device(db, typed)
+    assert (device.name, device.serial_number, device.location) == ("\tPI-101", "\tSN-1", "Hall\t")
+    assert device.notes == "\tindented\n  second line \n"
+    blank = create_device(db, DeviceFields(name="Blank", location=" \t ", notes="\n \t"))
+    assert (blank.location, blank.notes) == (None, None)
+    with pytest.raises(ValidationError) as refused:
+        create_device(db, DeviceFields(name=" \t\n"))
+    assert "name" in refused.value.problems

@@ -202,3 +202,13 @@ def test_the_one_driver_insert_binds_what_varies_and_writes_the_rest_once() -> N
     assert insert_sql(("value",), {"batch_id": "7", "unit": "'bar'"}) == (
         "INSERT INTO readings (batch_id, unit, value) VALUES (7, 'bar', ?)"
     )
+
+
+def test_a_note_is_kept_as_typed_and_an_operator_loses_only_end_spaces(
+    db: Database, gauge: DeviceRecord
+) -> None:
+    kept = _add(db, gauge, 2.0, note="\tsee log\n", operator="\tAna ")
+    stored = get_reading(db, kept)
+    assert (stored.note, stored.operator) == ("\tsee log\n", "\tAna")
+    blank = get_reading(db, _add(db, gauge, 2.0, 1, note=" \t\n", operator="  "))
+    assert (blank.note, blank.operator) == (None, None)

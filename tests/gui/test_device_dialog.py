@@ -193,3 +193,12 @@ def test_a_change_of_the_limits_asks_why_before_it_is_saved(qtbot) -> None:
     assert sent.name == "PI-101 Boiler" and renamed.reason_text is None
     renamed.saved()
     assert opened(qtbot).findChild(type(dialog.reason), "reason") is None  # adding: no reason
+
+
+def test_a_leading_tab_is_kept_and_only_spaces_are_trimmed(qtbot) -> None:
+    dialog = opened(qtbot)
+    dialog.inputs["name"].setText("\tPI-101 ")  # pasted from a spreadsheet's cell
+    dialog.notes.setPlainText("\tindented")
+    (sent,) = submit(qtbot, dialog)
+    assert (sent.name, sent.notes) == ("\tPI-101", "\tindented")
+    dialog.saved()

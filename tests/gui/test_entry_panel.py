@@ -254,3 +254,13 @@ def test_a_failed_value_never_moves_to_another_device(qtbot, slow_panel, launche
     slow_panel.failed.itemActivated.emit(slow_panel.failed.item(0))
     assert slow_panel.value.text() == "" and "was for TI-7" in slow_panel.message.text()
     assert slow_panel.failed.count() == 1
+
+
+def test_a_note_is_saved_as_typed_with_its_leading_tab(qtbot, panel, launched) -> None:
+    panel.note.setText("\tvalve half open")  # as pasted from a spreadsheet's cell
+    panel.operator.setText(" Ana ")
+    with qtbot.waitSignal(panel.saved):
+        enter(qtbot, panel, "3.25")
+    assert panel.device_id is not None
+    (saved,) = list_readings(launched.database, panel.device_id)
+    assert (saved.note, saved.operator) == ("\tvalve half open", "Ana")

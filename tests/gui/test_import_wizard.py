@@ -187,3 +187,44 @@ def test_dates_two_orders_fit_are_asked_for_never_guessed(qtbot, ops, db, tmp_pa
     next_page(qtbot, made, made.preview_page)
     assert made.parsed is not None and "the given format %y-%m-%d" in made.parsed.description
     made.close()
+
+
+def test_a_fieldlog_export_comes_back_whole_through_the_wizard(qtbot, ops, db, tmp_path) -> None:
+    """The wizard takes the import's path: the workbook's devices sheet makes every device
+    whole, and a file whose only news is a device is one to import, not "nothing new"."""
+    from core.devices import list_devices
+    from core.exporting import ExportFormat, export
+    from core.launch import open_database
+    from core.readings import NewReading, add_reading
+
+    theirs = open_database(tmp_path / "theirs.db").database
+    fields = DeviceFields("Gauge", serial_number="SN-1", default_unit="bar", low_limit=1.0,
+                          high_limit=6.0, location="Hall")  # fmt: skip
+    gauge = create_device(theirs, fields)
+    add_reading(theirs, NewReading(gauge.id, 2.5, datetime(2026, 3, 1, tzinfo=UTC)))
+    book = tmp_path / "theirs.xlsx"
+    export(theirs, book, ExportFormat.XLSX)
+    _import_with_new_devices(qtbot, ops, db, book, "1 new readings will be imported")
+    (made,) = list_devices(db)
+    assert (made.uid, made.default_unit, made.low_limit, made.high_limit, made.location) == (
+        gauge.uid, "bar", 1.0, 6.0, "Hall")  # fmt: skip
+    create_device(theirs, DeviceFields("Spare", default_unit="bar"))
+    export(theirs, book, ExportFormat.XLSX)
+    theirs.close()
+    _import_with_new_devices(qtbot, ops, db, book, "1 new devices will be created")
+    assert [d.name for d in list_devices(db)] == ["Gauge", "Spare"]
+
+
+def _import_with_new_devices(qtbot, ops, db, path: Path, summary: str) -> None:
+    wizard = ImportWizard(ops, db, path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.file_page.create_devices.setChecked(True)
+    next_page(qtbot, wizard, wizard.preview_page)
+    next_page(qtbot, wizard, wizard.check_page)
+    dry_run_done(qtbot, wizard)
+    assert summary in wizard.check_page.summary.text()
+    with qtbot.waitSignal(wizard.imported, timeout=20000):
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+    qtbot.waitUntil(lambda: not wizard.busy)
+    wizard.close()

@@ -86,3 +86,51 @@ def test_reading_list_to_a_date_includes_that_whole_day(capsys, tmp_path, kolkat
                        "--to", "2026-03-01")  # fmt: skip
     assert code == EXIT_OK
     assert [line.split()[2] for line in out.splitlines()] == ["3", "2"]
+
+
+def _add(capsys, db, name: str, *options: str) -> int:
+    code, out, _ = run(capsys, "--db", db, "device", "add", name, *options)
+    assert code == EXIT_OK
+    return int(out.split()[1])  # "device 7 added: …"
+
+
+def test_a_serial_of_digits_names_its_device(capsys, tmp_path) -> None:
+    db = tmp_path / "f.db"
+    _add(capsys, db, "Logger", "--serial", "00123", "--unit", "°C")
+    code, out, err = run(capsys, "--db", db, "reading", "add", "00123", "1.5")
+    assert code == EXIT_OK, err
+    assert "1.5 °C" in out
+    code, out, _ = run(capsys, "--db", db, "reading", "list", "00123")
+    assert code == EXIT_OK and "1.5 °C" in out
+
+
+def test_an_id_that_is_another_device_s_serial_is_refused_naming_both(capsys, tmp_path) -> None:
+    db = tmp_path / "f.db"
+    first = _add(capsys, db, "Boiler")
+    logger = _add(capsys, db, "Logger", "--serial", str(first))
+    code, _, err = run(capsys, "--db", db, "reading", "add", str(first), "1.5")
+    assert code == EXIT_ERROR
+    assert f"device {first} “Boiler”" in err and f"device {logger} “Logger”" in err
+    assert f"id:{first}" in err and f"serial:{first}" in err
+    code, out, err = run(capsys, "--db", db, "reading", "add", f"id:{first}", "1.5")
+    assert code == EXIT_OK, err
+    code, out, _ = run(capsys, "--db", db, "reading", "list", f"id:{first}")
+    assert "1.5" in out
+    code, out, _ = run(capsys, "--db", db, "reading", "list", f"serial:{first}")
+    assert code == EXIT_OK and "1.5" not in out
+
+
+def test_a_device_s_own_id_and_serial_name_it_once(capsys, tmp_path) -> None:
+    db = tmp_path / "f.db"
+    device = _add(capsys, db, "Boiler", "--serial", "1")
+    assert device == 1
+    code, _, err = run(capsys, "--db", db, "reading", "add", "1", "1.5")
+    assert code == EXIT_OK, err
+
+
+@pytest.mark.parametrize("key", ["²", "id:²", "id:", "id:99999999999999999999999"])
+def test_an_id_that_is_no_number_is_a_plain_error(capsys, tmp_path, key) -> None:
+    db = tmp_path / "f.db"
+    _add(capsys, db, "Boiler")
+    code, _, err = run(capsys, "--db", db, "reading", "add", key, "1.5")
+    assert code == EXIT_ERROR and "unexpected" not in err and err.count("\n") == 1

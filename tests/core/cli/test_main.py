@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core import maintenance
-from core.cli import EXIT_ERROR
+from core.cli import EXIT_CLOSED_PIPE, EXIT_ERROR
 from tests.core.cli.cli_support import run
 
 
@@ -62,3 +62,25 @@ def test_a_log_folder_that_cannot_be_written_is_said_so(
         err == "fieldlog: unexpected error: the disk said no "
         "(details in no log: the log folder cannot be written)\n"
     )
+
+
+def test_a_closed_pipe_ends_quietly_as_a_unix_tool_does(tmp_path: Path) -> None:
+    """``fieldlog reading list X | head -1``: the reader goes away, and fieldlog ends without a
+    word, with the status a tool stopped by a closed pipe gets (128 + SIGPIPE)."""
+    from core.demo import create_demo
+    from core.launch import open_database
+
+    path = tmp_path / "pipe.db"
+    db = open_database(path).database
+    create_demo(db, devices=5, years=0.2)  # device 5 logs every 15 min: 7,000 lines
+    db.close()
+    command = [sys.executable, "-m", "core", "--db", str(path), "reading", "list", "id:5",
+               "--limit", "100000"]  # fmt: skip
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        assert child.stdout is not None and child.stderr is not None
+        assert child.stdout.readline()
+        child.stdout.close()  # as head -1 does, with the rest unread
+        err = child.stderr.read()
+        code = child.wait(timeout=60)
+    assert err == b""
+    assert code == EXIT_CLOSED_PIPE == 141

@@ -143,14 +143,21 @@ def test_an_export_reimports_without_loss(capsys, db_file, tmp_path) -> None:
                                    note="-5 °C; =cmd|' /C calc'!A0"))  # fmt: skip
     db.close()
     out_file = tmp_path / "all.csv"
-    assert run(capsys, "--db", db_file, "export", "-o", out_file, "--bom")[0] == EXIT_OK
+    code, out, _ = run(capsys, "--db", db_file, "export", "-o", out_file, "--bom")
+    assert (
+        code == EXIT_OK
+        and f"devices, every field of each, written to {tmp_path / 'all.devices.csv'}" in out
+    )
     fresh = tmp_path / "fresh.db"
     code, out, _ = run(capsys, "--db", fresh, "import", out_file, "--create-devices")
     assert code == EXIT_OK and "4 new readings were imported" in out
+    assert "Devices (every field) read from all.devices.csv." in out
+    assert "“Boiler” (no readings in the file) → new device (created)" in out
     again = open_database(fresh).database
     try:
-        (device,) = list_devices(again)
+        device, boiler = list_devices(again)  # by name: "=" sorts before "B"
         assert (device.name, device.serial_number) == ('=Pump, "north"', "+SN 7")
+        assert (boiler.name, boiler.default_unit) == ("Boiler", "bar")  # no readings: kept too
         back = list_readings(again, device.id, limit=None)
     finally:
         again.close()

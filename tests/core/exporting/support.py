@@ -11,7 +11,7 @@ from core.readings import NewReading, add_reading
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")
-HEADER = "device,serial,time,value,unit,limit,operator,note,source\r\n"
+HEADER = "device,serial,time,local time,UTC time,value,unit,limit,operator,note,source\r\n"
 
 
 def add(db: Database, device: DeviceRecord, value: float, moment: datetime, **kw: object) -> int:

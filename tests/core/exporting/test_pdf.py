@@ -5,12 +5,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import pytest
 from pypdf import PdfReader
 
 from core import __version__
 from core.db import Database
 from core.devices import DeviceFields, DeviceRecord, create_device
-from core.exporting import ExportFormat, export
+from core.exporting import ExportCancelled, ExportFormat, export
 from core.exporting.job import Row
 from core.exporting.pdf import Envelope, nice_ticks
 from core.readings import NewReading, add_reading
@@ -90,3 +91,25 @@ def test_extreme_values_still_make_a_report(db: Database, tmp_path: Path) -> Non
     assert summary.readings == 4 and (tmp_path / "x.pdf").read_bytes().startswith(b"%PDF")
     labels = [label for _, label in nice_ticks(-1e300, 1.7976931348623157e308)]
     assert labels and all(len(label) < 12 for label in labels)
+
+
+def test_a_report_leaves_no_font_file_open(
+    db: Database, boiler: DeviceRecord, tmp_path: Path
+) -> None:
+    """fpdf2 opens each font file lazily and never closes it: collected later, in whichever
+    test was running, the open file was an 'unraisable' ResourceWarning that failed it."""
+    import gc
+
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    def open_fonts() -> list[TTFont]:
+        gc.collect()
+        return [o for o in gc.get_objects() if isinstance(o, TTFont)
+                and o.reader is not None and not o.reader.file.closed]  # fmt: skip
+
+    add_reading(db, NewReading(boiler.id, 20.0, T0))
+    before = open_fonts()
+    export(db, tmp_path / "fonts.pdf", ExportFormat.PDF)
+    with pytest.raises(ExportCancelled):
+        export(db, tmp_path / "cancelled.pdf", ExportFormat.PDF, cancelled=lambda: True)
+    assert open_fonts() == before

@@ -65,4 +65,7 @@ def test_an_export_is_reported_in_the_status_bar(qtbot, window, tmp_path) -> Non
     target = tmp_path / "out.csv"
     with qtbot.waitSignal(dialog.exported, timeout=10000):
         dialog.export_to(target)
-    assert window.statusBar().currentMessage() == (f"Exported 1 readings of 1 devices to {target}")
+    assert window.statusBar().currentMessage() == (
+        f"Exported 1 readings of 1 devices to {target} (the devices to out.devices.csv)"
+    )
+    assert (tmp_path / "out.devices.csv").read_text("utf-8-sig").startswith("Name,Serial,")
