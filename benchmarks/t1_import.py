@@ -16,7 +16,7 @@ from pathlib import Path
 
 from benchmarks import data
 from benchmarks.harness import Result, Sizes, interleaved, timed
-from core.db import Database, apply_pragmas, create_sqlite_engine
+from core.db import SqliteDatabase, apply_pragmas, create_sqlite_engine
 from core.devices import DeviceFields, create_device
 from core.importing.formats import ImportOptions, open_import
 from core.importing.service import import_parsed
@@ -60,7 +60,7 @@ def run(sizes: Sizes, folder: Path, repeat: int) -> Result:
     def ours() -> float:
         work = folder / "t1-fieldlog.db"
         data.fresh_copy(ours_empty, work)
-        db = Database(work, create_sqlite_engine(work))
+        db = SqliteDatabase(work, create_sqlite_engine(work))
         try:
 
             def one_import() -> None:

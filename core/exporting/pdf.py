@@ -47,9 +47,21 @@ _TABLE = (("Time", 44.0), ("Value", 26.0), ("Unit", 16.0), ("Limit", 14.0),
 def write_pdf(job: ExportJob, tmp: Path, *, compress: bool = True) -> None:
     """A report: one section per device, each starting on a new page."""
     pdf = _new_pdf(job, compress)
-    for device in job.devices:
-        _device_section(pdf, job, device)
-    pdf.output(str(tmp))
+    try:
+        for device in job.devices:
+            _device_section(pdf, job, device)
+        pdf.output(str(tmp))
+    finally:
+        _close_fonts(pdf)
+
+
+def _close_fonts(pdf: "FPDF") -> None:
+    """fpdf2 reads its fonts lazily and leaves their files open until the report is garbage;
+    closed here, they are not left to whichever later work the collector interrupts."""
+    for font in pdf.fonts.values():
+        ttfont = getattr(font, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
 
 
 def _new_pdf(job: ExportJob, compress: bool) -> "FPDF":

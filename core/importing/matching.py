@@ -7,10 +7,10 @@ set (recorded as made by the batch, so that undoing the batch can remove it); ot
 rows are rejected with a message saying how to go on.
 """
 
-import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
+from core.db import DriverConnection, inserted_id, uid_value
 from core.errors import NotFoundError
 from core.ids import uuid7
 from core.importing.parsed import Channel, ParsedFile
@@ -37,7 +37,7 @@ class Target:
 class DeviceMatcher:
     """Matches the channels of ``parsed`` inside the import's open transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, parsed: ParsedFile, batch_id: int,
+    def __init__(self, conn: DriverConnection, parsed: ParsedFile, batch_id: int,
                  created_at: int) -> None:  # fmt: skip
         self.conn, self.parsed = conn, parsed
         self.batch_id, self.created_at = batch_id, created_at
@@ -82,15 +82,15 @@ class DeviceMatcher:
 
     def _create(self, channel: Channel) -> Target:
         stamp = self.created_at
-        cursor = self.conn.execute(
+        made = inserted_id(
+            self.conn,
             "INSERT INTO devices (uid, name, serial_number, device_type, default_unit, status, "
             "notes, created_at, updated_at, batch_id) VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)",
-            (uuid7().bytes, channel.name[:200], channel.serial, channel.quantity,
+            (uid_value(self.conn, uuid7()), channel.name[:200], channel.serial, channel.quantity,
              channel.unit or None, f"Created by importing {self.parsed.path.name}.", stamp, stamp,
              self.batch_id),
         )  # fmt: skip
-        assert cursor.lastrowid is not None
-        return Target(cursor.lastrowid, channel.name, channel.unit, None, None, "created")
+        return Target(made, channel.name, channel.unit, None, None, "created")
 
 
 def _matched(row: tuple, how: str) -> Target:  # type: ignore[type-arg]

@@ -26,6 +26,7 @@ COPIED_TESTS = (
     "tests/conftest.py",
     "tests/user_folders.py",
     "tests/postgres.py",
+    "tests/databases.py",
     "tests/migrations",
 )
 FIXTURE_DB = REPO_ROOT / "tests" / "fixtures" / "db"
