@@ -132,7 +132,7 @@ class PostgresDriver:
         return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
     def execute(self, sql: str, parameters: Any = (), /) -> "psycopg.Cursor[Any]":
-        return self.raw.execute(_psycopg_sql(sql), parameters)
+        return self.raw.execute(_psycopg_sql(sql), parameters, binary=True)
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> object:
         cursor = self.raw.cursor()

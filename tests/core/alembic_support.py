@@ -20,7 +20,7 @@ from core import paths
 from tests.migrations.support import REPO_ROOT, executable
 from tests.user_folders import HOME_VARIABLES
 
-COPIED = ("alembic.ini", "pyproject.toml", "core", "migrations")
+COPIED = ("alembic.ini", "pyproject.toml", "core", "migrations", "devtools")
 COPIED_TESTS = (
     "tests/__init__.py",
     "tests/conftest.py",
