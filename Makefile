@@ -21,17 +21,18 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# The suite starts a PostgreSQL server of its own (tests/postgres.py) from these binaries.
+# The suite and the benchmarks start a PostgreSQL server of their own
+# (devtools/postgres_server.py) from these binaries.
 postgres:
 	.ci/install-postgres
 
 test: lint postgres
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) postgres
 	$(BIN)/python -m benchmarks --quick
 
-bench-full: $(STAMP)
+bench-full: $(STAMP) postgres
 	$(BIN)/python -m benchmarks --full
 
 frozen: $(STAMP)

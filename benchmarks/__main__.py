@@ -1,14 +1,25 @@
-"""``python -m benchmarks [--quick | --full] [--only T2,T7] [--repeat N]``."""
+"""``python -m benchmarks [--quick | --full] [--only T2,T7] [--repeat N]``.
+
+T1, T3 and T7 print a second line, on PostgreSQL: a private server is started for them
+(``devtools.postgres_server``, as the tests do), and a machine without one fails those rows.
+"""
 
 import argparse
 import importlib
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.data import quiet_env
 from benchmarks.harness import Result, Sizes
+
+if TYPE_CHECKING:
+    from devtools.postgres_server import Server
 
 TARGETS = {
     "T1": "benchmarks.t1_import",
@@ -28,6 +39,17 @@ def run_target(target: str, sizes: Sizes, repeat: int) -> Result:
     module = importlib.import_module(TARGETS[target])
     with tempfile.TemporaryDirectory(prefix=f"fieldlog-bench-{target}-") as folder:
         result: Result = module.run(sizes, Path(folder), repeat)
+    return result
+
+
+def on_postgres(target: str) -> bool:
+    """Whether ``target`` has a PostgreSQL row too (T1, T3, T7)."""
+    return hasattr(importlib.import_module(TARGETS[target]), "run_postgres")
+
+
+def run_postgres_target(target: str, sizes: Sizes, repeat: int, server: "Server") -> Result:
+    """The PostgreSQL row of ``target``, on ``server`` (each side a database of its own)."""
+    result: Result = importlib.import_module(TARGETS[target]).run_postgres(sizes, server, repeat)
     return result
 
 
@@ -62,14 +84,40 @@ def main(argv: list[str] | None = None) -> int:
     print(f"FieldLog benchmarks, {mode} mode, median of {repeat}. "
           "Shared, noisy machine: only ratios to the same-run baseline mean anything.")  # fmt: skip
     crashed = False
-    for target in args.only:
-        try:
-            print(run_target(target, sizes, repeat).line(), flush=True)
-        except Exception:
-            crashed = True
-            print(f"{target}   CRASHED", flush=True)
-            traceback.print_exc()
+    with ExitStack() as stack:
+        servers: list[Server] = []  # started at the first PostgreSQL row, then shared
+        for target in args.only:
+            crashed |= not _report(target, partial(run_target, target, sizes, repeat))
+            if on_postgres(target):
+                if not servers:
+                    servers.append(stack.enter_context(_postgres_server()))
+                row = partial(run_postgres_target, target, sizes, repeat, servers[0])
+                crashed |= not _report(target, row)
     return 1 if crashed else 0
+
+
+def _report(target: str, run: Callable[[], Result]) -> bool:
+    """Print ``run()``'s line, or CRASHED with the traceback; whether it ran."""
+    try:
+        print(run().line(), flush=True)
+    except Exception:
+        print(f"{target}   CRASHED", flush=True)
+        traceback.print_exc()
+        return False
+    return True
+
+
+@contextmanager
+def _postgres_server() -> Iterator["Server"]:
+    """The private server of the PostgreSQL rows, started at the first one (as the tests
+    start theirs: ``devtools.postgres_server``)."""
+    from devtools.postgres_server import start
+
+    server = start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -1,16 +1,19 @@
-"""T3: one device's series (10k points) out of N rows, into numpy, by the chart's own reader."""
+"""T3: one device's series (10k points) out of N rows, into numpy, by the chart's own reader;
+on SQLite against a raw ``sqlite3`` fetch, on PostgreSQL against a bare psycopg one."""
 
 import random
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from benchmarks import data
+from benchmarks import data, postgres
 from benchmarks.harness import Result, Sizes, interleaved, timed
 from core.chart_data import chart_series
+from devtools.postgres_server import Server
 
 
 def device_rows(devices: int, points: int) -> Iterator[data.Row]:
@@ -52,3 +55,38 @@ def run(sizes: Sizes, folder: Path, repeat: int) -> Result:
     db.close()
     return Result("T3", f"series of {points:,} points out of {devices * points:,} rows",
                   ours_s * 1000, base_s * 1000, "ms", 1.5)  # fmt: skip
+
+
+def run_postgres(sizes: Sizes, server: Server, repeat: int) -> Result:
+    """The same series on PostgreSQL, against a bare psycopg SELECT into numpy."""
+    devices, points = sizes.pick(20, 1000), sizes.pick(10_000, 10_000)
+    db = postgres.fieldlog_db(server, devices)
+    postgres.fill_fieldlog(server, db, device_rows(devices, points))
+    with postgres.reference_db(server) as conn:
+        postgres.copy_reference(conn, device_rows(devices, points))
+        reference = server.url(conn.info.dbname)
+    postgres.analyze(server, reference)
+    pick = random.Random(5)
+    with server.connect(reference) as conn:
+
+        def mine() -> float:
+            device = pick.randint(1, devices)
+            return timed(lambda: chart_series(db, [device]))
+
+        def theirs() -> float:
+            device = pick.randint(1, devices)
+            return timed(lambda: baseline_fetch_postgres(conn, device))
+
+        mine(), theirs()
+        ours_s, base_s = interleaved(mine, theirs, repeat * 5)
+    db.close()
+    return Result("T3", f"series of {points:,} of {devices * points:,} rows, PostgreSQL",
+                  ours_s * 1000, base_s * 1000, "ms", 1.5)  # fmt: skip
+
+
+def baseline_fetch_postgres(conn: Any, device: int) -> np.ndarray:
+    """The bare way: psycopg's binary rows (faster than text for numbers), into numpy."""
+    found = conn.execute(b"SELECT recorded_at, value FROM readings WHERE device_id = %s "
+                         b"ORDER BY recorded_at", (device,), binary=True).fetchall()  # fmt: skip
+    conn.rollback()
+    return np.array(found, dtype=np.float64)

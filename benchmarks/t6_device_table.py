@@ -134,7 +134,7 @@ def visible_rows_loaded(panel: Any) -> bool:
 def run(sizes: Sizes, folder: Path, repeat: int) -> Result:
     from PySide6.QtGui import QUndoStack
 
-    from core.db import Database, create_sqlite_engine
+    from core.db import SqliteDatabase, create_sqlite_engine
     from gui.ops import Ops
 
     app = data.qt_app()
@@ -142,7 +142,7 @@ def run(sizes: Sizes, folder: Path, repeat: int) -> Result:
     path = folder / "t6.db"
     fill_devices(path, count)
     ops, stack = Ops(), QUndoStack()
-    db = Database(path, create_sqlite_engine(path))
+    db = SqliteDatabase(path, create_sqlite_engine(path))
     ours, baseline = _fieldlog_side(app, ops, stack, db), _baseline_side(app, path)
     parts: dict[str, list[tuple[float, float]]] = {"ours": [], "baseline": []}
 

@@ -26,8 +26,8 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from core import audit
-from core.attachments import Kept, keep
-from core.db import Database, in_chunks
+from core.attachments import AttachmentError, Kept, keep
+from core.db import Database, SqliteDatabase, in_chunks, new_id
 from core.errors import NotFoundError, ValidationError
 from core.ids import uuid7
 from core.models import CalibrationResult, calibration_files, calibrations, devices
@@ -97,9 +97,9 @@ def record_calibration(db: Database, new: NewCalibration, *,
     latest. Nothing is written if anything is refused (a file that cannot be read, a field).
     The audit trail gets the record, and the due date it moved (``who``: its author there)."""
     texts = _checked(new)
-    kept = [keep(db.path, path) for path in new.files]  # by content: harmless if unused
+    kept = [keep(_database_file(db), path) for path in new.files]  # by content: harmless if unused
     with db.write() as conn:
-        device = _device(conn, new.device_id)
+        device = _device(conn, new.device_id, lock=True)
         interval = device["calibration_interval_days"]
         next_due = new.next_due
         if next_due is None and interval is not None:
@@ -109,7 +109,7 @@ def record_calibration(db: Database, new: NewCalibration, *,
                        "performed_on": new.performed_on, "as_left": new.as_left.value,
                        "as_found": None if new.as_found is None else new.as_found.value,
                        "next_due": next_due, "created_at": stamp}  # fmt: skip
-        made = conn.execute(insert(calibrations).values(row)).lastrowid
+        made = new_id(conn.execute(insert(calibrations).values(row)))
         _attach(conn, made, kept, stamp)
         summary = {"performed_on": new.performed_on, "as_left": new.as_left,
                    "lab": texts["lab"] or "in-house",
@@ -152,16 +152,30 @@ def _checked(new: NewCalibration) -> dict[str, str | None]:
     return texts
 
 
-def _device(conn: Connection, device_id: int) -> Any:
+def _device(conn: Connection, device_id: int, *, lock: bool = False) -> Any:
+    """The device's id and interval; with ``lock`` its row is held until the transaction ends,
+    so that two calibrations recorded at once on PostgreSQL agree on which is the latest
+    (SQLite's write transaction already excludes every other writer)."""
     if not storable_id(device_id):
         raise NotFoundError(f"There is no device with id {device_id}.")
     columns = (devices.c.id, devices.c.uid, devices.c.calibration_due,
                devices.c.calibration_interval_days)  # fmt: skip
     query = select(*columns).where(devices.c.id == device_id)
-    found = conn.execute(query).mappings().first()
+    found = conn.execute(query.with_for_update() if lock else query).mappings().first()
     if found is None:
         raise NotFoundError(f"There is no device with id {device_id}.")
     return found
+
+
+def _database_file(db: Database) -> Path:
+    """The file beside which attached files are kept (``core.attachments``)."""
+    if isinstance(db, SqliteDatabase):
+        return db.path
+    raise AttachmentError(
+        f"{db.name}: files are kept beside a FieldLog file, and this database is on a server; "
+        "attaching files to its calibrations is not possible yet. Record the calibration "
+        "without them."
+    )
 
 
 def _attach(conn: Connection, calibration_id: int, kept: list[Kept], stamp: int) -> None:

@@ -5,14 +5,13 @@ each point's reading id instead of its operator and note, so that a hovered poin
 on its own (``core.readings.get_reading``) rather than loading a million notes.
 """
 
-import sqlite3
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
-from core.db import Database
+from core.db import Database, DriverConnection
 
 
 def limit_flags(
@@ -69,7 +68,7 @@ _DEVICE_SQL = (
     "FROM devices AS d WHERE id = ?"
 )
 _SERIES_SQL = (
-    "SELECT recorded_at, value, id FROM readings WHERE device_id = ? AND superseded = 0 "
+    "SELECT recorded_at, value, id FROM readings WHERE device_id = ? AND superseded = FALSE "
     "ORDER BY recorded_at"
 )
 
@@ -83,7 +82,7 @@ def chart_series(db: Database, device_ids: list[int]) -> list[ChartSeries]:
         return [s for s in (_one_series(conn, i) for i in device_ids) if s is not None]
 
 
-def _one_series(conn: sqlite3.Connection, device_id: int) -> ChartSeries | None:
+def _one_series(conn: DriverConnection, device_id: int) -> ChartSeries | None:
     device = conn.execute(_DEVICE_SQL, (device_id,)).fetchone()
     if device is None:
         return None

@@ -1,32 +1,44 @@
-"""Engines and transactions for a FieldLog SQLite file.
+"""The database services talk to: a FieldLog SQLite file, or a PostgreSQL database (issue 15).
 
-Every connection gets WAL, ``foreign_keys=ON``, ``synchronous=NORMAL`` and a busy timeout.
-Transactions follow SQLAlchemy's recipe for SQLite: the driver's own transaction handling is
-switched off and FieldLog emits BEGIN itself, so that DDL is transactional too and a connection
-can ask for ``BEGIN IMMEDIATE`` (execution option ``sqlite_begin="IMMEDIATE"``).
+``Database`` is the one seam. ``SqliteDatabase`` (here) is a file: every connection gets WAL,
+``foreign_keys=ON``, ``synchronous=NORMAL`` and a busy timeout, and transactions follow
+SQLAlchemy's recipe for SQLite: the driver's own transaction handling is switched off and
+FieldLog emits BEGIN itself, so that DDL is transactional too and a connection can ask for
+``BEGIN IMMEDIATE`` (execution option ``sqlite_begin="IMMEDIATE"``). ``PostgresDatabase``
+(``core.postgres``) is a database named by a URL, on a pooled engine.
 
 How services talk to the database, the one rule:
 
 * ``Database.write()`` and ``Database.read()`` hand out a SQLAlchemy ``Connection`` in one
-  transaction: a write takes the write lock first (``BEGIN IMMEDIATE``) and commits when its
-  block ends; a read sees one snapshot and writes nothing. Statements are SQLAlchemy Core
-  (``core.models`` tables), so that they run on PostgreSQL too.
+  transaction: a write takes the write lock first on SQLite (``BEGIN IMMEDIATE``; on
+  PostgreSQL a plain transaction, where a service that reads before it writes locks the rows
+  it reads, ``with_for_update``) and commits when its block ends; a read sees one snapshot and
+  writes nothing (PostgreSQL: ``REPEATABLE READ``, read only). Statements are SQLAlchemy Core
+  (``core.models`` tables), so that they run on both databases: ``inserted_primary_key``, not
+  ``lastrowid``; no SQLite-only functions or collations.
 * ``Database.driver_write()`` and ``Database.driver_read()`` hand out the driver's own
-  connection, for plain SQL text. They are allowed only on the paths a benchmark measures,
-  where SQLAlchemy's per-statement cost shows (docs/PERFORMANCE.md): saving a typed reading
-  (T7), the import writer (T1), the chart's series (T3), the device table (T6) and the
+  connection (a ``DriverConnection``: ``sqlite3``'s, or psycopg's behind the same ``?``
+  placeholders, ``core.postgres.PostgresDriver``), for plain SQL text that both databases
+  read alike. They are allowed only on the paths a benchmark measures, where SQLAlchemy's
+  per-statement cost shows (docs/PERFORMANCE.md): saving a typed reading (T7), the import
+  writer (T1: ``executemany`` on SQLite, ``COPY`` on PostgreSQL, ``core.readings.insert_rows``),
+  the chart's series (T3), the device table (T6, SQLite's; PostgreSQL takes Core there) and the
   readings table's pages, the export's stream and the demo's bulk fill. Each such path names
-  its benchmark where it opens the connection.
+  its benchmark where it opens the connection. What differs between the drivers is asked of
+  this module: ``inserted_id`` (``lastrowid`` or ``RETURNING``), ``uid_value`` (16 bytes or a
+  ``uuid``).
 """
 
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import uuid
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
@@ -112,9 +124,108 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
 _NO_SHM = ("unable to open", "disk i/o", "readonly", "read-only")
 
 
+class DriverCursor(Protocol):
+    """What the driver paths use of a cursor (``sqlite3``'s and psycopg's alike)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class DriverConnection(Protocol):
+    """What the driver paths use of a connection: SQL text with ``?`` placeholders."""
+
+    @property
+    def in_transaction(self) -> bool: ...
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> DriverCursor: ...
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> object: ...
+
+    def rollback(self) -> None: ...
+
+
+def is_sqlite(conn: DriverConnection) -> bool:
+    """Whether ``conn`` is SQLite's driver connection (else psycopg's, ``PostgresDriver``)."""
+    return isinstance(conn, sqlite3.Connection)
+
+
+def inserted_id(conn: DriverConnection, sql: str, parameters: Sequence[Any]) -> int:
+    """Run the single-row ``INSERT`` ``sql`` and return the new row's id: SQLite's
+    ``lastrowid`` (no RETURNING, which costs SQLite time: T7), PostgreSQL's ``RETURNING id``."""
+    if isinstance(conn, sqlite3.Connection):  # (is_sqlite, said so that mypy sees it)
+        made = conn.execute(sql, parameters).lastrowid
+        assert made is not None
+        return made
+    return int(conn.execute(f"{sql} RETURNING id", parameters).fetchone()[0])
+
+
+def new_id(result: "CursorResult[Any]") -> int:
+    """The id of the row a Core ``insert()`` made (``lastrowid`` on SQLite, ``RETURNING`` on
+    PostgreSQL: SQLAlchemy picks)."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def uid_value(conn: DriverConnection, uid: uuid.UUID) -> bytes | uuid.UUID:
+    """``uid`` as the driver binds it into a uid column: 16 bytes on SQLite, ``uuid`` on
+    PostgreSQL (``core.models.UuidBlob``, which the driver paths do not go through)."""
+    return uid.bytes if is_sqlite(conn) else uid
+
+
+def as_uuid(value: Any) -> uuid.UUID:
+    """A uid as a driver returns it (16 bytes from SQLite, a ``UUID`` from psycopg)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(bytes=bytes(value))
+
+
+class Database(ABC):
+    """An open FieldLog database, SQLite or PostgreSQL: services take one of these and use
+    only what is declared here (the module's rule)."""
+
+    engine: Engine
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return str(self.engine.dialect.name)
+
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """What a message calls the database: a file's path, a URL without its password."""
+
+    @abstractmethod
+    def write(self) -> AbstractContextManager[Connection]:
+        """One write transaction, committed when the block ends, rolled back if it raises."""
+
+    @abstractmethod
+    def read(self) -> AbstractContextManager[Connection]:
+        """One read transaction: one snapshot, nothing written."""
+
+    @abstractmethod
+    def driver_write(
+        self, pragmas: Mapping[str, int] | None = None, *, sole_writer_of: str | None = None
+    ) -> AbstractContextManager[DriverConnection]:
+        """``write()`` on the driver's connection (hot paths only)."""
+
+    @abstractmethod
+    def driver_read(self, *, snapshot: bool = False) -> AbstractContextManager[DriverConnection]:
+        """The driver's connection for reading (hot paths only)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release every connection (and whatever else the database holds)."""
+
+
 @dataclass
-class Database:
-    """An open FieldLog database: its path and engine. Services take one of these.
+class SqliteDatabase(Database):
+    """An open FieldLog SQLite file: its path and engine.
 
     ``open_lock`` is the file's open lock when this process may write to it (see
     ``core.open_lock``); ``close`` releases it. Every use first checks that the file is still
@@ -130,6 +241,10 @@ class Database:
 
     def __post_init__(self) -> None:
         self._identity = file_identity(self.path)
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
 
     def check_not_replaced(self) -> None:
         """Raise ``DatabaseReplacedError`` if the file at ``path`` is not the one opened."""
@@ -160,13 +275,15 @@ class Database:
 
     @contextmanager
     def driver_write(
-        self, pragmas: Mapping[str, int] | None = None
+        self, pragmas: Mapping[str, int] | None = None, *, sole_writer_of: str | None = None
     ) -> Iterator[sqlite3.Connection]:
         """``write()`` on the driver's connection (hot paths only, see the module's rule).
         Committed when the block ends, unless the block called ``conn.rollback()``: then
         nothing it did is kept (an import that added nothing). ``pragmas`` are set for this
         transaction only (they cannot change inside one) and put back after it, whatever
-        happens: the connection goes back to the pool."""
+        happens: the connection goes back to the pool. ``sole_writer_of`` names a table no
+        other transaction may write until this one ends: on SQLite ``BEGIN IMMEDIATE`` already
+        makes this transaction the file's only writer."""
         with self._driver() as conn, _pragmas_set(conn, pragmas or {}):
             conn.execute("BEGIN IMMEDIATE")
             try:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core import wal
-from core.db import Database, create_sqlite_engine
+from core.db import SqliteDatabase, create_sqlite_engine
 from core.errors import DatabaseError, FieldLogError
 from core.launch_errors import (
     CorruptDatabaseError,
@@ -82,7 +82,7 @@ class FileState:
 
 @dataclass(frozen=True)
 class LaunchResult:
-    database: Database
+    database: SqliteDatabase
     outcome: Outcome
     revision: str | None
     previous_revision: str | None = None
@@ -266,7 +266,7 @@ def open_file(
     except Exception as exc:
         engine.dispose()
         raise translate(db_path, exc) from exc
-    return LaunchResult(Database(db_path, engine), outcome, revision)
+    return LaunchResult(SqliteDatabase(db_path, engine), outcome, revision)
 
 
 def require_writable_folder(folder: Path) -> None:

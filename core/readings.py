@@ -7,7 +7,7 @@ that names the one it corrects; the original is kept and marked superseded.
 import enum
 import sqlite3
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from core import audit
-from core.db import Database
+from core.db import Database, DriverConnection, as_uuid, inserted_id, new_id
 from core.errors import NotFoundError, ValidationError
 from core.models import ReadingSource, devices, readings
 from core.timeutil import from_epoch_ms, iso_utc, now_ms, to_epoch_ms
@@ -88,7 +88,7 @@ def add_reading(db: Database, new: NewReading) -> ReadingRecord:
     with db.driver_write() as conn:  # T7
         device = _device_limits_raw(conn, new.device_id)
         row = _validated_row(new, device)
-        reading_id = conn.execute(_INSERT_SQL, [row[c] for c in _INSERT_COLUMNS]).lastrowid
+        reading_id = inserted_id(conn, _INSERT_SQL, [row[c] for c in _INSERT_COLUMNS])
     return _record(row | {"id": reading_id, "superseded": False}, device)
 
 
@@ -110,7 +110,38 @@ def insert_sql(bound: Sequence[str], literals: Mapping[str, str] | None = None) 
 _INSERT_SQL = insert_sql(_INSERT_COLUMNS)
 
 
-def _device_limits_raw(conn: sqlite3.Connection, device_id: int) -> "_DeviceLimits":
+def insert_rows(
+    conn: DriverConnection,
+    bound: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    constants: Mapping[str, int | str] | None = None,
+) -> None:
+    """Many readings in the driver's open transaction, the bulk path of each database (the
+    import, the sample data): ``rows`` hold the ``bound`` columns' values, ``constants`` are
+    the same in every row. On SQLite one ``executemany`` with the constants written into the
+    statement as literals (``insert_sql``, T1); on PostgreSQL one binary ``COPY``."""
+    fixed = constants or {}
+    if isinstance(conn, sqlite3.Connection):
+        literals = {name: sql_literal(value) for name, value in fixed.items()}
+        conn.executemany(insert_sql(bound, literals), rows)
+        return
+    from core.postgres import PostgresDriver, copy_rows
+
+    assert isinstance(conn, PostgresDriver)
+    same = tuple(fixed.values())
+    copy_rows(conn, readings, [*fixed, *bound], (same + tuple(row) for row in rows))
+
+
+def sql_literal(value: int | str) -> str:
+    """``value`` as an SQL literal: a whole number, or a string (without NUL, which a literal
+    cannot hold)."""
+    if isinstance(value, int):
+        return str(int(value))
+    assert "\0" not in value
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _device_limits_raw(conn: DriverConnection, device_id: int) -> "_DeviceLimits":
     if not storable_id(device_id):
         raise NotFoundError(f"There is no device with id {device_id}.")
     row = conn.execute(
@@ -141,16 +172,16 @@ def correct_reading(
     if not (reason or "").strip():
         raise ValidationError({"reason": "a correction needs a reason: say why it was wrong"})
     with db.write() as conn:
-        original = _reading_row(conn, reading_id)
+        original = _reading_row(conn, reading_id, lock=True)
         if original["superseded"]:
             raise ValidationError({"reading": "it was already corrected; correct the newest one"})
         device = _device_limits(conn, original["device_id"])
         new = _correction(original, value, recorded_at, unit, note, operator, decimals)
         row = _validated_row(new, device) | {"corrects_id": reading_id}
-        new_id = conn.execute(insert(readings).values(row)).lastrowid
+        made = new_id(conn.execute(insert(readings).values(row)))
         conn.execute(update(readings).where(readings.c.id == reading_id).values(superseded=True))
         audit.record(conn, who or operator, _corrected(conn, original, row, reason))
-    return _record(row | {"id": new_id, "superseded": False}, device)
+    return _record(row | {"id": made, "superseded": False}, device)
 
 
 AUDITED = ("value", "recorded_at", "unit", "note", "operator")
@@ -183,7 +214,7 @@ def withdraw_reading(db: Database, reading_id: int, *, who: str | None = None) -
     Refused once another reading corrects it, so that undo never breaks a correction chain.
     """
     with db.write() as conn:
-        row = _reading_row(conn, reading_id)
+        row = _reading_row(conn, reading_id, lock=True)
         if row["superseded"]:
             raise ValidationError({"reading": "it has been corrected since; undo that first"})
         device = _device_limits(conn, row["device_id"])
@@ -246,10 +277,10 @@ def global_id(db: Database, reading_id: int) -> tuple[uuid.UUID, int]:
         row = _global_id_row(conn, reading_id)
     if row is None:
         raise NotFoundError(f"There is no reading with id {reading_id}.")
-    return uuid.UUID(bytes=bytes(row[0])), int(row[1])
+    return as_uuid(row[0]), int(row[1])
 
 
-def _global_id_row(conn: sqlite3.Connection, reading_id: int) -> Any:
+def _global_id_row(conn: DriverConnection, reading_id: int) -> Any:
     return conn.execute(
         "SELECT o.uid, coalesce(r.origin_seq, r.id) FROM readings AS r JOIN origins AS o "
         "ON o.id = r.origin_id OR (r.origin_id IS NULL AND o.is_local) WHERE r.id = ?",
@@ -328,10 +359,14 @@ def _correction(
     )
 
 
-def _reading_row(conn: Connection, reading_id: int) -> Any:
+def _reading_row(conn: Connection, reading_id: int, *, lock: bool = False) -> Any:
+    """The reading's row; with ``lock`` held until the transaction ends, so that on a database
+    with many writers (PostgreSQL) no other correction or undo changes it meanwhile (SQLite
+    renders no lock: its write transaction already excludes every other writer)."""
     if not storable_id(reading_id):
         raise NotFoundError(f"There is no reading with id {reading_id}.")
-    row = conn.execute(select(readings).where(readings.c.id == reading_id)).mappings().first()
+    query = select(readings).where(readings.c.id == reading_id)
+    row = conn.execute(query.with_for_update() if lock else query).mappings().first()
     if row is None:
         raise NotFoundError(f"There is no reading with id {reading_id}.")
     return row

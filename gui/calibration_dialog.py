@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from core.attachments import kept_path
 from core.calibration import CalibrationEntry, NewCalibration
-from core.db import Database
+from core.db import Database, SqliteDatabase
 from core.errors import ValidationError
 from core.models import CalibrationResult
 from gui.form import FieldForm
@@ -254,9 +254,9 @@ class CalibrationDialog(QDialog):
 
     def open_kept(self, index: int) -> None:
         """Open a file of the selected calibration in the program the system uses for it."""
-        entry = self.selected()
-        if entry is not None and 0 <= index < len(entry.files):
-            path = kept_path(self._db.path, entry.files[index].sha256)
+        entry, db = self.selected(), self._db
+        if entry is not None and 0 <= index < len(entry.files) and isinstance(db, SqliteDatabase):
+            path = kept_path(db.path, entry.files[index].sha256)
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     # --- recording --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QApplication, QSplitter, QVBoxLayout, QWidget
 
-from core.db import Database
+from core.db import SqliteDatabase
 from core.readings import ReadingRecord
 from gui.chart import ChartPanel
 from gui.correction_dialog import CorrectionDialog
@@ -34,7 +34,7 @@ class Workspace(QWidget):
         super().__init__(parent)
         self._ops = ops
         self._undo = undo_stack
-        self._db: Database | None = None
+        self._db: SqliteDatabase | None = None
         self.devices = DevicePanel(ops, undo_stack)
         self.entry = EntryPanel(ops, undo_stack)
         self.chart = ChartPanel(ops)
@@ -98,7 +98,7 @@ class Workspace(QWidget):
             panel.archive_action,
         ]
 
-    def set_database(self, db: Database | None) -> None:
+    def set_database(self, db: SqliteDatabase | None) -> None:
         """Show ``db`` (None: nothing), with the device last selected in that same file."""
         if self._db is not None and db is not self._db:
             self.save_state(QSettings())  # the file being left keeps its own last device
@@ -184,7 +184,7 @@ class Workspace(QWidget):
         correcting.done(saved).run()
 
 
-def _file_key(db: Database) -> str:
+def _file_key(db: SqliteDatabase) -> str:
     """The settings key of ``db``'s last device: device ids mean nothing in another file."""
     digest = hashlib.sha256(str(db.path.resolve()).encode("utf-8")).hexdigest()[:16]
     return f"{LAST_DEVICE_KEY}/{digest}"

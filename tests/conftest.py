@@ -6,7 +6,9 @@ starts, can reach a real user's database, backups or logs. Each test then gets i
 ``FIELDLOG_DB`` and log folder inside its ``tmp_path`` as well.
 
 A test that takes ``postgres_url`` gets a database of its own on the session's private
-PostgreSQL server, which the suite starts itself (``tests/postgres.py``).
+PostgreSQL server, which the suite starts itself (``tests/postgres.py``); ``postgres_db`` is
+one migrated to head, and a module that imports ``tests.databases.both_databases`` runs its
+tests that take ``db`` on SQLite and on PostgreSQL.
 """
 
 import os
@@ -21,8 +23,9 @@ from tests.user_folders import sandbox
 
 USER_FOLDERS = sandbox()
 
-from core.db import Database  # noqa: E402
+from core.db import SqliteDatabase  # noqa: E402
 from core.launch import LaunchResult, open_database  # noqa: E402
+from tests.databases import postgres_db, sqlite_db  # noqa: E402, F401  (fixtures)
 from tests.postgres import postgres_server, postgres_url  # noqa: E402, F401  (fixtures)
 
 
@@ -76,5 +79,5 @@ def launched(db_path: Path) -> Iterator[LaunchResult]:
 
 
 @pytest.fixture
-def db(launched: LaunchResult) -> Database:
+def db(launched: LaunchResult) -> SqliteDatabase:
     return launched.database

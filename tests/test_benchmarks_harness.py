@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from benchmarks.__main__ import TARGETS, main, run_target
+from benchmarks.__main__ import TARGETS, main, on_postgres, run_postgres_target, run_target
 from benchmarks.harness import Result, Sizes
+from devtools.postgres_server import Server
 
 TINY = Sizes(quick=True, tiny=True)
 # The Qt-free targets; T4-T6 and T9 need a display and T5 spawns processes, so `make bench` runs
@@ -42,17 +43,31 @@ def test_a_target_measures_both_sides(target: str) -> None:
     assert result.passed == (result.ratio <= result.goal and within and result.holds)
 
 
+@pytest.mark.parametrize("target", [t for t in CORE_TARGETS if on_postgres(t)])
+def test_a_postgresql_row_measures_both_sides(target: str, postgres_server: Server) -> None:
+    result = run_postgres_target(target, TINY, 1, postgres_server)
+    assert result.target == target and "PostgreSQL" in result.what
+    assert result.ours > 0 and result.baseline > 0 and math.isfinite(result.ratio)
+    assert result.holds, result.note
+
+
+def test_the_postgresql_rows_are_those_of_t1_t3_and_t7() -> None:
+    assert [target for target in TARGETS if on_postgres(target)] == ["T1", "T3", "T7"]
+
+
 def test_the_upgrade_target_sees_no_table_copy() -> None:
     result = run_target("T8", TINY, 1)
     assert result.holds and result.note == "no table copy"
 
 
+@pytest.mark.postgres  # T7's second line: the harness starts a PostgreSQL server of its own
 def test_the_command_line_prints_one_consistent_line_per_target(capsys) -> None:
     assert main(["--tiny", "--only", "t2, T7", "--repeat", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "only ratios" in lines[0]
     found = [LINE.match(line) for line in lines[1:]]
-    assert [m["target"] for m in found if m] == ["T2", "T7"]
+    assert [m["target"] for m in found if m] == ["T2", "T7", "T7"]
+    assert "PostgreSQL" in lines[-1] and "PostgreSQL" not in lines[-2]
     for m in filter(None, found):
         assert float(m["ours"]) > 0 and float(m["baseline"]) > 0
         if "and ≤" not in m.string:  # T7 also has an absolute limit

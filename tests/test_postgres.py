@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.postgres import PostgresUnavailableError, Server, find_bindir
+from devtools.postgres_server import PostgresUnavailableError, Server, find_bindir
 
 
 @contextmanager

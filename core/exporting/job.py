@@ -7,7 +7,6 @@ millions of rows (core/db.py's rule).
 """
 
 import re
-import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from core.db import Database, in_chunks
+from core.db import Database, DriverConnection, as_uuid, in_chunks, is_sqlite
 from core.errors import FieldLogError, NotFoundError
 from core.models import ReadingSource
 from core.progress import Progress
@@ -143,7 +142,7 @@ class DeviceStats:
 
 
 @contextmanager
-def snapshot(db: Database) -> Iterator[sqlite3.Connection]:
+def snapshot(db: Database) -> Iterator[DriverConnection]:
     """A read transaction: every query of the export sees the same data (counts match rows)."""
     with db.driver_read(snapshot=True) as conn:  # streams millions of rows
         yield conn
@@ -156,7 +155,7 @@ _DEVICE_SQL = (
 )
 
 
-def selected_devices(conn: sqlite3.Connection, request: ExportRequest) -> list[ExportDevice]:
+def selected_devices(conn: DriverConnection, request: ExportRequest) -> list[ExportDevice]:
     """The devices to export, by name; a clear error for an empty or unknown selection."""
     if request.device_ids is None:
         rows = conn.execute(f"{_DEVICE_SQL} WHERE archived_at IS NULL").fetchall()
@@ -168,7 +167,7 @@ def selected_devices(conn: sqlite3.Connection, request: ExportRequest) -> list[E
     return sorted(found, key=lambda d: (d.name.casefold(), d.id))
 
 
-def _devices_by_ids(conn: sqlite3.Connection, device_ids: list[int]) -> list[Any]:
+def _devices_by_ids(conn: DriverConnection, device_ids: list[int]) -> list[Any]:
     wanted = list(dict.fromkeys(device_ids))
     if not wanted:
         raise FieldLogError("No devices were chosen: choose at least one device to export.")
@@ -186,27 +185,33 @@ def _devices_by_ids(conn: sqlite3.Connection, device_ids: list[int]) -> list[Any
 def _device(row: Any) -> ExportDevice:
     device_id, name, serial, device_type, location, unit, low, high, due, *rest = row
     manufacturer, model, status, notes, archived_at, uid, interval = rest
-    return ExportDevice(device_id, name, serial, device_type, location, unit, low, high,
-                        date.fromisoformat(due) if due else None, manufacturer, model, status,
-                        notes, archived_at, uuid.UUID(bytes=bytes(uid)), interval)  # fmt: skip
+    if isinstance(due, str):  # SQLite's text; psycopg gives a date
+        due = date.fromisoformat(due) if due else None
+    return ExportDevice(device_id, name, serial, device_type, location, unit, low, high, due,
+                        manufacturer, model, status, notes, archived_at, as_uuid(uid),
+                        interval)  # fmt: skip
 
 
 _STATS_SQL = """
-SELECT count(*), min(value), max(value), avg(value), total(value < ?) + total(value > ?),
-       min(recorded_at), max(recorded_at), max(recorded_at % 1000 <> 0)
+SELECT count(*), min(value), max(value), {mean}, count(CASE WHEN value < ? OR value > ?
+       THEN 1 END), min(recorded_at), max(recorded_at),
+       max(CASE WHEN recorded_at % 1000 <> 0 THEN 1 ELSE 0 END)
 FROM readings
-WHERE device_id = ? AND recorded_at >= ? AND recorded_at < ? AND (superseded = 0 OR ?)
+WHERE device_id = ? AND recorded_at >= ? AND recorded_at < ? AND (superseded = FALSE OR ?)
 """
+# The mean: PostgreSQL's float sum raises on overflow (values near 1.8e308) where SQLite's
+# goes to infinity, so there the sum is exact (numeric) and the mean a float again.
+_MEANS = {"sqlite": "avg(value)", "postgresql": "avg(value::numeric)::float8"}
 _PAGE_SQL = """
 SELECT recorded_at, value, unit, operator, note, source, id FROM readings
-WHERE device_id = ? AND recorded_at >= ? AND recorded_at < ? AND (superseded = 0 OR ?)
+WHERE device_id = ? AND recorded_at >= ? AND recorded_at < ? AND (superseded = FALSE OR ?)
   AND (recorded_at, id) > (?, ?)
 ORDER BY recorded_at, id
 LIMIT ?
 """
 _OPERATORS_SQL = """
 SELECT operator FROM readings
-WHERE device_id = ? AND recorded_at >= ? AND recorded_at < ? AND (superseded = 0 OR ?)
+WHERE device_id = ? AND recorded_at >= ? AND recorded_at < ? AND (superseded = FALSE OR ?)
   AND operator IS NOT NULL
 GROUP BY operator ORDER BY count(*) DESC, operator
 """
@@ -216,7 +221,7 @@ GROUP BY operator ORDER BY count(*) DESC, operator
 class ExportJob:
     """An export under way: the snapshot, the devices, and how far it has got."""
 
-    conn: sqlite3.Connection
+    conn: DriverConnection
     request: ExportRequest
     devices: list[ExportDevice]
     zone: tzinfo | None
@@ -243,7 +248,8 @@ class ExportJob:
         return device.id, self.start, self.end, self.request.include_superseded
 
     def _stats(self, device: ExportDevice) -> DeviceStats:
-        row = self.conn.execute(_STATS_SQL, (device.low, device.high, *self._bounds(device)))
+        sql = _STATS_SQL.format(mean=_MEANS["sqlite" if is_sqlite(self.conn) else "postgresql"])
+        row = self.conn.execute(sql, (device.low, device.high, *self._bounds(device)))
         count, low, high, mean, out, first, last, ms = row.fetchone()
         return DeviceStats(count, low, high, mean, int(out), first, last, bool(ms))
 

@@ -8,7 +8,6 @@ batches of the same import are already in the open transaction, so duplicates in
 are found the same way, with memory bounded by the batch.
 """
 
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -17,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from core.db import DriverConnection
 from core.importing.parsed import Rejected
 
 Ids = npt.NDArray[np.int64]
@@ -54,7 +54,7 @@ class KnownReadings:
     huge unsorted file, but memory stays bounded.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: DriverConnection) -> None:
         self.conn = conn
         self.before = int(conn.execute("SELECT coalesce(max(id), 0) FROM readings").fetchone()[0])
         self.spans: dict[int, tuple[int, int] | None] = {}

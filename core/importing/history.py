@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text, update
 
-from core.db import Database
+from core.db import Database, as_uuid
 from core.errors import FieldLogError, NotFoundError
 from core.importing.report import local_text
 from core.models import devices, import_batches
@@ -42,9 +42,11 @@ class BatchRecord:
 # Where the readings of batch ``b`` are, as bounds on readings.id: the range the import
 # recorded (there is no index on readings.batch_id, migration 0006). A batch that a 0005 build
 # imported recorded none, so its readings are looked for over the whole table; a batch that
-# added nothing, or was undone, gets NULL bounds, which select no row.
+# added nothing, or was undone, gets NULL bounds, which select no row. (The lowest bound is
+# -(2**63 - 1), not -(2**63): PostgreSQL reads that literal as a numeric, and compares ids with
+# it without their index.)
 _UNRECORDED = "CASE WHEN b.readings_added > 0 AND b.undone_at IS NULL THEN {} END"
-_BATCH_LOW = f"coalesce(b.first_reading_id, {_UNRECORDED.format(-(2**63))})"
+_BATCH_LOW = f"coalesce(b.first_reading_id, {_UNRECORDED.format(-(2**63 - 1))})"
 _BATCH_HIGH = f"coalesce(b.last_reading_id, {_UNRECORDED.format(2**63 - 1)})"
 
 _BATCH_SQL = (
@@ -73,7 +75,7 @@ def get_batch(db: Database, batch_id: int) -> BatchRecord:
 
 def _batch(row: tuple) -> BatchRecord:  # type: ignore[type-arg]
     return BatchRecord(
-        row[0], uuid.UUID(bytes=bytes(row[1])), row[2], row[3], row[4], row[5],
+        row[0], as_uuid(row[1]), row[2], row[3], row[4], row[5],
         from_epoch_ms(row[6]), row[7], row[8], row[9], row[10],
         None if row[11] is None else from_epoch_ms(row[11]), row[12],
     )  # fmt: skip
@@ -100,7 +102,8 @@ def undo_batch(db: Database, batch_id: int) -> BatchUndone:
 def _undo(conn: Connection, batch_id: int) -> BatchUndone:
     row = conn.execute(
         text(f"SELECT file_name, undone_at, {_BATCH_LOW}, {_BATCH_HIGH} "
-             "FROM import_batches AS b WHERE id = :batch"),
+             "FROM import_batches AS b WHERE id = :batch"
+             + (" FOR UPDATE" if conn.dialect.name == "postgresql" else "")),
         {"batch": batch_id},
     ).fetchone()  # fmt: skip
     if row is None:

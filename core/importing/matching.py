@@ -14,12 +14,13 @@ reported (``DeviceDifference``), and the database's device is used.
 """
 
 import math
-import sqlite3
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from core.db import DriverConnection, as_uuid, inserted_id, uid_value
 from core.device_table import LABELS, NUMBERS, TableDevice
 from core.errors import NotFoundError
 from core.ids import uuid7
@@ -52,7 +53,7 @@ class Target:
 class DeviceMatcher:
     """Matches the channels of ``parsed`` inside the import's open transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, parsed: ParsedFile, batch_id: int,
+    def __init__(self, conn: DriverConnection, parsed: ParsedFile, batch_id: int,
                  created_at: int) -> None:  # fmt: skip
         self.conn, self.parsed = conn, parsed
         self.batch_id, self.created_at = batch_id, created_at
@@ -96,8 +97,8 @@ class DeviceMatcher:
     def _find(self, serial: str | None, name: str, serial_uses: Counter[str],
               entry: TableDevice | None) -> Target | None:  # fmt: skip
         known = self._known
-        if entry is not None and entry.uid is not None and entry.uid.bytes in known.by_uid:
-            return self._matched(known.by_uid[entry.uid.bytes], "UID", entry)
+        if entry is not None and entry.uid is not None and entry.uid in known.by_uid:
+            return self._matched(known.by_uid[entry.uid], "UID", entry)
         if serial and serial_uses[serial] == 1 and serial in known.by_serial:
             return self._matched(known.by_serial[serial][0], "serial", entry)
         if name in known.by_name:
@@ -129,17 +130,16 @@ class DeviceMatcher:
         stamp = self.created_at
         row = _from_entry(entry) if entry is not None else _from_channel(channel, self.parsed)
         row |= {"created_at": stamp, "updated_at": stamp, "batch_id": self.batch_id}
-        row.setdefault("uid", uuid7().bytes)
+        uid: uuid.UUID = row.pop("uid", None) or uuid7()
         row["name"] = name
-        columns = ", ".join(row)
-        marks = ", ".join("?" * len(row))
-        cursor = self.conn.execute(f"INSERT INTO devices ({columns}) VALUES ({marks})",
-                                   list(row.values()))  # fmt: skip
-        assert cursor.lastrowid is not None
-        stored = dict.fromkeys(_FIELDS) | {"archived_at": None} | row | {"id": cursor.lastrowid}
+        columns = ", ".join(["uid", *row])
+        marks = ", ".join("?" * (len(row) + 1))
+        made = inserted_id(self.conn, f"INSERT INTO devices ({columns}) VALUES ({marks})",
+                           [uid_value(self.conn, uid), *row.values()])  # fmt: skip
+        stored = dict.fromkeys(_FIELDS) | {"archived_at": None} | row | {"id": made, "uid": uid}
         self._known.add(stored)
         unit = row.get("default_unit") or ""
-        return Target(cursor.lastrowid, name, unit, row.get("low_limit"), row.get("high_limit"),
+        return Target(made, name, unit, row.get("low_limit"), row.get("high_limit"),
                       "created")  # fmt: skip
 
 
@@ -149,7 +149,7 @@ class _Known:
 
     def __init__(self, rows: list[tuple[Any, ...]]) -> None:
         self.by_id: dict[int, dict[str, Any]] = {}
-        self.by_uid: dict[bytes, dict[str, Any]] = {}
+        self.by_uid: dict[uuid.UUID, dict[str, Any]] = {}
         self.by_serial: dict[str, list[dict[str, Any]]] = {}
         self.by_name: dict[str, list[dict[str, Any]]] = {}
         for values in rows:
@@ -157,7 +157,7 @@ class _Known:
 
     def add(self, row: dict[str, Any]) -> None:
         self.by_id[row["id"]] = row
-        self.by_uid[bytes(row["uid"])] = row
+        self.by_uid[as_uuid(row["uid"])] = row
         if row.get("serial_number"):
             self.by_serial.setdefault(row["serial_number"], []).append(row)
         self.by_name.setdefault(row["name"], []).append(row)
@@ -185,7 +185,7 @@ def _from_entry(entry: TableDevice) -> dict[str, Any]:
     row["calibration_due"] = due.isoformat() if due is not None else None
     row["archived_at"] = entry.archived_at
     if entry.uid is not None:
-        row["uid"] = entry.uid.bytes
+        row["uid"] = entry.uid
     return row
 
 

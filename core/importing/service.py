@@ -39,7 +39,7 @@ def import_parsed(
     report = ImportReport(parsed.path, parsed.format, parsed.description, parsed.timezone,
                           dry_run)  # fmt: skip
     digest = sha256(parsed.path)
-    with db.driver_write(IMPORT_PRAGMAS) as conn:  # T1
+    with db.driver_write(IMPORT_PRAGMAS, sole_writer_of="readings") as conn:  # T1
         writer = BatchWriter(conn, parsed, report, digest, device_map or {}, create_devices)
         for chunk in batches if batches is not None else parsed.batches:
             if cancelled is not None and cancelled():

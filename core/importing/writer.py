@@ -8,20 +8,20 @@ import), and only the values that vary from row to row are bound. Readings carry
 range (migration 0006).
 """
 
-import sqlite3
 from collections.abc import Iterable
 from itertools import islice
 
 import numpy as np
 import numpy.typing as npt
 
+from core.db import DriverConnection, inserted_id, is_sqlite, uid_value
 from core.ids import uuid7
 from core.importing.dedupe import KnownReadings, device_runs, run_bounds
 from core.importing.matching import DeviceMatcher, Target, no_device_text
 from core.importing.parsed import ParsedFile, Rejected, SampleBatch
 from core.importing.report import KEPT_REJECTIONS, DeviceMatch, ImportReport
 from core.models import ReadingSource
-from core.readings import insert_sql
+from core.readings import insert_rows
 from core.timeutil import TOO_EARLY, TOO_LATE, now_ms, out_of_window
 from core.validation import unit_clash
 
@@ -45,7 +45,7 @@ class BatchWriter:
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: DriverConnection,
         parsed: ParsedFile,
         report: ImportReport,
         digest: str,
@@ -66,15 +66,14 @@ class BatchWriter:
 
     def _start_batch(self, digest: str) -> int:
         parsed = self.parsed
-        cursor = self.conn.execute(
+        return inserted_id(
+            self.conn,
             "INSERT INTO import_batches (uid, file_name, file_hash, file_size, format, timezone, "
             "imported_at, readings_added, duplicates, rejected, devices_created) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)",
-            (uuid7().bytes, parsed.path.name[:255], digest, parsed.path.stat().st_size,
-             parsed.format, parsed.timezone, self.created_at),
+            (uid_value(self.conn, uuid7()), parsed.path.name[:255], digest,
+             parsed.path.stat().st_size, parsed.format, parsed.timezone, self.created_at),
         )  # fmt: skip
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     # --- rows ------------------------------------------------------------------------------
 
@@ -148,6 +147,7 @@ class BatchWriter:
         T1). The batch, source and creation time are literals in the statement; so are the
         device and unit, with one ``executemany`` per run of rows that share them, when the
         runs are long enough to pay for a statement each (they are: rows are sorted by device).
+        On PostgreSQL the chunk is one binary ``COPY`` (a statement per run costs more there).
         """
         if not len(rows):
             return
@@ -166,13 +166,17 @@ class BatchWriter:
             if texts is not None:
                 names.append(name)
                 columns.append(_pick(texts, rows))
-        constants = {
-            "source": str(int(ReadingSource.IMPORT)),
-            "created_at": str(int(self.created_at)),
-            "batch_id": str(int(self.batch_id)),
+        constants: dict[str, int | str] = {
+            "source": int(ReadingSource.IMPORT),
+            "created_at": int(self.created_at),
+            "batch_id": int(self.batch_id),
         }
         runs = [(first, end, str(unit_of[first])) for first, end in run_bounds(device, unit_of)]
-        if len(runs) * MIN_RUN > len(rows) or any("\0" in unit for _, _, unit in runs):
+        if (
+            not is_sqlite(self.conn)  # PostgreSQL: one COPY, which binds every column cheaply
+            or len(runs) * MIN_RUN > len(rows)
+            or any("\0" in unit for _, _, unit in runs)
+        ):
             self._executemany(
                 constants,
                 ["device_id", "unit", *names],
@@ -181,18 +185,18 @@ class BatchWriter:
         else:
             together = zip(*columns, strict=True)
             for first, end, unit in runs:
-                literals = {"device_id": str(int(device[first])), "unit": _sql_text(unit)}
+                literals: dict[str, int | str] = {"device_id": int(device[first]), "unit": unit}
                 self._executemany(literals | constants, names, islice(together, end - first))
         self._count(channel, device, values, times)
         for device_id, rows in device_runs(device):
             self.known.add(device_id, times[rows], values[rows])
 
     def _executemany(
-        self, literals: dict[str, str], bound: list[str], rows: Iterable[tuple[object, ...]]
+        self, literals: dict[str, int | str], bound: list[str], rows: Iterable[tuple[object, ...]]
     ) -> None:
-        """INSERT ``rows``, values of the ``bound`` columns, into readings, with the same SQL
-        ``literals`` in every row."""
-        self.conn.executemany(insert_sql(bound, literals), rows)
+        """INSERT ``rows``, values of the ``bound`` columns, into readings, with the same
+        ``literals`` in every row (``executemany`` on SQLite, ``COPY`` on PostgreSQL)."""
+        insert_rows(self.conn, bound, rows, literals)
 
     def _count(
         self,
@@ -246,11 +250,6 @@ class BatchWriter:
             (report.accepted, report.duplicates, report.rejected_count,
              len(report.devices_created), first, last, self.batch_id),
         )  # fmt: skip
-
-
-def _sql_text(text: str) -> str:
-    """``text`` as an SQL string literal (it has no NUL, which a literal cannot hold)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _pick(column: list[str | None] | None, rows: npt.NDArray[np.intp]) -> list[str | None]:

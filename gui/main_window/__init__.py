@@ -38,7 +38,7 @@ from gui.main_window.menus import WindowMenus
 from gui.ops import Ops
 
 if TYPE_CHECKING:
-    from core.db import Database
+    from core.db import SqliteDatabase
     from core.devices import CalibrationCounts
     from gui.workspace import Workspace
 
@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.ops = Ops(self)
         self.undo_stack = QUndoStack(self)
         self.log_file = log_file or Path("fieldlog.log")
-        self.database: Database | None = None
+        self.database: SqliteDatabase | None = None
         self.path: Path | None = None
         self.revision: str | None = None
         self.damage: list[str] | None = None  # what the last integrity check found
@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
 
     # --- what the window shows -------------------------------------------------------------
 
-    def show_database(self, db: "Database | None", revision: str | None = None) -> None:
+    def show_database(self, db: "SqliteDatabase | None", revision: str | None = None) -> None:
         """The panels on ``db``, named in the title and the status bar; None: nothing that
         needs a database is enabled. The undo stack is emptied whenever the database changes,
         since its commands belong to that file."""

@@ -20,12 +20,13 @@ from core import paths
 from tests.migrations.support import REPO_ROOT, executable
 from tests.user_folders import HOME_VARIABLES
 
-COPIED = ("alembic.ini", "pyproject.toml", "core", "migrations")
+COPIED = ("alembic.ini", "pyproject.toml", "core", "migrations", "devtools")
 COPIED_TESTS = (
     "tests/__init__.py",
     "tests/conftest.py",
     "tests/user_folders.py",
     "tests/postgres.py",
+    "tests/databases.py",
     "tests/migrations",
 )
 FIXTURE_DB = REPO_ROOT / "tests" / "fixtures" / "db"

@@ -15,11 +15,13 @@ from core.calibration import (
     overdue_spans,
     record_calibration,
 )
-from core.db import Database
+from core.db import Database, SqliteDatabase
 from core.devices import DeviceFields, DeviceRecord, create_device, get_device, update_device
 from core.errors import NotFoundError, ValidationError
 from core.files import sha256
 from core.models import CalibrationResult
+from core.postgres import PostgresDatabase
+from tests.databases import both_databases  # noqa: F401  (db: SQLite, then PostgreSQL)
 
 PASS, FAIL, ADJUSTED = CalibrationResult.PASS, CalibrationResult.FAIL, CalibrationResult.ADJUSTED
 
@@ -28,10 +30,14 @@ def local_ms(day: date, hour: int = 12) -> int:
     return round(datetime.combine(day, time(hour)).astimezone().timestamp() * 1000)
 
 
-@pytest.fixture
-def yearly(db: Database) -> DeviceRecord:
+def _yearly(db: Database) -> DeviceRecord:
     fields = DeviceFields(name="Gauge", default_unit="bar", calibration_interval_days=365)
     return create_device(db, fields)
+
+
+@pytest.fixture
+def yearly(db: Database) -> DeviceRecord:
+    return _yearly(db)
 
 
 def test_a_calibration_sets_the_device_due_date_from_its_interval(db, yearly) -> None:
@@ -78,8 +84,9 @@ def test_a_refused_record_writes_nothing_and_names_every_bad_field(db, yearly) -
 
 
 def test_attached_files_are_kept_once_by_content_beside_the_database(
-    db: Database, yearly: DeviceRecord, tmp_path: Path
+    sqlite_db: SqliteDatabase, tmp_path: Path
 ) -> None:
+    db, yearly = sqlite_db, _yearly(sqlite_db)
     certificate = tmp_path / "ML-2026-0117.pdf"
     certificate.write_bytes(b"%PDF-1.7 certificate")
     same = tmp_path / "copy of the certificate.pdf"
@@ -103,7 +110,8 @@ def test_attached_files_are_kept_once_by_content_beside_the_database(
     assert "damaged" in (check_kept(db.path, digest) or "")
 
 
-def test_a_file_that_cannot_be_attached_leaves_no_record(db, yearly, tmp_path, monkeypatch):
+def test_a_file_that_cannot_be_attached_leaves_no_record(sqlite_db, tmp_path, monkeypatch):
+    db, yearly = sqlite_db, _yearly(sqlite_db)
     missing = tmp_path / "not there.pdf"
     with pytest.raises(AttachmentError, match=r"not there\.pdf"):
         record_calibration(db, NewCalibration(yearly.id, date(2026, 3, 1), PASS,
@@ -114,6 +122,19 @@ def test_a_file_that_cannot_be_attached_leaves_no_record(db, yearly, tmp_path, m
     with pytest.raises(AttachmentError, match="over the 0 MiB an attachment may have"):
         record_calibration(db, NewCalibration(yearly.id, date(2026, 3, 1), PASS,
                                               files=(huge,)))  # fmt: skip
+    assert list_calibrations(db, yearly.id) == []
+
+
+def test_on_postgresql_attaching_a_file_is_refused_and_nothing_is_written(
+    postgres_db: PostgresDatabase, tmp_path: Path
+) -> None:
+    """Files are kept beside a SQLite file; a database on a server has no such place yet."""
+    db, yearly = postgres_db, _yearly(postgres_db)
+    certificate = tmp_path / "ML-2026-0117.pdf"
+    certificate.write_bytes(b"%PDF-1.7 certificate")
+    with pytest.raises(AttachmentError, match="not possible yet"):
+        record_calibration(db, NewCalibration(yearly.id, date(2026, 3, 1), PASS,
+                                              files=(certificate,)))  # fmt: skip
     assert list_calibrations(db, yearly.id) == []
 
 
@@ -144,12 +165,13 @@ def test_a_device_never_calibrated_here_is_overdue_after_its_due_date(db) -> Non
 
 
 def test_a_backup_carries_the_attached_files_and_a_restore_puts_them_back(
-    db: Database, yearly: DeviceRecord, tmp_path: Path
+    sqlite_db: SqliteDatabase, tmp_path: Path
 ) -> None:
     from core.attachments import backup_store
     from core.backup import make_backup
     from core.maintenance import restore
 
+    db, yearly = sqlite_db, _yearly(sqlite_db)
     certificate = tmp_path / "certificate.pdf"
     certificate.write_bytes(b"%PDF-1.7 the certificate")
     made = record_calibration(db, NewCalibration(yearly.id, date(2026, 3, 1), PASS,

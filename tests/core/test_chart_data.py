@@ -7,6 +7,7 @@ from core.db import Database
 from core.devices import DeviceFields, DeviceRecord, create_device
 from core.readings import LimitFlag, correct_reading
 from tests.core.readings_support import T0, add_at
+from tests.databases import both_databases  # noqa: F401  (db: SQLite, then PostgreSQL)
 
 
 def test_limit_flags_agree_with_limit_flag_of() -> None:

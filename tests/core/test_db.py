@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, select
 
-from core.db import IN_CHUNK, Database, in_chunks
+from core.db import IN_CHUNK, SqliteDatabase, in_chunks
 from core.ids import uuid7
 from core.models import devices
 
@@ -20,21 +20,21 @@ def _new_device(name: str) -> dict[str, object]:
     return {"uid": uuid7(), "name": name, "created_at": 0, "updated_at": 0}
 
 
-def test_write_commits_when_the_block_ends(db: Database) -> None:
+def test_write_commits_when_the_block_ends(db: SqliteDatabase) -> None:
     with db.write() as conn:
         conn.execute(insert(devices).values(_new_device("Kept")))
         assert _device_count(db.path) == 0  # not yet: another connection sees nothing
     assert _device_count(db.path) == 1
 
 
-def test_write_keeps_nothing_when_the_block_raises(db: Database) -> None:
+def test_write_keeps_nothing_when_the_block_raises(db: SqliteDatabase) -> None:
     with pytest.raises(RuntimeError), db.write() as conn:
         conn.execute(insert(devices).values(_new_device("Lost")))
         raise RuntimeError("half-way")
     assert _device_count(db.path) == 0
 
 
-def test_write_takes_the_write_lock_before_its_first_statement(db: Database) -> None:
+def test_write_takes_the_write_lock_before_its_first_statement(db: SqliteDatabase) -> None:
     """A second writer waits at the start (BEGIN IMMEDIATE), never half-way through."""
     with db.write() as conn:
         conn.execute(select(func.count()).select_from(devices))  # a read, yet the lock is held
@@ -46,7 +46,7 @@ def test_write_takes_the_write_lock_before_its_first_statement(db: Database) -> 
             other.close()
 
 
-def test_read_sees_one_snapshot_and_writes_nothing(db: Database) -> None:
+def test_read_sees_one_snapshot_and_writes_nothing(db: SqliteDatabase) -> None:
     with db.read() as conn:
         before = conn.execute(select(func.count()).select_from(devices)).scalar_one()
         with db.write() as writer:  # another connection commits meanwhile (WAL: no wait)
@@ -58,7 +58,7 @@ def test_read_sees_one_snapshot_and_writes_nothing(db: Database) -> None:
     assert _device_count(db.path) == 1
 
 
-def test_driver_write_commits_or_rolls_back_as_the_block_says(db: Database) -> None:
+def test_driver_write_commits_or_rolls_back_as_the_block_says(db: SqliteDatabase) -> None:
     sql = "INSERT INTO devices (uid, name, created_at, updated_at) VALUES (?, ?, 0, 0)"
     with db.driver_write() as conn:
         conn.execute(sql, (uuid7().bytes, "Kept"))
@@ -72,7 +72,7 @@ def test_driver_write_commits_or_rolls_back_as_the_block_says(db: Database) -> N
         assert [r[0] for r in check.execute("SELECT name FROM devices")] == ["Kept"]
 
 
-def test_driver_write_pragmas_last_one_transaction_even_when_it_fails(db: Database) -> None:
+def test_driver_write_pragmas_last_one_transaction_even_when_it_fails(db: SqliteDatabase) -> None:
     with db.driver_read() as conn:
         before = conn.execute("PRAGMA cache_size").fetchone()[0]
     with pytest.raises(RuntimeError), db.driver_write({"foreign_keys": 0, "cache_size": -4096}):
@@ -84,7 +84,7 @@ def test_driver_write_pragmas_last_one_transaction_even_when_it_fails(db: Databa
         assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
 
 
-def test_driver_read_snapshot_holds_one_view(db: Database) -> None:
+def test_driver_read_snapshot_holds_one_view(db: SqliteDatabase) -> None:
     with db.driver_read(snapshot=True) as conn:
         first = conn.execute("SELECT count(*) FROM devices").fetchone()
         with db.write() as writer:

@@ -2,6 +2,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from core.db import uid_value
 from core.devices import (
     DeviceFields,
     DeviceSort,
@@ -21,6 +22,7 @@ from core.errors import NotFoundError, ValidationError
 from core.ids import uuid7
 from core.models import DeviceStatus
 from core.readings import NewReading, add_reading
+from tests.databases import both_databases  # noqa: F401  (db: SQLite, then PostgreSQL)
 
 
 def test_create_device_cleans_text_and_stamps_times(db) -> None:
@@ -148,8 +150,7 @@ def test_overdue_calibration(db) -> None:
     assert not device.calibration_overdue(date(2026, 1, 1))
 
 
-def test_device_ids_follow_the_sort_and_filter(launched) -> None:
-    db = launched.database
+def test_device_ids_follow_the_sort_and_filter(db) -> None:
     made = [
         create_device(db, DeviceFields(name=name, location=place))
         for name, place in (("b gauge", "Roof"), ("a meter", "Basement"), ("c probe", "Roof"))
@@ -205,8 +206,8 @@ def test_unit_and_limit_sorts(db) -> None:
 
 
 def test_devices_by_ids_keeps_the_order_past_one_in_list(db) -> None:
-    rows = [(uuid7().bytes, f"D{n:04d}", 0, 0) for n in range(1200)]
     with db.driver_write() as conn:
+        rows = [(uid_value(conn, uuid7()), f"D{n:04d}", 0, 0) for n in range(1200)]
         conn.executemany(
             "INSERT INTO devices (uid, name, created_at, updated_at) VALUES (?, ?, ?, ?)", rows
         )

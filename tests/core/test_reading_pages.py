@@ -11,6 +11,7 @@ from core.models import ReadingSource
 from core.reading_pages import readings_page
 from core.readings import LimitFlag, correct_reading
 from tests.core.readings_support import T0, add_at
+from tests.databases import both_databases  # noqa: F401  (db: SQLite, then PostgreSQL)
 
 
 @pytest.fixture

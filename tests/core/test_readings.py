@@ -18,6 +18,7 @@ from core.readings import (
     list_readings,
     withdraw_reading,
 )
+from tests.databases import both_databases  # noqa: F401  (db: SQLite, then PostgreSQL)
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 

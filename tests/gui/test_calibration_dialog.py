@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from core.attachments import kept_path
 from core.calibration import NewCalibration, list_calibrations, record_calibration
-from core.db import Database
+from core.db import Database, SqliteDatabase
 from core.devices import DeviceFields, DeviceRecord, create_device, get_device
 from core.models import CalibrationResult
 from gui.calibration_dialog import CalibrationDialog
@@ -45,7 +45,7 @@ def choose(qtbot: QtBot, combo: object, text: str) -> None:
 
 
 def test_a_certificate_typed_in_is_recorded_and_moves_the_due_date(
-    qtbot: QtBot, ops: Ops, db: Database, gauge: DeviceRecord, tmp_path: Path
+    qtbot: QtBot, ops: Ops, db: SqliteDatabase, gauge: DeviceRecord, tmp_path: Path
 ) -> None:
     certificate = tmp_path / "ML-2026-0117.pdf"
     certificate.write_bytes(b"%PDF-1.7 certificate")

@@ -11,7 +11,7 @@ from PySide6.QtGui import QBrush, QFont
 from pytestqt.qtbot import QtBot
 
 import gui.device_model as device_model
-from core.db import Database, create_sqlite_engine
+from core.db import Database, SqliteDatabase, create_sqlite_engine
 from core.devices import (
     DeviceFields,
     DeviceRecord,
@@ -307,7 +307,7 @@ def test_another_file_never_shows_the_first_ones_rows(qtbot, ops, model, db, tmp
 
 def test_a_failed_load_is_reported(qtbot, ops, model, tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
-    broken = Database(path, create_sqlite_engine(path))  # no schema at all
+    broken = SqliteDatabase(path, create_sqlite_engine(path))  # no schema at all
     try:
         with qtbot.waitSignal(model.load_failed) as failed:
             model.set_database(broken)

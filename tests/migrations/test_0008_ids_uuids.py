@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import Connection, text
 
 from core import migrate
+from devtools.postgres_server import Server
 from tests.migrations.databases import MigrationDatabase
 from tests.migrations.support import migrated, rootpages
-from tests.postgres import Server
 
 DEVICE_UID = uuid.UUID("0190b6d4-8f5e-7c3a-9d2b-5e4f3a2b1c0d")
 

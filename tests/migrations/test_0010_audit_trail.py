@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from devtools.postgres_server import Server
 from tests.migrations.databases import MigrationDatabase
 from tests.migrations.support import REPO_ROOT, migrated, plain, rootpages
-from tests.postgres import Server
 
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "db" / "rev_0009.db"
 INSERT = ("INSERT INTO changes (uid, at, who, subject, subject_id, device_uid, action, field, "

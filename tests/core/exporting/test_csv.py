@@ -3,12 +3,13 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from core.db import Database
+from core.db import Database, SqliteDatabase
 from core.devices import DeviceFields, DeviceRecord, archive_device, create_device
 from core.exporting import ExportFormat, ExportRequest, export
 from core.readings import NewReading, add_reading, correct_reading
 from core.timeutil import to_epoch_ms
 from tests.core.exporting.support import BERLIN, HEADER, T0, add, run
+from tests.databases import both_databases  # noqa: F401  (db: SQLite, then PostgreSQL)
 
 
 def test_csv_content_is_exact(two_devices: Database, tmp_path: Path) -> None:
@@ -120,8 +121,12 @@ def test_archived_devices_are_left_out_unless_chosen(
     assert export(db, tmp_path / "b.csv", ExportFormat.CSV, chosen).readings == 1
 
 
-def test_control_characters_do_not_make_the_csv_binary(db: Database, tmp_path: Path) -> None:
-    """Found by the frozen check: a NUL in a note made the export unreadable to the importer."""
+def test_control_characters_do_not_make_the_csv_binary(
+    sqlite_db: SqliteDatabase, tmp_path: Path
+) -> None:
+    """Found by the frozen check: a NUL in a note made the export unreadable to the importer.
+    (SQLite's text can hold a NUL, PostgreSQL's cannot.)"""
+    db = sqlite_db
     device = create_device(db, DeviceFields("Pump", default_unit="bar"))
     add_reading(db, NewReading(device.id, 1.0, datetime(2026, 1, 1, tzinfo=UTC),
                                note="nul\x00byte, bell\x07, tab\tkept"))  # fmt: skip

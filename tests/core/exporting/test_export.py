@@ -12,6 +12,7 @@ from core.db import Database
 from core.devices import DeviceRecord
 from core.errors import FieldLogError, NotFoundError
 from core.exporting import ExportCancelled, ExportFormat, ExportRequest, export
+from tests.databases import both_databases  # noqa: F401  (db: SQLite, then PostgreSQL)
 
 
 def test_a_bad_selection_is_refused_with_a_message(

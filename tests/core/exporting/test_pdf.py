@@ -18,6 +18,7 @@ from core.readings import NewReading, add_reading
 from core.resources import resource_path
 from core.timeutil import to_epoch_ms
 from tests.core.exporting.support import BERLIN, T0, insert_rows
+from tests.databases import both_databases  # noqa: F401  (db: SQLite, then PostgreSQL)
 
 
 def pdf_text(path: Path) -> tuple[int, str]:

@@ -20,6 +20,7 @@ from tests.core.importing.support import (
     reading_count,
     samples,
 )
+from tests.databases import both_databases  # noqa: F401  (db: SQLite, then PostgreSQL)
 
 
 def test_reimporting_the_same_file_adds_nothing(db: Database, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from core.devices import DeviceFields, create_device
 from core.errors import NotFoundError
 from core.importing.service import import_parsed
 from tests.core.importing.support import RH, TEMP, parsed_file, reading_count, rows, samples
+from tests.databases import both_databases  # noqa: F401  (db: SQLite, then PostgreSQL)
 
 
 def test_unknown_channels_are_rejected_with_what_to_do(db: Database, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from tests.core.importing.support import (
     rows,
     samples,
 )
+from tests.databases import both_databases  # noqa: F401  (db: SQLite, then PostgreSQL)
 
 
 def test_a_dry_run_reports_exactly_and_writes_nothing(db: Database, tmp_path: Path) -> None:

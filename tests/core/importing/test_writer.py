@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.db import Database
+from core.db import Database, SqliteDatabase
 from core.devices import DeviceFields, create_device
 from core.importing.parsed import Channel, Rejected
 from core.importing.report import KEPT_REJECTIONS
@@ -23,6 +23,7 @@ from tests.core.importing.support import (
     rows,
     samples,
 )
+from tests.databases import both_databases  # noqa: F401  (db: SQLite, then PostgreSQL)
 
 
 def test_a_unit_other_than_the_devices_is_refused(db: Database, tmp_path: Path) -> None:
@@ -78,9 +79,12 @@ def test_every_column_is_stored_as_given_whichever_way_it_is_written(
 
 
 def test_a_unit_with_a_nul_is_bound_not_written_as_a_literal(
-    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqlite_db: SqliteDatabase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """SQLite's literals (the import's fast path) cannot hold a NUL; PostgreSQL's text none."""
     from core.importing import writer
+
+    db = sqlite_db
 
     monkeypatch.setattr(writer, "MIN_RUN", 1)
     create_device(db, DeviceFields("Pump"))
@@ -125,9 +129,12 @@ def test_out_of_limit_values_are_imported_and_counted(db: Database, tmp_path: Pa
     assert (report.accepted, report.flagged) == (4, 2)
 
 
-def test_the_connection_is_itself_again_after_an_import(db: Database, tmp_path: Path) -> None:
+def test_the_connection_is_itself_again_after_an_import(
+    sqlite_db: SqliteDatabase, tmp_path: Path
+) -> None:
     """The import checks its own keys and widens the page cache; the pooled connection must get
     SQLite's checks and its own cache size back, after a success and after a failure."""
+    db = sqlite_db
 
     def records() -> Iterator[Sample | Rejected]:
         yield from samples(0, 3)

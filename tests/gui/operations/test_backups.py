@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from core.backup import make_backup
-from core.db import Database
+from core.db import SqliteDatabase
 from core.devices import DeviceFields, create_device
 from gui.operations.backups import (
     has_backup,
@@ -33,7 +33,7 @@ def device_count(path: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM devices").fetchone()[0])
 
 
-def test_backups_are_listed_newest_first(qtbot: QtBot, ops: WatchedOps, db: Database) -> None:
+def test_backups_are_listed_newest_first(qtbot: QtBot, ops: WatchedOps, db: SqliteDatabase) -> None:
     assert succeeded(qtbot, ops, list_backups(ops, db.path)) == []
     assert succeeded(qtbot, ops, has_backup(ops, db.path)) is False
     made = [make_backup(db.path, reason) for reason in ("manual", "pre-upgrade")]
@@ -43,7 +43,7 @@ def test_backups_are_listed_newest_first(qtbot: QtBot, ops: WatchedOps, db: Data
 
 
 def test_a_backup_is_restored_over_the_open_file(
-    qtbot: QtBot, ops: WatchedOps, db: Database, window: QWidget
+    qtbot: QtBot, ops: WatchedOps, db: SqliteDatabase, window: QWidget
 ) -> None:
     backup = make_backup(db.path, "manual")
     create_device(db, DeviceFields(name="Added after the backup"))
@@ -53,7 +53,7 @@ def test_a_backup_is_restored_over_the_open_file(
 
 
 def test_the_newest_backup_is_restored(
-    qtbot: QtBot, ops: WatchedOps, db: Database, window: QWidget
+    qtbot: QtBot, ops: WatchedOps, db: SqliteDatabase, window: QWidget
 ) -> None:
     make_backup(db.path, "manual")
     create_device(db, DeviceFields(name="In the newest backup"))
