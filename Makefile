@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: run test lint bench bench-full frozen lint-workflows
+.PHONY: run test lint poppler bench bench-full frozen lint-workflows
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# The PDF report's tests render its pages with pdftoppm (Debian's poppler-utils).
+poppler:
+	.ci/install-poppler
+
+test: lint poppler
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
