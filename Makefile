@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: run test lint postgres bench bench-full frozen lint-workflows
+.PHONY: run test lint postgres poppler bench bench-full frozen lint-workflows
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,11 @@ lint: $(STAMP)
 postgres:
 	.ci/install-postgres
 
-test: lint postgres
+# The PDF report's tests render its pages with pdftoppm (Debian's poppler-utils).
+poppler:
+	.ci/install-poppler
+
+test: lint postgres poppler
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) postgres

@@ -11,7 +11,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtCore import QDateTime, QSettings, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QRadioButton,
     QVBoxLayout,
@@ -29,10 +30,19 @@ from PySide6.QtWidgets import (
 )
 
 from core.db import Database
-from core.exporting import ExportCancelled, ExportFormat, ExportRequest, ExportSummary
+from core.exporting import (
+    ExportCancelled,
+    ExportFormat,
+    ExportRequest,
+    ExportSummary,
+    PdfDetail,
+    ReportOptions,
+)
+from core.exporting.report_options import DEFAULT_TITLE
 from gui.messages import explain
 from gui.operations.exports import export_readings
 from gui.ops import Ops
+from gui.who import OPERATOR_KEY
 
 FILTERS = {
     ExportFormat.CSV: "CSV (*.csv)",
@@ -44,6 +54,7 @@ LABELS = {
     ExportFormat.XLSX: "&Excel workbook, with real dates and numbers",
     ExportFormat.PDF: "&PDF report: details, chart, table and summary per device",
 }
+TITLE_KEY, SITE_KEY = "export/reportTitle", "export/reportSite"  # the last ones typed
 
 
 class ExportDialog(QDialog):
@@ -136,6 +147,7 @@ class ExportDialog(QDialog):
         ranges.addWidget(self.all_time)
         ranges.addLayout(span)
         form.addRow("Period", ranges)
+        self._add_report_fields(form)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
@@ -146,7 +158,39 @@ class ExportDialog(QDialog):
             self._period_group.addButton(button)
         self._update()
 
+    def _add_report_fields(self, form: QFormLayout) -> None:
+        """The PDF report's listing, title, site and author (the author starts as the operator
+        name of the reading entry; title and site as last typed)."""
+        self.every_reading = QRadioButton("E&very reading")
+        self.every_reading.setObjectName("pdfEveryReading")
+        self.daily_summary = QRadioButton("A &daily summary, and every out-of-limit reading")
+        self.daily_summary.setObjectName("pdfDaily")
+        self.every_reading.setChecked(True)
+        self._detail_group = QButtonGroup(self)
+        listing = QVBoxLayout()
+        for button in (self.every_reading, self.daily_summary):
+            self._detail_group.addButton(button)
+            listing.addWidget(button)
+        settings = QSettings()
+        self.report_title = self._line("reportTitle", str(settings.value(TITLE_KEY, "") or "")
+                                       or DEFAULT_TITLE)  # fmt: skip
+        self.site = self._line("reportSite", str(settings.value(SITE_KEY, "") or ""))
+        self.author = self._line("reportAuthor", str(settings.value(OPERATOR_KEY, "") or ""))
+        self._report_widgets = [self.every_reading, self.daily_summary, self.report_title,
+                                self.site, self.author]  # fmt: skip
+        form.addRow("Report lists", listing)
+        form.addRow("Report &title", self.report_title)
+        form.addRow("S&ite", self.site)
+        form.addRow("A&uthor", self.author)
+
+    def _line(self, name: str, text: str) -> QLineEdit:
+        edit = QLineEdit(text)
+        edit.setObjectName(name)
+        return edit
+
     def _update(self) -> None:
+        for widget in self._report_widgets:
+            widget.setEnabled(self.chosen_format() is ExportFormat.PDF)
         self.bom.setEnabled(self.chosen_format() is ExportFormat.CSV)
         for edit in (self.start, self.end):
             edit.setEnabled(self.custom.isChecked())
@@ -166,7 +210,15 @@ class ExportDialog(QDialog):
             start = self.start.dateTime().toMSecsSinceEpoch()
             end = self.end.dateTime().toMSecsSinceEpoch()
         bom = self.bom.isChecked() and self.chosen_format() is ExportFormat.CSV
-        return ExportRequest(device_ids=ids, start_ms=start, end_ms=end, excel_bom=bom)
+        return ExportRequest(device_ids=ids, start_ms=start, end_ms=end, excel_bom=bom,
+                             report=self.report_options())  # fmt: skip
+
+    def report_options(self) -> ReportOptions:
+        detail = PdfDetail.DAILY if self.daily_summary.isChecked() else PdfDetail.ALL
+        view = self.visible.isChecked() and self._range is not None
+        return ReportOptions(title=self.report_title.text().strip() or DEFAULT_TITLE,
+                             site=self.site.text().strip(), author=self.author.text().strip(),
+                             detail=detail, period_from_view=view)  # fmt: skip
 
     def suggested_name(self) -> str:
         stamp = datetime.now().strftime("%Y-%m-%d")
@@ -194,6 +246,10 @@ class ExportDialog(QDialog):
         cancelled, progress = self._cancel.is_set, self.progressed.emit
         self.problem.clear()
         self._set_busy(True)
+        if fmt is ExportFormat.PDF:
+            settings = QSettings()
+            settings.setValue(TITLE_KEY, request.report.title)
+            settings.setValue(SITE_KEY, request.report.site)
         exporting = export_readings(self._ops, db, path, fmt, request, progress=progress,
                                     cancelled=cancelled)  # fmt: skip
         exporting.done(self._on_done).failed(self._on_failed).run()

@@ -8,6 +8,7 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.cli.common import (
     DEVICE_HELP,
@@ -26,6 +27,9 @@ from core.cli.common import (
 from core.errors import FieldLogError, NotFoundError
 from core.importing.options import ROLES
 from core.progress import Progress
+
+if TYPE_CHECKING:
+    from core.exporting.report_options import ReportOptions
 
 
 def add_commands(groups: Groups) -> None:
@@ -75,6 +79,17 @@ def _add_export_command(groups: Groups) -> None:
     )
     bom.add_argument("--no-bom", dest="bom", action="store_false",
                      help="CSV: no byte-order mark, for tools that take it for text")  # fmt: skip
+    _add_report_options(exp)
+
+
+def _add_report_options(exp: argparse.ArgumentParser) -> None:
+    report = exp.add_argument_group("PDF report")
+    report.add_argument("--pdf-detail", choices=("all", "daily"),
+                        help="all: every reading (the default); daily: a line per device and "
+                             "day, and every out-of-limit reading in full")  # fmt: skip
+    report.add_argument("--title", help="the report's title (default: 'Readings report')")
+    report.add_argument("--site", help="the site or plant the report covers")
+    report.add_argument("--author", help="who made the report (default: your login name)")
 
 
 def _add_batch_commands(groups: Groups) -> None:
@@ -156,6 +171,7 @@ def _export(args: argparse.Namespace) -> int:
         )
     if args.start and args.end and args.end <= args.start:
         raise FieldLogError("--to must be after --from.")
+    report = _report_options(args, fmt)
     db = open_db(args, write=False)
     try:
         ids = [device_id_of(db, key) for key in args.device] or None
@@ -164,6 +180,7 @@ def _export(args: argparse.Namespace) -> int:
             start_ms=_ms(args.start),
             end_ms=_ms(args.end),
             excel_bom=args.bom,
+            report=report,
         )
         summary = export(db, args.output, ExportFormat(fmt), request)
     finally:
@@ -172,6 +189,32 @@ def _export(args: argparse.Namespace) -> int:
     if summary.devices_path is not None:
         print(f"the devices, every field of each, written to {summary.devices_path}")
     return EXIT_OK
+
+
+def _report_options(args: argparse.Namespace, fmt: str) -> "ReportOptions":
+    from core.exporting.report_options import DEFAULT_TITLE, PdfDetail, ReportOptions
+
+    given = {"--pdf-detail": args.pdf_detail, "--title": args.title, "--site": args.site,
+             "--author": args.author}  # fmt: skip
+    if fmt != "pdf" and any(value is not None for value in given.values()):
+        named = ", ".join(name for name, value in given.items() if value is not None)
+        raise FieldLogError(f"{named}: only a PDF report has these; add --format pdf.")
+    return ReportOptions(
+        title=args.title if args.title is not None else DEFAULT_TITLE,
+        site=args.site or "",
+        author=args.author if args.author is not None else _login_name(),
+        detail=PdfDetail(args.pdf_detail or PdfDetail.ALL),
+    )
+
+
+def _login_name() -> str:
+    """The user's login name, the report's author unless ``--author`` says otherwise."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container), or no login at all
+        return ""
 
 
 def _ms(when: datetime | None) -> int | None:

@@ -35,10 +35,19 @@ from core.exporting.job import (
     selected_devices,
     snapshot,
 )
+from core.exporting.report_options import PdfDetail, ReportOptions
 from core.files import write_atomically
 from core.progress import Progress
 
-__all__ = ["ExportCancelled", "ExportFormat", "ExportRequest", "ExportSummary", "export"]
+__all__ = [
+    "ExportCancelled",
+    "ExportFormat",
+    "ExportRequest",
+    "ExportSummary",
+    "PdfDetail",
+    "ReportOptions",
+    "export",
+]
 
 EVERYTHING = ExportRequest()  # every device not archived, all time (frozen: safe to share)
 

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from core.db import Database, DriverConnection, as_uuid, in_chunks, is_sqlite
 from core.errors import FieldLogError, NotFoundError
+from core.exporting.report_options import ReportOptions
 from core.models import ReadingSource
 from core.progress import Progress
 from core.readings import LimitFlag
@@ -52,6 +53,7 @@ class ExportRequest:
     # locale show °C as Â°C. On by default, since the CSV's audience is a spreadsheet.
     excel_bom: bool = True
     include_superseded: bool = False  # the originals that corrections replaced
+    report: ReportOptions = ReportOptions()  # noqa: RUF009 (frozen) PDF: title, site, author, detail
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from core.db import Database
@@ -14,6 +15,8 @@ from core.readings import NewReading, add_reading
 from core.timeutil import to_epoch_ms
 from gui.export_dialog import ExportDialog
 from gui.ops import Ops
+from gui.who import OPERATOR_KEY
+from tests.core.exporting.pdf_pages import page_texts
 
 START = datetime(2026, 5, 1, tzinfo=UTC)
 
@@ -94,3 +97,28 @@ def test_a_backwards_period_is_refused(qtbot, ops, db, two_devices) -> None:
     dialog.choose_file()
     assert "must come after its start" in dialog.problem.text()
     dialog.close()
+
+
+def test_the_pdf_report_takes_its_listing_title_site_and_author(
+    qtbot, ops, db, two_devices, tmp_path
+) -> None:
+    QSettings().setValue(OPERATOR_KEY, "Anna Müller")  # the entry panel's operator name
+    span = (to_epoch_ms(START - timedelta(days=3)), to_epoch_ms(START + timedelta(days=400)))
+    dialog = dialog_for(qtbot, ops, db, two_devices[:1], span)
+    assert not dialog.daily_summary.isEnabled() and not dialog.report_title.isEnabled()
+    qtbot.mouseClick(dialog.format_buttons[ExportFormat.PDF], Qt.MouseButton.LeftButton)
+    assert dialog.daily_summary.isEnabled() and dialog.author.text() == "Anna Müller"
+    qtbot.mouseClick(dialog.daily_summary, Qt.MouseButton.LeftButton)
+    for edit, text in ((dialog.report_title, "Weekly check"), (dialog.site, "Riverside")):
+        edit.clear()
+        qtbot.keyClicks(edit, text)
+    with qtbot.waitSignal(dialog.exported, timeout=30000):
+        dialog.export_to(tmp_path / "report.pdf")
+    cover, section = page_texts(tmp_path / "report.pdf")[:2]
+    assert "Weekly check" in cover and "Riverside" in cover and "Anna Müller" in cover
+    assert "Daily summary (10 days)" in section
+    # the chart's view pads the readings; the report names the readings' own range
+    assert "Period 2026-05-01" in section and "2026-04-28" not in section
+    again = dialog_for(qtbot, ops, db, two_devices[:1], span)
+    assert again.report_title.text() == "Weekly check" and again.site.text() == "Riverside"
+    again.close()

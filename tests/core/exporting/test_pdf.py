@@ -1,29 +1,22 @@
 """The PDF report: details, summary, operators, the chart's envelope and ticks."""
 
-import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
-from pypdf import PdfReader
 
 from core import __version__
 from core.db import Database
 from core.devices import DeviceFields, DeviceRecord, create_device
 from core.exporting import ExportCancelled, ExportFormat, export
 from core.exporting.job import Row
-from core.exporting.pdf import Envelope, nice_ticks
+from core.exporting.pdf_chart import Envelope, nice_ticks
 from core.readings import NewReading, add_reading
 from core.resources import resource_path
-from core.timeutil import to_epoch_ms
-from tests.core.exporting.support import BERLIN, T0, insert_rows
+from tests.core.exporting.pdf_pages import pdf_text
+from tests.core.exporting.support import BERLIN, T0
 from tests.databases import both_databases  # noqa: F401  (db: SQLite, then PostgreSQL)
-
-
-def pdf_text(path: Path) -> tuple[int, str]:
-    reader = PdfReader(io.BytesIO(path.read_bytes()))
-    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
 
 
 def test_pdf_report_has_details_summary_operators_and_version(
@@ -48,19 +41,10 @@ def test_pdf_says_when_a_device_has_no_readings(
     assert "No readings in this period." in pdf_text(path)[1]
 
 
-def test_pdf_lists_the_first_readings_and_counts_the_rest(
-    db: Database, boiler: DeviceRecord, tmp_path: Path
-) -> None:
-    rows = [(boiler.id, to_epoch_ms(T0) + i * 60_000, 20.0 + i % 7, "°C", 0, 0) for i in range(620)]
-    insert_rows(db, rows)
-    path = tmp_path / "long.pdf"
-    export(db, path, ExportFormat.PDF)
-    text = pdf_text(path)[1]
-    assert "… and 120 more readings" in text and "620" in text
-
-
 def test_the_fonts_ship_with_their_licence() -> None:
-    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE.txt"):
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE.txt", "WenQuanYiMicroHei.ttf",
+                 "WenQuanYiMicroHei-LICENSE.txt", "NotoColorEmoji-cmap.ttf",
+                 "NotoColorEmoji-LICENSE.txt"):  # fmt: skip
         assert resource_path("fonts", name).is_file()
 
 
