@@ -8,7 +8,7 @@ one is recorded.
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from core.calibration import DueDevice
 from core.db import Database
@@ -16,7 +16,7 @@ from core.devices import DUE_SOON_DAYS
 from gui.messages import explain
 from gui.operations.calibrations import due_for_calibration
 from gui.ops import Ops
-from gui.pick_table import PickTable
+from gui.pick_table import PickTable, lay_out_listing
 
 HEADERS = ("Device", "Serial number", "Location", "Due", "", "Every", "Last calibrated", "Where")
 
@@ -50,12 +50,7 @@ class CalibrationStatusDialog(QDialog):
         self.summary.setObjectName("calibrationSummary")
         self.table = PickTable(HEADERS)
         self.table.itemActivated.connect(lambda item: self._choose(item.row()))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(buttons)
+        lay_out_listing(self, self.summary, self.table)
         loading = due_for_calibration(ops, db, DUE_SOON_DAYS)
         loading.done(self._show).failed(self._on_failed).run()
 

@@ -7,7 +7,7 @@ read only: nothing here (or anywhere in FieldLog) changes it.
 import json
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from core.audit import Action, ChangeEntry, Subject
 from core.db import Database
@@ -15,7 +15,7 @@ from core.devices import DeviceRecord
 from gui.messages import explain
 from gui.operations.audit import device_history
 from gui.ops import Ops
-from gui.pick_table import PickTable
+from gui.pick_table import PickTable, lay_out_listing
 
 HEADERS = ("When (local)", "Who", "What", "Field", "Before", "After", "Why")
 DONE = {Action.CREATE: "created", Action.EDIT: "edited", Action.ARCHIVE: "archived",
@@ -60,12 +60,7 @@ class HistoryDialog(QDialog):
         self.summary.setObjectName("historySummary")
         self.summary.setWordWrap(True)
         self.table = PickTable(HEADERS)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(buttons)
+        lay_out_listing(self, self.summary, self.table)
         device_history(ops, db, device.uid).done(self._show).failed(self._on_failed).run()
 
     def _show(self, found: list[ChangeEntry]) -> None:

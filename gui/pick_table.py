@@ -1,10 +1,19 @@
-"""A table of a few rows to pick one from, as the Backups and Import History dialogs list
-theirs: read-only, whole rows selected one at a time, each row's cells filled at once."""
+"""A table of a few rows to pick one from, as the Backups, Import History, Calibration Status
+and History dialogs list theirs: read-only, whole rows selected one at a time, each row's cells
+filled at once; and the layout of a dialog that only lists."""
 
 from collections.abc import Collection, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -31,3 +40,13 @@ class PickTable(QTableWidget):
                     item.setTextAlignment(RIGHT)
                 self.setItem(row, column, item)
         self.resizeColumnsToContents()
+
+
+def lay_out_listing(dialog: QDialog, summary: QLabel, table: PickTable) -> None:
+    """A dialog that lists: what it holds in a line, the table, and Close (Esc)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(summary)
+    layout.addWidget(table, 1)
+    layout.addWidget(buttons)

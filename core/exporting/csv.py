@@ -23,8 +23,8 @@ from core.exporting.job import (
     SOURCE_NAMES,
     ExportDevice,
     ExportJob,
+    Offsets,
     TableCell,
-    offset_text,
     plain_text,
     table_row,
 )
@@ -115,7 +115,7 @@ class _Clock:
 
     def __init__(self, milliseconds: bool) -> None:
         self._days: dict[int, tuple[str, str]] = {}
-        self._offsets: dict[timedelta | None, tuple[int, str]] = {}
+        self._offsets = Offsets()
         self._minutes = [f"{h:02d}:{m:02d}:" for h in range(24) for m in range(60)]
         self._seconds = [f"{s:02d}" for s in range(60)]
         self._fractions = [f".{n:03d}" for n in range(1000)] if milliseconds else None
@@ -123,7 +123,7 @@ class _Clock:
     def texts(self, ms: int, offset: timedelta | None) -> tuple[str, str, str]:
         """ISO 8601 with the offset, local wall-clock time, UTC wall-clock time (one function,
         written out: it runs once per exported reading)."""
-        shift, written = self._offsets.get(offset) or self._offset(offset)
+        shift, written = self._offsets.known.get(offset) or self._offsets.of(offset)
         minutes, seconds, fractions = self._minutes, self._seconds, self._fractions
         day, rest = divmod(ms + shift, DAY_MS)
         local = minutes[rest // 60_000] + seconds[rest // 1000 % 60]
@@ -142,13 +142,6 @@ class _Clock:
         if found is None:
             text = (_EPOCH + timedelta(days=day)).isoformat()
             found = self._days[day] = (f"{text}T", f"{text} ")
-        return found
-
-    def _offset(self, offset: timedelta | None) -> tuple[int, str]:
-        found = self._offsets.get(offset)
-        if found is None:
-            shift = offset or timedelta(0)
-            found = self._offsets[offset] = (shift // timedelta(milliseconds=1), offset_text(shift))
         return found
 
 

@@ -326,6 +326,21 @@ def offset_text(offset: timedelta) -> str:
     return f"{sign}{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
 
 
+class Offsets:
+    """Each UTC offset an export meets, as milliseconds and as ISO 8601 text, worked out once:
+    millions of rows have a few offsets (T10)."""
+
+    def __init__(self) -> None:
+        self.known: dict[timedelta | None, tuple[int, str]] = {}  # a hot loop may look here first
+
+    def of(self, offset: timedelta | None) -> tuple[int, str]:
+        found = self.known.get(offset)
+        if found is None:
+            shift = offset or timedelta(0)
+            found = self.known[offset] = (shift // timedelta(milliseconds=1), offset_text(shift))
+        return found
+
+
 def plain_text(text: str | None) -> str:
     """Text a spreadsheet will not run as a formula (one apostrophe before a risky start), and
     without control characters (a NUL would make the file binary to the next reader): they

@@ -12,7 +12,7 @@ XlsxWriter is imported when used: the export dialog imports this package at star
 
 import tempfile
 from contextlib import suppress
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -22,8 +22,8 @@ from core.exporting.job import (
     SOURCE_NAMES,
     ExportDevice,
     ExportJob,
+    Offsets,
     Row,
-    offset_text,
     table_row,
 )
 
@@ -165,10 +165,10 @@ class _ReadingRows:
     def __init__(self, job: ExportJob, styles: _Styles) -> None:
         self._job, self._styles = job, styles
         self._texts: dict[str, str] = {}
-        self._offsets: dict[timedelta | None, tuple[int, str]] = {}
+        self._offsets = Offsets()
 
     def write(self, sheet: Any, at: int, device: ExportDevice, row: Row) -> None:
-        shift, offset = self._offset(self._job.local(row.recorded_at).utcoffset())
+        shift, offset = self._offsets.of(self._job.local(row.recorded_at).utcoffset())
         limit = device.flag(row.value)
         styles = self._styles
         fill, time_style = (styles.alarm, styles.alarm_time) if limit else (None, styles.time)
@@ -198,13 +198,6 @@ class _ReadingRows:
             if len(self._texts) > _KEPT_TEXTS:
                 self._texts.clear()
             found = self._texts[text] = xml_text(text)
-        return found
-
-    def _offset(self, offset: timedelta | None) -> tuple[int, str]:
-        found = self._offsets.get(offset)
-        if found is None:
-            shift = offset or timedelta(0)
-            found = self._offsets[offset] = (shift // timedelta(milliseconds=1), offset_text(shift))
         return found
 
 
