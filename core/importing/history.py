@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text, update
 
+from core import audit
 from core.db import Database, as_uuid
 from core.errors import FieldLogError, NotFoundError
 from core.importing.report import local_text
@@ -130,14 +131,19 @@ def _undo(conn: Connection, batch_id: int) -> BatchUndone:
     ).rowcount
     made = conn.execute(
         text("SELECT id, name, EXISTS (SELECT 1 FROM readings AS r WHERE r.device_id = d.id) "
+             "OR EXISTS (SELECT 1 FROM calibrations AS c WHERE c.device_id = d.id), uid "
              "FROM devices AS d WHERE batch_id = :batch ORDER BY name"),
         span,
     ).fetchall()  # fmt: skip
-    unused = [(device_id, device) for device_id, device, used in made if not used]
+    unused = [(device_id, device) for device_id, device, used, _uid in made if not used]
     for device_id, _ in unused:
         conn.execute(devices.delete().where(devices.c.id == device_id))
+    why = f"undoing the import of {name}"
+    audit.record(conn, None, [audit.Change(audit.Subject.DEVICE, device_id, as_uuid(uid),
+                                           audit.Action.DELETE, reason=why)
+                              for device_id, _, used, uid in made if not used])  # fmt: skip
     conn.execute(
         update(import_batches).where(import_batches.c.id == batch_id).values(undone_at=now_ms())
     )
     return BatchUndone(batch_id, removed, [n for _, n in unused],
-                       [n for _, n, used in made if used])  # fmt: skip
+                       [n for _, n, used, _ in made if used])  # fmt: skip

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from core import audit
 from core.db import DriverConnection, as_uuid, inserted_id, uid_value
 from core.device_table import LABELS, NUMBERS, TableDevice
 from core.errors import NotFoundError
@@ -138,6 +139,10 @@ class DeviceMatcher:
                            [uid_value(self.conn, uid), *row.values()])  # fmt: skip
         stored = dict.fromkeys(_FIELDS) | {"archived_at": None} | row | {"id": made, "uid": uid}
         self._known.add(stored)
+        given = {k: v for k, v in row.items() if k in _FIELDS and v is not None}
+        audit.record_on(self.conn, None, [audit.Change(
+            audit.Subject.DEVICE, made, uid, audit.Action.CREATE, new=given,
+            reason=f"made by importing {self.parsed.path.name}")])  # fmt: skip
         unit = row.get("default_unit") or ""
         return Target(made, name, unit, row.get("low_limit"), row.get("high_limit"),
                       "created")  # fmt: skip

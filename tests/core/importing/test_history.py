@@ -3,6 +3,7 @@
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,3 +135,35 @@ def test_the_foreign_keys_hold_after_an_import_and_an_undo(
     undo_batch(db, report.batch_id)
     with sqlite3.connect(db.path) as conn:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_the_devices_an_import_makes_and_its_undo_removes_are_in_the_history(
+    db: Database, tmp_path: Path
+) -> None:
+    from core.audit import Action, history
+    from core.calibration import NewCalibration, record_calibration
+    from core.devices import list_devices
+    from core.models import CalibrationResult
+
+    report = import_parsed(db, parsed_file(tmp_path, [TEMP, RH], samples(0, 3) + samples(1, 3),
+                                           name="march.dat"), create_devices=True)  # fmt: skip
+    assert report.batch_id is not None
+    made = {d.name: d for d in list_devices(db)}
+    temp, rh = made["Logger 7 Temp"], made["Logger 7 RH"]
+    [created] = history(db, temp.uid)
+    assert (created.action, created.reason) == (Action.CREATE, "made by importing march.dat")
+    assert created.new["default_unit"] == "°C"
+    with db.write() as conn:  # the readings of the RH channel go: the device is then unused
+        conn.execute(delete_readings_of(rh.id))
+    record_calibration(db, NewCalibration(rh.id, datetime(2026, 3, 1).date(),
+                                          CalibrationResult.PASS))  # fmt: skip
+    undone = undo_batch(db, report.batch_id)
+    assert undone.devices_removed == ["Logger 7 Temp"]  # the calibrated one stays
+    assert [c.action for c in history(db, temp.uid)] == [Action.DELETE, Action.CREATE]
+    assert history(db, temp.uid)[0].reason == "undoing the import of march.dat"
+
+
+def delete_readings_of(device_id: int) -> Any:
+    from core.models import readings
+
+    return readings.delete().where(readings.c.device_id == device_id)
