@@ -11,6 +11,7 @@ XlsxWriter is imported when used: the export dialog imports this package at star
 """
 
 import tempfile
+from collections.abc import Sequence
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
@@ -24,13 +25,22 @@ from core.exporting.job import (
     ExportJob,
     Offsets,
     Row,
+    TableCell,
     table_row,
+)
+from core.exporting.records import (
+    CALIBRATION_HEADER,
+    HISTORY_HEADER,
+    calibration_rows,
+    history_rows,
 )
 
 XLSX_COLUMNS = ("Device", "Serial", "Time (local)", "UTC offset", "Time (UTC)", "Value", "Unit",
                 "Limit", "Operator", "Note", "Source")  # fmt: skip
 XLSX_WIDTHS = (28, 14, 20, 10, 20, 12, 8, 8, 16, 40, 8)
 DEVICE_WIDTHS = (28, 14, 24, 16, 16, 20, 8, 10, 10, 16, 12, 14, 40, 22, 38)
+CALIBRATION_WIDTHS = (28, 12, 18, 22, 16, 24, 10, 24, 10, 24, 12, 40, 6)
+HISTORY_WIDTHS = (20, 18, 28, 12, 10, 10, 18, 20, 20, 40)
 SHEET_ROWS = 1_048_575  # readings a sheet holds under its header (Excel's 1,048,576 rows)
 ALARM_FILL = "#F4CCCC"  # the light red of an out-of-limit row
 BOOK_OPTIONS = {
@@ -72,7 +82,8 @@ def write_xlsx(job: ExportJob, tmp: Path) -> None:
 
 def _write_sheets(job: ExportJob, book: Any) -> None:
     """The readings in "Readings", continued in "Readings 2", "Readings 3"… past the rows a
-    sheet can hold (XlsxWriter would drop the rest without a word); then "Devices"."""
+    sheet can hold (XlsxWriter would drop the rest without a word); "Devices" after the first;
+    then the devices' "Calibrations" and their "History" (``records``)."""
     styles = _Styles(book, job.has_milliseconds)
     readings = _sheet(book, "Readings", XLSX_COLUMNS, XLSX_WIDTHS, styles)
     devices = _sheet(book, "Devices", DEVICE_HEADER, DEVICE_WIDTHS, styles)
@@ -87,6 +98,10 @@ def _write_sheets(job: ExportJob, book: Any) -> None:
                 number = 1
             rows.write(readings, number, device, row)
             number += 1
+    _records_sheet(book, "Calibrations", CALIBRATION_HEADER, CALIBRATION_WIDTHS,
+                   calibration_rows(job.conn, job.devices), styles)  # fmt: skip
+    _records_sheet(book, "History", HISTORY_HEADER, HISTORY_WIDTHS,
+                   history_rows(job.conn, job.devices), styles)  # fmt: skip
 
 
 class _Target:
@@ -217,11 +232,17 @@ DAY_MS = 86_400_000
 _DAYS_BEFORE_1970 = 25_568  # from 1899-12-31, XlsxWriter's epoch
 
 
-def _device_row(sheet: Any, at: int, device: ExportDevice, styles: _Styles) -> None:
-    """Every field of the device (``core.device_table``): text as text, limits and the
-    calibration interval as numbers, the calibration date and the archiving time (UTC) as
-    dates."""
-    for column, cell in enumerate(table_row(device)):
+def _records_sheet(book: Any, title: str, header: tuple[str, ...], widths: tuple[int, ...],
+                   rows: list[list[TableCell]], styles: _Styles) -> None:  # fmt: skip
+    """A sheet of the devices' calibrations or history (``records``): text as text, numbers
+    as numbers, dates and times (UTC) as date cells."""
+    sheet = _sheet(book, title, header, widths, styles)
+    for at, cells in enumerate(rows, start=1):
+        _cells(sheet, at, cells, styles)
+
+
+def _cells(sheet: Any, at: int, cells: Sequence[TableCell], styles: _Styles) -> None:
+    for column, cell in enumerate(cells):
         if isinstance(cell, str):
             _text(sheet, at, column, cell, None)
         elif isinstance(cell, float):
@@ -231,6 +252,13 @@ def _device_row(sheet: Any, at: int, device: ExportDevice, styles: _Styles) -> N
         elif cell is not None:
             due = datetime.combine(cell, datetime.min.time())
             sheet.write_datetime(at, column, due, styles.date)
+
+
+def _device_row(sheet: Any, at: int, device: ExportDevice, styles: _Styles) -> None:
+    """Every field of the device (``core.device_table``): text as text, limits and the
+    calibration interval as numbers, the calibration date and the archiving time (UTC) as
+    dates."""
+    _cells(sheet, at, table_row(device), styles)
 
 
 def _text(sheet: Any, row: int, column: int, text: str, fill: Any) -> None:

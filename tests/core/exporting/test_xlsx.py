@@ -122,7 +122,7 @@ def test_readings_past_a_sheets_rows_continue_on_the_next_sheet(
     path = tmp_path / "long.xlsx"
     assert export(two_devices, path, ExportFormat.XLSX, local_zone=BERLIN).readings == 3
     book = load_workbook(path)
-    assert book.sheetnames == ["Readings", "Devices", "Readings 2"]
+    assert book.sheetnames == ["Readings", "Devices", "Readings 2", "Calibrations", "History"]
     first = [r[0] for r in book["Readings"].iter_rows(min_row=2, values_only=True)]
     rest = [r[0] for r in book["Readings 2"].iter_rows(min_row=2, values_only=True)]
     assert first == ["=Conductivity", "Boiler"] and rest == ["Boiler"]
@@ -140,3 +140,38 @@ def test_the_utc_serial_number_is_xlsxwriter_s_own() -> None:
     for ms in moments:
         naive = from_epoch_ms(ms).replace(tzinfo=None)
         assert excel_time(ms) == _datetime_to_excel_datetime(naive, False, False), ms
+
+
+def test_the_workbook_carries_the_calibrations_and_the_history(db: Database, tmp_path: Path):
+    from dataclasses import replace
+    from datetime import date
+
+    from core.calibration import NewCalibration, record_calibration
+    from core.devices import DeviceFields, create_device, update_device
+    from core.models import CalibrationResult
+
+    fields = DeviceFields("PI-101", default_unit="bar", high_limit=6.0,
+                          calibration_interval_days=365)  # fmt: skip
+    gauge = create_device(db, fields, who="Ana")
+    update_device(db, gauge.id, replace(fields, high_limit=6.5), who="Ana", reason="new spec")
+    record_calibration(db, NewCalibration(
+        gauge.id, date(2026, 3, 1), CalibrationResult.ADJUSTED, performed_by="J. Weber",
+        lab="Metrolab", certificate_number="ML-7", as_found=CalibrationResult.FAIL,
+        as_found_values="+0.12 bar"))  # fmt: skip
+    path = tmp_path / "out.xlsx"
+    export(db, path, ExportFormat.XLSX)
+    book = load_workbook(path)
+    assert book.sheetnames == ["Readings", "Devices", "Calibrations", "History"]
+    calibrations = list(book["Calibrations"].iter_rows(values_only=True))
+    assert calibrations[1] == ("PI-101", datetime(2026, 3, 1), "J. Weber", "Metrolab", "ML-7",
+                               None, "fail", "+0.12 bar", "adjusted", None,
+                               datetime(2027, 3, 1), None, 0)  # fmt: skip
+    history = list(book["History"].iter_rows(values_only=True))
+    assert [row[1:] for row in history[2:]] == [
+        ("Ana", "PI-101", "device", gauge.id, "edit", "high_limit", 6.0, 6.5, "new spec"),
+        ("J. Weber", "PI-101", "calibration", 1, "record", None, None, history[3][8], None),
+        ("J. Weber", "PI-101", "device", gauge.id, "edit", "calibration_due", None,
+         "2027-03-01", "set by the calibration recorded"),
+    ]  # fmt: skip
+    assert history[1][5] == "create" and isinstance(history[1][0], datetime)
+    assert '"certificate_number": "ML-7"' in history[3][8]
