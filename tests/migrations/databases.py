@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from core import migrate, postgres
 from core.db import create_sqlite_engine
 from core.schema_shape import file_shape, inspected_shape
+from tests.migrations.support import run_targets
 
 KINDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
 
@@ -46,11 +47,7 @@ class MigrationDatabase:
     def migrated(self, *targets: str) -> "MigrationDatabase":
         """Upgrade (or, for a target prefixed with ``-``, downgrade) to each target in turn."""
         with self.connect() as conn:
-            for target in targets:
-                if target.startswith("-"):
-                    migrate.downgrade(conn, target[1:])
-                else:
-                    migrate.upgrade(conn, target)
+            run_targets(conn, targets)
         return self
 
     def shape(self) -> dict[str, Any]:

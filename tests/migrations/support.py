@@ -2,7 +2,7 @@
 
 import sqlite3
 import sys
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import closing, contextmanager
 from functools import cache
 from pathlib import Path
@@ -60,12 +60,17 @@ def connect(path: Path) -> Iterator[Connection]:
 def migrated(path: Path, *targets: str) -> Path:
     """Run ``upgrade`` (or ``downgrade`` for a target prefixed with ``-``) for each target."""
     with connect(path) as conn:
-        for target in targets:
-            if target.startswith("-"):
-                migrate.downgrade(conn, target[1:])
-            else:
-                migrate.upgrade(conn, target)
+        run_targets(conn, targets)
     return path
+
+
+def run_targets(conn: Connection, targets: Iterable[str]) -> None:
+    """Each target in turn: an upgrade to it, or for ``-REV`` a downgrade (both databases)."""
+    for target in targets:
+        if target.startswith("-"):
+            migrate.downgrade(conn, target[1:])
+        else:
+            migrate.upgrade(conn, target)
 
 
 @contextmanager

@@ -174,4 +174,4 @@ def test_the_workbook_carries_the_calibrations_and_the_history(db: Database, tmp
          "2027-03-01", "set by the calibration recorded"),
     ]  # fmt: skip
     assert history[1][5] == "create" and isinstance(history[1][0], datetime)
-    assert '"certificate_number": "ML-7"' in history[3][8]
+    assert '"certificate_number": "ML-7"' in str(history[3][8])
