@@ -3,13 +3,12 @@ over the PostgreSQL database its settings name.
 
 On start (the lifespan) it makes the engine (pooled as ``DB_POOL_SIZE``, ``DB_MAX_OVERFLOW``,
 ``DB_POOL_TIMEOUT`` say) and brings the schema to head in one transaction under the migration
-lock, so N processes started together have one migrator and the others find the work done. It
-keeps nothing else: every request reads and writes PostgreSQL, so any process can answer any
-request.
+lock (``database.bring_to_head``), so N processes started together have one migrator and the
+others find the work done. It keeps nothing else: every request reads and writes PostgreSQL,
+so any process can answer any request.
 
-Every error answer is JSON with a ``reason`` a person can act on. ``GET /health`` is the one
-route that needs no credentials (for load balancers and monitoring): the status, the schema
-revision, the server's version.
+Every error answer is JSON with a ``reason`` a person can act on. ``GET /health`` and
+``POST /enrol`` (which a code authenticates) are the only routes open without a token.
 """
 
 import time
@@ -20,17 +19,17 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from core import __version__, migrate
-from core.errors import FieldLogError
+from core import __version__
 from core.postgres import create_postgres_engine
 from core.schema import HEAD_REVISION
-from core.server import logs
+from core.server import logs, routes
+from core.server.database import bring_to_head, engine_of, revision
 from core.server.limits import BodyLimit
+from core.server.refusals import Refused
 from core.server.settings import Settings
 
 
@@ -47,9 +46,13 @@ def create_app(settings: Settings | None = None, *, migrate_on_start: bool = Tru
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.middleware("http")(_log_request)  # outermost: a refused body is logged too
+    app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_body)
+    app.add_exception_handler(Exception, _failed)
     app.add_api_route("/health", health, methods=["GET"])
+    app.include_router(routes.open_routes)
+    app.include_router(routes.laptop_routes)
     return app
 
 
@@ -68,53 +71,17 @@ def _lifespan(settings: Settings, migrate_on_start: bool) -> Callable[[FastAPI],
     return lifespan
 
 
-def bring_to_head(engine: Engine) -> None:
-    """Upgrade the database to this server's head in one transaction under the migration lock
-    (what it was is read under the lock too); refuse a database a newer server has migrated
-    past this one."""
-    from alembic import command
-
-    with engine.connect() as conn:
-        with migrate.migration_transaction(conn):
-            before = _revision(conn)
-            if before is not None and before not in migrate.known_revisions():
-                raise FieldLogError(
-                    f"the database is at schema revision {before}, which this fieldlog-server "
-                    f"(revision {HEAD_REVISION}) does not know: a newer server has upgraded it; "
-                    "run that version here too"
-                )
-            if before != HEAD_REVISION:
-                command.upgrade(migrate.alembic_config(conn), "head")
-        after = _revision(conn)
-        conn.rollback()
-    said = "schema at head" if before == after else f"schema upgraded from {before or 'empty'}"
-    logs.event(said, revision=after)
-
-
-def _revision(conn: Any) -> str | None:
-    exists = conn.execute(text("SELECT to_regclass('alembic_version')")).scalar()
-    if exists is None:
-        return None
-    found = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    return str(found) if found is not None else None
-
-
-def engine_of(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
 def health(request: Request) -> Response:
     try:
         with engine_of(request).connect() as conn:
-            revision = _revision(conn)
+            found = revision(conn)
     except SQLAlchemyError as error:
         reason = f"the database does not answer: {type(error).__name__}"
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
-    if revision != HEAD_REVISION:
-        reason = f"the database is at revision {revision}, this server's schema is {HEAD_REVISION}"
+    if found != HEAD_REVISION:
+        reason = f"the database is at revision {found}, this server's schema is {HEAD_REVISION}"
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
-    return JSONResponse({"status": "ok", "revision": revision, "version": __version__})
+    return JSONResponse({"status": "ok", "revision": found, "version": __version__})
 
 
 async def _log_request(
@@ -134,6 +101,19 @@ async def _log_request(
         fields["laptop"] = laptop
     logs.event("request", **fields)
     return response
+
+
+async def _refused(request: Request, error: Exception) -> Response:
+    assert isinstance(error, Refused)
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return JSONResponse({"reason": error.reason}, status_code=error.status, headers=headers)
+
+
+async def _failed(request: Request, error: Exception) -> Response:
+    """500: a fault of the server's (uvicorn logs the traceback); the request's transaction
+    was rolled back."""
+    reason = "the server failed on this request and changed nothing; its log says why"
+    return JSONResponse({"reason": reason}, status_code=500)
 
 
 async def _http_error(request: Request, error: Exception) -> Response:

@@ -14,9 +14,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from core import __version__
 from core.errors import FieldLogError
-from core.server import logs
+from core.server import accounts_cli, logs
 from core.server.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -40,12 +42,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         logs.fail_line("interrupted")
         return EXIT_ERROR
+    except SQLAlchemyError as error:  # the database cannot be reached, or refused
+        logs.fail_line(f"the database refused: {first_line(error)}")
+        return EXIT_ERROR
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldlog-server", description="FieldLog office server")
     parser.add_argument("--version", action="version", version=f"fieldlog-server {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="{serve}")
+    commands = parser.add_subparsers(title="commands", metavar="{serve,user,enrol-code,laptop}")
     serve = commands.add_parser("serve", help="run the server (DATABASE_URL names the database)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8443, help="port (8443)")
@@ -57,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="plain HTTP, allowed on a loopback address only (development, or a TLS proxy)",
     )
     serve.set_defaults(handler=serve_command)
+    accounts_cli.add_commands(commands)
     return parser
 
 
@@ -122,7 +128,7 @@ def is_loopback(host: str) -> bool:
 
 def _migrate_first(settings: Settings) -> None:
     from core.postgres import create_postgres_engine
-    from core.server.app import bring_to_head
+    from core.server.database import bring_to_head
 
     engine = create_postgres_engine(settings.database_url)
     try:
@@ -130,10 +136,17 @@ def _migrate_first(settings: Settings) -> None:
     except FieldLogError:
         raise
     except Exception as error:  # the database cannot be reached, or refused the migration
-        said = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise FieldLogError(f"the database cannot be brought to head: {said}") from error
+        raise FieldLogError(
+            f"the database cannot be brought to head: {first_line(error)}"
+        ) from error
     finally:
         engine.dispose()
+
+
+def first_line(error: Exception) -> str:
+    """What the database said, without SQLAlchemy's statement and link lines."""
+    said = str(getattr(error, "orig", None) or error).strip()
+    return said.splitlines()[0] if said else type(error).__name__
 
 
 def entry() -> None:
