@@ -11,12 +11,21 @@ from core.server import accounts
 from core.server.accounts import Laptop
 from core.server.auth import authenticated, requires
 from core.server.database import engine_of
-from core.server.wire import EnrolAnswer, EnrolRequest, LaptopAnswer, LaptopListed
+from core.server.push import apply_push
+from core.server.wire import (
+    EnrolAnswer,
+    EnrolRequest,
+    LaptopAnswer,
+    LaptopListed,
+    PushAnswer,
+    PushRequest,
+)
 
 open_routes = APIRouter()
 laptop_routes = APIRouter(dependencies=[Depends(authenticated)])
 
 Asking = Annotated[Laptop, Depends(authenticated)]
+Technician = Annotated[Laptop, Depends(requires(ServerRole.TECHNICIAN))]
 Admin = Annotated[Laptop, Depends(requires(ServerRole.ADMIN))]
 
 
@@ -35,6 +44,12 @@ def me(laptop: Asking) -> LaptopAnswer:
 @laptop_routes.get("/laptops")
 def laptops(laptop: Admin, request: Request) -> list[LaptopListed]:
     return [LaptopListed(**asdict(row)) for row in accounts.laptops(engine_of(request))]
+
+
+@laptop_routes.post("/push")
+def push(body: PushRequest, laptop: Technician, request: Request) -> PushAnswer:
+    """The laptop's readings, and the devices they need: one transaction, idempotent."""
+    return apply_push(engine_of(request), laptop, body)
 
 
 def _about(laptop: Laptop) -> LaptopAnswer:
