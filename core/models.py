@@ -59,6 +59,15 @@ class CalibrationResult(enum.StrEnum):
     ADJUSTED = "adjusted"
 
 
+class ServerRole(enum.StrEnum):
+    """What an account on the office server may do: technicians push readings and read the
+    team's data, supervisors edit devices too, admins manage the accounts too."""
+
+    TECHNICIAN = "technician"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
 class ReadingSource(enum.IntEnum):
     MANUAL = 0
     IMPORT = 1
@@ -288,6 +297,61 @@ class ChangeRecord(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
+_ROLES = "('technician', 'supervisor', 'admin')"
+
+
+class ServerUser(Base):
+    """An account on the office server (0011). The server's tables are in every FieldLog
+    database, as the one chain makes them; a laptop's stay empty."""
+
+    __tablename__ = "server_users"
+    __table_args__ = (CheckConstraint(f"role IN {_ROLES}", name="role"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class ServerLaptop(Base):
+    """A laptop enrolled on the office server: whose it is, the origin its readings come from,
+    and the SHA-256 of its token (the token itself is only ever on the laptop)."""
+
+    __tablename__ = "server_laptops"
+    __table_args__ = (
+        Index(
+            "uq_server_laptops_origin_id",
+            "origin_id",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),  # one laptop at a time speaks for an origin
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Id, ForeignKey("server_users.id", ondelete="RESTRICT"))
+    origin_id: Mapped[int] = mapped_column(Id, ForeignKey("origins.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    enrolled_at: Mapped[int] = mapped_column(BigInteger)
+    last_seen_at: Mapped[int | None] = mapped_column(BigInteger)
+    revoked_at: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ServerEnrolmentCode(Base):
+    """A one-time code that enrols one laptop for a user, until it expires (its SHA-256 only)."""
+
+    __tablename__ = "server_enrolment_codes"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Id, ForeignKey("server_users.id", ondelete="RESTRICT"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[int] = mapped_column(BigInteger)
+    used_at: Mapped[int | None] = mapped_column(BigInteger)
+    laptop_id: Mapped[int | None] = mapped_column(Id, ForeignKey("server_laptops.id"))
+
+
 metadata = Base.metadata
 
 # The tables as services use them. The classes above declare them (typed columns, one per line);
@@ -299,3 +363,6 @@ readings = cast(Table, Reading.__table__)
 calibrations = cast(Table, CalibrationRecord.__table__)
 calibration_files = cast(Table, CalibrationFile.__table__)
 changes = cast(Table, ChangeRecord.__table__)
+server_users = cast(Table, ServerUser.__table__)
+server_laptops = cast(Table, ServerLaptop.__table__)
+server_enrolment_codes = cast(Table, ServerEnrolmentCode.__table__)

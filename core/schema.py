@@ -14,8 +14,8 @@ its script). ``PRAGMA application_id`` marks the file as FieldLog's.
 
 from dataclasses import dataclass
 
-HEAD_REVISION = "0010"
-HEAD_SCHEMA_VERSION = 10
+HEAD_REVISION = "0011"
+HEAD_SCHEMA_VERSION = 11
 READER_COMPAT = 3
 HEAD_TABLES = frozenset(
     {
@@ -27,6 +27,7 @@ HEAD_TABLES = frozenset(
         "calibration_files",
         "changes",
     }
+    | {"server_users", "server_laptops", "server_enrolment_codes"}  # the office server's
 )  # the models'
 APPLICATION_ID = 0x464C4F47  # "FLOG"
 

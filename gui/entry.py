@@ -8,7 +8,9 @@ import sys
 from collections.abc import Sequence
 
 # The subcommands of core.cli (a test keeps the two lists equal).
-CLI_COMMANDS = frozenset({"db", "device", "reading", "calibration", "import", "export", "batch"})
+CLI_COMMANDS = frozenset(
+    {"db", "device", "reading", "calibration", "import", "export", "batch", "sync"}
+)
 
 
 def wants_cli(argv: Sequence[str]) -> bool:

@@ -3,7 +3,8 @@
 Every failure prints one line and exits non-zero; tracebacks go to a log file, never to the
 user. Each command group is a module that registers its own commands (``database``: ``db``,
 ``inventory``: ``device`` and ``reading``, ``calibration``, ``transfer``: ``import``, ``export`` and
-``batch``), with what they share in ``common``; none of them imports this module back.
+``batch``, ``sync``: the office server), with what they share in ``common``; none of them
+imports this module back.
 """
 
 import argparse
@@ -14,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from core import __version__
-from core.cli import calibration, database, inventory, transfer
+from core.cli import calibration, database, inventory, sync, transfer
 from core.cli.common import EXIT_CLOSED_PIPE, EXIT_ERROR, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from core.errors import FieldLogError, from_the_database, os_error_text
 from core.paths import log_dir, resolve_db_path
@@ -29,7 +30,7 @@ __all__ = [
     "main",
 ]
 
-COMMAND_GROUPS = (database, inventory, calibration, transfer)
+COMMAND_GROUPS = (database, inventory, calibration, transfer, sync)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"FieldLog {__version__}")
     parser.add_argument("--db", help="database file (default: $FIELDLOG_DB, else per-user file)")
     groups = parser.add_subparsers(
-        title="commands", metavar="{db,device,reading,calibration,import,export,batch}"
+        title="commands", metavar="{db,device,reading,calibration,import,export,batch,sync}"
     )
     for group in COMMAND_GROUPS:
         group.add_commands(groups)

@@ -73,6 +73,18 @@ CREATE INDEX ix_changes_device_uid_at ON changes (device_uid, at);
 CREATE TRIGGER changes_no_update BEFORE UPDATE ON changes BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 CREATE TRIGGER changes_no_delete BEFORE DELETE ON changes BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;
 UPDATE alembic_version SET version_num='0010' WHERE alembic_version.version_num = '0009';
+-- upgrade 0011
+CREATE TABLE server_users ( id INTEGER NOT NULL, name VARCHAR(100) NOT NULL, role VARCHAR(16) NOT NULL, created_at BIGINT NOT NULL, CONSTRAINT ck_server_users_role CHECK (role IN ('technician', 'supervisor', 'admin')), CONSTRAINT pk_server_users PRIMARY KEY (id), CONSTRAINT uq_server_users_name UNIQUE (name) );
+CREATE TABLE server_laptops ( id INTEGER NOT NULL, user_id INTEGER NOT NULL, origin_id INTEGER NOT NULL, name VARCHAR(200) NOT NULL, token_hash VARCHAR(64) NOT NULL, enrolled_at BIGINT NOT NULL, last_seen_at BIGINT, revoked_at BIGINT, CONSTRAINT fk_server_laptops_origin_id_origins FOREIGN KEY(origin_id) REFERENCES origins (id) ON DELETE RESTRICT, CONSTRAINT fk_server_laptops_user_id_server_users FOREIGN KEY(user_id) REFERENCES server_users (id) ON DELETE RESTRICT, CONSTRAINT pk_server_laptops PRIMARY KEY (id), CONSTRAINT uq_server_laptops_token_hash UNIQUE (token_hash) );
+CREATE UNIQUE INDEX uq_server_laptops_origin_id ON server_laptops (origin_id) WHERE revoked_at IS NULL;
+CREATE TABLE server_enrolment_codes ( id INTEGER NOT NULL, user_id INTEGER NOT NULL, code_hash VARCHAR(64) NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, used_at BIGINT, laptop_id INTEGER, CONSTRAINT fk_server_enrolment_codes_laptop_id_server_laptops FOREIGN KEY(laptop_id) REFERENCES server_laptops (id), CONSTRAINT fk_server_enrolment_codes_user_id_server_users FOREIGN KEY(user_id) REFERENCES server_users (id) ON DELETE RESTRICT, CONSTRAINT pk_server_enrolment_codes PRIMARY KEY (id), CONSTRAINT uq_server_enrolment_codes_code_hash UNIQUE (code_hash) );
+UPDATE alembic_version SET version_num='0011' WHERE alembic_version.version_num = '0010';
+-- downgrade 0011
+DROP TABLE server_enrolment_codes;
+DROP INDEX uq_server_laptops_origin_id;
+DROP TABLE server_laptops;
+DROP TABLE server_users;
+UPDATE alembic_version SET version_num='0010' WHERE alembic_version.version_num = '0011';
 -- downgrade 0010
 DROP INDEX ix_changes_device_uid_at;
 DROP TABLE changes;
