@@ -9,6 +9,8 @@ A table is read by its header names, so a column left out (a workbook exported b
 columns existed has no "UID", "Status" or "Notes") is a field the table does not state:
 ``TableDevice.given`` lists the ones it does. A cell that cannot be read refuses the file, with
 the row and the column: the table is FieldLog's own, and a guess could re-create a device wrong.
+A row that reads but is not a device FieldLog can make (a name over 200 characters, which an
+old FieldLog kept) is that device refused, with its readings: the rest of the file imports.
 """
 
 import uuid
@@ -61,6 +63,9 @@ class TableDevice:
     archived_at: int | None  # epoch ms, UTC
     given: frozenset[str]  # the fields the table has a column for
     row: int  # the spreadsheet row (or CSV line) it came from
+    # Why this device cannot be made as the table has it (a name longer than a device may
+    # have, kept by an old FieldLog): its readings are refused with this, the rest imported.
+    problem: str | None = None
 
 
 def is_device_header(cells: Sequence[object]) -> bool:
@@ -94,12 +99,13 @@ def _device(values: Mapping[str, object], given: frozenset[str], row: int,
     try:
         uid = _uid(values.get("uid"))
         archived = _moment(values.get("archived_at"))
-        fields = validate(_fields(values))
-    except ValidationError as error:
-        raise ValueError(f"{where}, row {row}: {error}") from None
+        raw = _fields(values)
     except _Unreadable as error:
         raise ValueError(f"{where}, row {row}: {LABELS[error.field]} {error}") from None
-    return TableDevice(fields, uid, archived, given, row)
+    try:
+        return TableDevice(validate(raw), uid, archived, given, row)
+    except ValidationError as error:  # a device that cannot be made: only its readings go
+        return TableDevice(raw, uid, archived, given, row, f"{where}, row {row}: {error}")
 
 
 class _Unreadable(ValueError):

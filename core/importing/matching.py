@@ -60,6 +60,7 @@ class DeviceMatcher:
         self.batch_id, self.created_at = batch_id, created_at
         self.differences: list[DeviceDifference] = []
         self.table_matches: list[DeviceMatch] = []  # the table's devices without readings here
+        self.refusals: dict[int, str] = {}  # channel index: why its device cannot be made
 
     def resolve(self, device_map: dict[str, int], create: bool) -> list[Target | None]:
         """Each channel's device, in channel order: None where there is none (its rows are
@@ -73,8 +74,12 @@ class DeviceMatcher:
         serial_uses.update(e.fields.serial_number for e in self.parsed.devices
                            if e.fields.serial_number and _key(e) not in keys)  # fmt: skip
         targets: list[Target | None] = []
-        for channel in channels:
+        for index, channel in enumerate(channels):
             entry = entries.pop(channel.key, None)
+            if entry is not None and entry.problem is not None:
+                self.refusals[index] = f"the devices table refuses its device: {entry.problem}"
+                targets.append(None)
+                continue
             if channel.key in device_map:
                 target: Target | None = self._chosen(channel, device_map[channel.key], entry)
             else:
@@ -109,6 +114,8 @@ class DeviceMatcher:
     def _table_only(self, entry: TableDevice, serial_uses: Counter[str],
                     create: bool) -> DeviceMatch:  # fmt: skip
         fields = entry.fields
+        if entry.problem is not None:
+            return DeviceMatch(None, None, fields.name[:200], "unknown")
         target = self._find(fields.serial_number, fields.name, serial_uses, entry)
         if target is None and create:
             target = self._insert(entry.fields.name, entry, None)
@@ -247,7 +254,7 @@ def _shown(value: Any) -> str:
 
 
 def no_device_text(channel: Channel) -> str:
-    named = f"serial {channel.serial} or name “{channel.name}”" if channel.serial else (
-        f"name “{channel.name}”")  # fmt: skip
+    name = channel.name if len(channel.name) <= 80 else f"{channel.name[:77]}…"
+    named = f"serial {channel.serial} or name “{name}”" if channel.serial else f"name “{name}”"
     return (f"no device with {named}; add the device first, or import with "
             "“create devices” (--create-devices)")  # fmt: skip

@@ -102,7 +102,8 @@ class BatchWriter:
         keep = device != 0
         for index, channel in enumerate(self.parsed.channels):
             if self.targets[index] is None:
-                self._reject_rows(chunk, (chunk.channel == index), no_device_text(channel))
+                why = self.matcher.refusals.get(index) or no_device_text(channel)
+                self._reject_rows(chunk, (chunk.channel == index), why)
         early, late = out_of_window(chunk.time_ms)
         self._reject_rows(chunk, keep & early, f"the time {TOO_EARLY}")
         self._reject_rows(chunk, keep & late, f"the time {TOO_LATE}")

@@ -12,6 +12,7 @@ from core.devices import DeviceFields, create_device, list_devices
 from core.exporting import ExportFormat, export
 from core.importing.formats import detect_format, open_import
 from core.importing.history import list_batches
+from core.importing.options import ImportOptions
 from core.importing.service import import_parsed
 from core.launch import open_database
 from core.models import DeviceStatus
@@ -221,3 +222,33 @@ def test_a_readings_table_whose_header_names_devices_is_still_read_as_readings(
     path.write_text("Name,Serial,Unit,Time,Value\nPump,P-1,bar,2026-03-01T10:00:00+01:00,1.5\n")
     report = import_parsed(db, open_import(path), create_devices=True)
     assert report.accepted == 1 and report.devices_created == ["Pump"]
+
+
+@pytest.mark.parametrize("fmt", [ExportFormat.CSV, ExportFormat.XLSX])
+def test_a_device_an_old_fieldlog_kept_with_a_long_name_is_refused_alone(
+    db: Database, tmp_path: Path, fmt: ExportFormat
+) -> None:
+    """A 0001 database may hold a 5,000-character device name, which no device may have now:
+    exported, that device and its readings are refused with why; the rest imports."""
+    from sqlalchemy import update
+
+    from core.models import devices
+
+    at = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    long_one = create_device(db, DeviceFields("Flow meter", default_unit="m³/h"))
+    kept = create_device(db, DeviceFields("Gauge", default_unit="bar"))
+    add_reading(db, NewReading(long_one.id, 12.5, at))
+    add_reading(db, NewReading(kept.id, 4.5, at))
+    with db.write() as conn:
+        conn.execute(update(devices).where(devices.c.id == long_one.id).values(name="F" * 5000))
+    path = tmp_path / f"old.{fmt}"
+    export(db, path, fmt)
+    office = open_database(tmp_path / "office.db").database
+    try:
+        report = import_parsed(office, open_import(path, ImportOptions(timezone="UTC")),
+                               create_devices=True)  # fmt: skip
+        assert [d.name for d in list_devices(office)] == ["Gauge"]
+        assert (report.accepted, report.rejected_count) == (1, 1)
+        assert "longer than 200 characters" in report.rejected[0].reason
+    finally:
+        office.close()
