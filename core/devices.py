@@ -164,7 +164,7 @@ def update_device(
     clean = validate(values)
     after = _columns(clean)
     with db.write() as conn:
-        before = _row(conn, device_id)
+        before = _row(conn, device_id, lock=True)  # PostgreSQL: no edit in between
         found = audit.edits(audit.Subject.DEVICE, device_id, before["uid"], before, after,
                             _FIELD_NAMES, reason)  # fmt: skip
         audit.require_reason(found, reason)
@@ -185,10 +185,13 @@ def _existing(db: Database, device_id: int) -> int:
     return get_device(db, device_id).id
 
 
-def _row(conn: Connection, device_id: int) -> Any:
+def _row(conn: Connection, device_id: int, *, lock: bool = False) -> Any:
+    """The device's row; ``lock``: held until the transaction ends (FOR UPDATE, which SQLite's
+    single writer needs no clause for)."""
     if not storable_id(device_id):
         raise NotFoundError(f"There is no device with id {device_id}.")
-    row = conn.execute(select(devices).where(devices.c.id == device_id)).mappings().first()
+    query = select(devices).where(devices.c.id == device_id)
+    row = conn.execute(query.with_for_update() if lock else query).mappings().first()
     if row is None:
         raise NotFoundError(f"There is no device with id {device_id}.")
     return row
@@ -222,7 +225,7 @@ def delete_device(db: Database, device_id: int, *, who: str | None = None) -> No
     either can only be archived. Its history stays, with the deletion in it."""
     try:
         with db.write() as conn:
-            row = _row(conn, device_id)
+            row = _row(conn, device_id, lock=True)
             conn.execute(devices.delete().where(devices.c.id == device_id))
             audit.record(conn, who, [audit.Change(audit.Subject.DEVICE, device_id, row["uid"],
                                                   audit.Action.DELETE)])  # fmt: skip
