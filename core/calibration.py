@@ -27,12 +27,12 @@ from sqlalchemy import Connection, insert, select, update
 
 from core import audit
 from core.attachments import AttachmentError, Kept, keep
-from core.db import Database, SqliteDatabase, in_chunks, new_id
+from core.db import Database, SqliteDatabase, in_chunks, new_id, row_by_id
 from core.errors import NotFoundError, ValidationError
 from core.ids import uuid7
 from core.models import CalibrationResult, calibration_files, calibrations, devices
 from core.timeutil import from_epoch_ms, now_ms
-from core.validation import clean_text, storable_id
+from core.validation import clean_text
 
 TEXTS = ("performed_by", "lab", "certificate_number", "reference_standard", "as_found_values",
          "as_left_values", "notes")  # fmt: skip
@@ -156,15 +156,9 @@ def _device(conn: Connection, device_id: int, *, lock: bool = False) -> Any:
     """The device's id and interval; with ``lock`` its row is held until the transaction ends,
     so that two calibrations recorded at once on PostgreSQL agree on which is the latest
     (SQLite's write transaction already excludes every other writer)."""
-    if not storable_id(device_id):
-        raise NotFoundError(f"There is no device with id {device_id}.")
     columns = (devices.c.id, devices.c.uid, devices.c.calibration_due,
                devices.c.calibration_interval_days)  # fmt: skip
-    query = select(*columns).where(devices.c.id == device_id)
-    found = conn.execute(query.with_for_update() if lock else query).mappings().first()
-    if found is None:
-        raise NotFoundError(f"There is no device with id {device_id}.")
-    return found
+    return row_by_id(conn, devices, device_id, "device", lock=lock, columns=columns)
 
 
 def _database_file(db: Database) -> Path:

@@ -36,13 +36,24 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from sqlalchemy import Connection, CursorResult, Engine, create_engine, event
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    CursorResult,
+    Engine,
+    RowMapping,
+    Table,
+    create_engine,
+    event,
+    select,
+)
 from sqlalchemy.engine import URL
 from sqlalchemy.pool import NullPool
 
-from core.errors import DatabaseReplacedError
+from core.errors import DatabaseReplacedError, NotFoundError
+from core.validation import storable_id
 
 if TYPE_CHECKING:
     from core.open_lock import OpenLock
@@ -50,12 +61,29 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 5000
 WAL_HEADER_BYTES = 32  # a -wal shorter than its header holds nothing
 IN_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on bound parameters
+T = TypeVar("T")
 
 
-def in_chunks(ids: Sequence[int]) -> Iterator[list[int]]:
-    """``ids`` in lists short enough for one ``IN (...)``, in order."""
+def in_chunks(ids: Sequence[T]) -> Iterator[list[T]]:
+    """``ids`` (or uids) in lists short enough for one ``IN (...)``, in order."""
     for start in range(0, len(ids), IN_CHUNK):
         yield list(ids[start : start + IN_CHUNK])
+
+
+def row_by_id(conn: Connection, table: Table, row_id: int, noun: str, *, lock: bool = False,
+              columns: Sequence[ColumnElement[Any]] = ()) -> RowMapping:  # fmt: skip
+    """The row ``row_id`` of ``table`` (only ``columns``, if given), or a NotFoundError naming
+    the ``noun``. With ``lock`` the row is held until the transaction ends (FOR UPDATE), so that
+    on PostgreSQL no other writer changes it meanwhile; SQLite's write transaction already
+    excludes every other writer and renders no clause."""
+    if not storable_id(row_id):
+        raise NotFoundError(f"There is no {noun} with id {row_id}.")
+    query = select(*columns) if columns else select(table)
+    query = query.where(table.c.id == row_id)
+    found = conn.execute(query.with_for_update() if lock else query).mappings().first()
+    if found is None:
+        raise NotFoundError(f"There is no {noun} with id {row_id}.")
+    return found
 
 
 def apply_pragmas(dbapi_connection: sqlite3.Connection, *, wal: bool = True) -> None:

@@ -26,12 +26,12 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from core import audit
-from core.db import Database, in_chunks, new_id
-from core.errors import NotFoundError, ValidationError
+from core.db import Database, in_chunks, new_id, row_by_id
+from core.errors import ValidationError
 from core.ids import uuid7
 from core.models import DeviceStatus, devices, readings
 from core.timeutil import from_epoch_ms, now_ms
-from core.validation import check_finite, clean_text, storable_id
+from core.validation import check_finite, clean_text
 
 
 @dataclass(frozen=True)
@@ -177,24 +177,13 @@ def update_device(
 def archive_device(db: Database, device_id: int, archived: bool = True, *,
                    who: str | None = None) -> DeviceRecord:  # fmt: skip
     """Hide a device from the list (or show it again). Its readings stay."""
-    archive_devices(db, [_existing(db, device_id)], archived, who=who)
+    get_device(db, device_id)  # a device that is not there (or an id no database holds): refused
+    archive_devices(db, [device_id], archived, who=who)
     return get_device(db, device_id)
 
 
-def _existing(db: Database, device_id: int) -> int:
-    return get_device(db, device_id).id
-
-
 def _row(conn: Connection, device_id: int, *, lock: bool = False) -> Any:
-    """The device's row; ``lock``: held until the transaction ends (FOR UPDATE, which SQLite's
-    single writer needs no clause for)."""
-    if not storable_id(device_id):
-        raise NotFoundError(f"There is no device with id {device_id}.")
-    query = select(devices).where(devices.c.id == device_id)
-    row = conn.execute(query.with_for_update() if lock else query).mappings().first()
-    if row is None:
-        raise NotFoundError(f"There is no device with id {device_id}.")
-    return row
+    return row_by_id(conn, devices, device_id, "device", lock=lock)
 
 
 def archive_devices(db: Database, device_ids: Sequence[int], archived: bool = True, *,

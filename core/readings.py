@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, update
 
 from core import audit
-from core.db import Database, DriverConnection, as_uuid, inserted_id, new_id
+from core.db import Database, DriverConnection, as_uuid, inserted_id, new_id, row_by_id
 from core.errors import NotFoundError, ValidationError
 from core.models import ReadingSource, devices, readings
 from core.timeutil import from_epoch_ms, iso_utc, now_ms, to_epoch_ms
@@ -360,16 +360,8 @@ def _correction(
 
 
 def _reading_row(conn: Connection, reading_id: int, *, lock: bool = False) -> Any:
-    """The reading's row; with ``lock`` held until the transaction ends, so that on a database
-    with many writers (PostgreSQL) no other correction or undo changes it meanwhile (SQLite
-    renders no lock: its write transaction already excludes every other writer)."""
-    if not storable_id(reading_id):
-        raise NotFoundError(f"There is no reading with id {reading_id}.")
-    query = select(readings).where(readings.c.id == reading_id)
-    row = conn.execute(query.with_for_update() if lock else query).mappings().first()
-    if row is None:
-        raise NotFoundError(f"There is no reading with id {reading_id}.")
-    return row
+    """The reading's row; ``lock``: no other correction or undo changes it meanwhile."""
+    return row_by_id(conn, readings, reading_id, "reading", lock=lock)
 
 
 def _in_range(query: Any, start: datetime | None, end: datetime | None) -> Any:

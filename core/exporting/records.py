@@ -9,7 +9,7 @@ import json
 from datetime import date
 from typing import Any
 
-from core.db import IN_CHUNK, DriverConnection, as_uuid, in_chunks, uid_value
+from core.db import DriverConnection, as_uuid, in_chunks, uid_value
 from core.exporting.job import ExportDevice, TableCell
 
 CALIBRATION_HEADER = ("Device", "Date", "Performed by", "Laboratory", "Certificate",
@@ -49,10 +49,8 @@ def history_rows(conn: DriverConnection, devices: list[ExportDevice]) -> list[li
     """Each recorded change of the devices: when (epoch ms, UTC), who, the device's name, what
     changed, and the values before and after as they were (text, or numbers)."""
     names = {d.uid: d.name for d in devices if d.uid is not None}
-    uids = list(names)
     found: list[list[TableCell]] = []
-    for start in range(0, len(uids), IN_CHUNK):
-        chunk = uids[start : start + IN_CHUNK]
+    for chunk in in_chunks(list(names)):
         sql = _HISTORY_SQL.format(marks=", ".join("?" * len(chunk)))
         for row in conn.execute(sql, [uid_value(conn, uid) for uid in chunk]).fetchall():
             at, who, device, subject, subject_id, action, field, old, new, reason = row
